@@ -1,0 +1,1 @@
+"""Cornerstone QA: glue shared by the warehouse, scoring and dashboard packages."""

@@ -1,0 +1,5 @@
+import sys
+
+from cornerstone.cli import main
+
+sys.exit(main())

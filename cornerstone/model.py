@@ -1,0 +1,47 @@
+"""The canonical conversation: the one shape every importer produces and scoring consumes.
+
+Only `conversation_id` and `messages` (each with `role` and `text`) are required; every other
+field may be missing in real exports, so consumers must cope with None. Timestamps are naive
+`datetime`s in UTC (importers normalise offsets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+ROLES = ("customer", "agent", "bot", "system")
+CHANNELS = ("chat", "email", "phone", "social", "sms", "web", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: str  # one of ROLES
+    text: str
+    author: str | None = None
+    sent_at: datetime | None = None
+    internal: bool = False  # internal notes: kept for reviewers, never scored as customer-facing
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    conversation_id: str
+    messages: tuple[Message, ...]
+    channel: str | None = None
+    created_at: datetime | None = None
+    status: str | None = None
+    agent_id: str | None = None
+    agent_name: str | None = None
+    team: str | None = None
+    customer_id: str | None = None
+    customer_name: str | None = None
+    csat: int | None = None  # 1-5
+    nps: int | None = None  # 0-10
+    ces: int | None = None  # 1-7
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    subject: str | None = None
+
+    @property
+    def public_messages(self) -> tuple[Message, ...]:
+        """Messages the customer saw (internal notes left out): what scoring judges."""
+        return tuple(m for m in self.messages if not m.internal)

@@ -1,0 +1,1 @@
+"""DuckDB storage: schema and migrations, connections, importers and named queries."""

@@ -1,0 +1,78 @@
+"""Short-lived DuckDB connections that never lock other processes out for long.
+
+DuckDB allows one read-write process per file. The CLI and the dashboard therefore never keep a
+connection open: each unit of work opens the file, does its work and closes it, and a process
+that finds the file locked retries with back-off for up to `wait_seconds` before raising
+`DatabaseBusyError` (the dashboard shows "an import is running, try again"). Every connection in
+a process is opened with the same configuration (read-write), because DuckDB refuses two
+different configurations for one file in one process. Opening also applies pending migrations.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.errors import DatabaseBusyError
+from warehouse.migrations import migrate
+
+_LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
+_migrated: set[str] = set()
+_migrate_guard = threading.Lock()
+
+
+def _is_lock_error(error: Exception) -> bool:
+    return any(marker in str(error) for marker in _LOCK_MARKERS)
+
+
+def _open(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                if _is_lock_error(error):
+                    raise DatabaseBusyError(
+                        f"{path} is in use by another process (an import or scoring run?). "
+                        f"Waited {wait_seconds:.0f}s; try again when it has finished."
+                    ) from error
+                raise
+            time.sleep(delay + random.random() * delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def connect(db_path: str | Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open `db_path` (created and migrated on first use), yield a connection, always close it."""
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, wait_seconds)
+    try:
+        key = str(path.resolve())
+        if key not in _migrated:
+            with _migrate_guard:
+                migrate(con)
+                _migrated.add(key)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All-or-nothing: commit on success, roll back on any exception (Ctrl-C included)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

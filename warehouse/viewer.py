@@ -1,0 +1,31 @@
+"""Who is asking. Every query returning conversations, scores, reviews or comments takes one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("admin", "qa_lead", "reviewer", "manager", "agent")
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    user_id: str
+    role: str  # one of ROLES
+    agent_id: str | None = None  # for role "agent": the agent id in conversations
+    teams: tuple[str, ...] = field(default_factory=tuple)  # for role "manager"
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; expected one of {', '.join(ROLES)}")
+
+    def params(self) -> dict[str, object]:
+        """Named parameters for the `visible_to(...)` SQL macro used by every scoped query."""
+        return {
+            "viewer_role": self.role,
+            "viewer_agent_id": self.agent_id,
+            "viewer_teams": list(self.teams),
+        }
+
+
+# For CLI commands and batch jobs that act on the whole database (import, scoring).
+SYSTEM = Viewer(user_id="system", role="admin")
