@@ -1,0 +1,44 @@
+"""The contract between format modules and the ingest engine.
+
+A format module maps one vendor's export shape to canonical conversation dicts (the JSONL shape
+documented in docs/formats.md) and says, for anything it cannot map, exactly where and why.
+It does not validate canonical fields (types, roles, timestamps, surveys): the engine does that
+once, for every format, and quarantines what fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One record read from an export: mapped to a canonical dict, or refused with a reason.
+
+    position: where a person finds it in the file: "line 17", "row 4", "tickets[3]".
+    raw: the record as found (text), kept in quarantine when the record is refused.
+    conversation: canonical dict (keys of docs/formats.md; timestamps may be ISO strings,
+        epoch numbers or datetimes; the engine normalises them), or None when refused here.
+    error: readable reason when refused ("comment 3 has no author role"), else None.
+    """
+
+    position: str
+    raw: str
+    conversation: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class Importer(Protocol):
+    name: str  # the --format value: "zendesk", "canonical-jsonl", ...
+    description: str  # one line for `qa ingest --help` and docs
+
+    def sniff(self, path: Path, head: str) -> float:
+        """Confidence 0..1 that `path` (whose first ~64 KB decoded is `head`) is this format."""
+        ...
+
+    def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        """Every record of the file, in file order. `text` is the whole file decoded to str."""
+        ...
