@@ -1,5 +1,5 @@
 # The README's two commands are `make demo` and `make test`; everything else supports them.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
