@@ -16,7 +16,8 @@ CREATE TABLE reviews (
     conversation_id VARCHAR NOT NULL,
     reviewer_id VARCHAR NOT NULL,          -- user_id of the reviewer
     version INTEGER NOT NULL,              -- 1 for a new review, +1 per edit of the chain
-    supersedes BIGINT,                     -- review_id of the previous version (NULL for version 1)
+    supersedes BIGINT UNIQUE,              -- review_id of the previous version (NULL for version 1);
+                                           -- UNIQUE: two concurrent edits of one version conflict
     status VARCHAR NOT NULL,               -- submitted | revised_after_dispute
     calibration_session_id BIGINT,         -- set when written inside a calibration session (E2)
     rubric_set_hash VARCHAR,               -- the rubric set the form was built from

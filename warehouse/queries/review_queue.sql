@@ -1,0 +1,167 @@
+-- name: review_queue
+-- Review assignments the viewer may see, with the conversation and its effective score.
+-- $reviewer_id NULL = every reviewer; $statuses e.g. ['open']; filters as in warehouse.sampling.QueueFilters.
+SELECT
+    a.assignment_id, a.conversation_id, a.reviewer_id, a.status, a.rule, a.assigned_at,
+    a.calibration_session_id,
+    c.agent_id, c.agent_name, c.team, c.channel, c.created_at, c.csat, c.nps, c.subject,
+    c.message_count,
+    s.quality_score AS auto_quality_score, s.critical_failed AS auto_critical_failed,
+    coalesce(lr.quality_score, s.quality_score) AS quality_score,
+    CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source,
+    rs.score AS rubric_score
+FROM review_assignments AS a
+JOIN conversations AS c ON c.conversation_id = a.conversation_id
+LEFT JOIN conversation_scores AS s ON s.conversation_id = a.conversation_id
+LEFT JOIN latest_reviews AS lr ON lr.conversation_id = a.conversation_id
+LEFT JOIN rubric_scores AS rs ON rs.conversation_id = a.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
+WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+  AND ($reviewer_id IS NULL OR a.reviewer_id = $reviewer_id)
+  AND list_contains(CAST($statuses AS VARCHAR[]), a.status)
+  AND ($teams IS NULL OR list_contains(CAST($teams AS VARCHAR[]), c.team))
+  AND ($agents IS NULL OR list_contains(CAST($agents AS VARCHAR[]), c.agent_id))
+  AND ($channels IS NULL OR list_contains(CAST($channels AS VARCHAR[]), c.channel))
+  AND ($since IS NULL OR c.created_at >= CAST($since AS DATE))
+  AND ($until IS NULL OR c.created_at < CAST($until AS DATE) + INTERVAL 1 DAY)
+  AND (CASE WHEN CAST($rubric_id AS VARCHAR) IS NULL THEN coalesce(lr.quality_score, s.quality_score) ELSE rs.score END
+       BETWEEN $score_min AND $score_max
+       OR ($score_min <= 0 AND $score_max >= 100))
+ORDER BY a.status = 'open' DESC, coalesce(s.critical_failed, false) DESC, s.quality_score NULLS LAST,
+         a.assignment_id
+LIMIT $limit
+
+-- name: next_assignment
+-- The reviewer's next open assignment after the conversation just reviewed (queue order).
+SELECT a.conversation_id
+FROM review_assignments AS a
+JOIN conversations AS c ON c.conversation_id = a.conversation_id
+LEFT JOIN conversation_scores AS s ON s.conversation_id = a.conversation_id
+WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+  AND a.reviewer_id = $reviewer_id
+  AND a.status = 'open'
+  AND a.conversation_id <> $current_conversation_id
+ORDER BY coalesce(s.critical_failed, false) DESC, s.quality_score NULLS LAST, a.assignment_id
+LIMIT 1
+
+-- name: queue_candidates
+-- Conversations the chosen sampling rules pick (warehouse.sampling.Selection), not yet in anybody's
+-- queue outside calibration, with the rule(s) that picked each, worst first. Scoped to the viewer.
+WITH base AS (
+    SELECT
+        c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
+        s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds
+    FROM conversations AS c
+    JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
+    LEFT JOIN rubric_scores AS rs ON rs.conversation_id = c.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
+    WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+      AND ($teams IS NULL OR list_contains(CAST($teams AS VARCHAR[]), c.team))
+      AND ($agents IS NULL OR list_contains(CAST($agents AS VARCHAR[]), c.agent_id))
+      AND ($channels IS NULL OR list_contains(CAST($channels AS VARCHAR[]), c.channel))
+      AND ($since IS NULL OR c.created_at >= CAST($since AS DATE))
+      AND ($until IS NULL OR c.created_at < CAST($until AS DATE) + INTERVAL 1 DAY)
+      AND (CASE WHEN CAST($rubric_id AS VARCHAR) IS NULL THEN s.quality_score ELSE rs.score END
+           BETWEEN $score_min AND $score_max
+           OR ($score_min <= 0 AND $score_max >= 100))
+      AND NOT EXISTS (
+          SELECT 1 FROM review_assignments AS a
+          WHERE a.conversation_id = c.conversation_id
+            AND a.calibration_session_id IS NULL AND a.status <> 'released')
+      AND (NOT $only_unreviewed
+           OR NOT EXISTS (SELECT 1 FROM reviews AS r WHERE r.conversation_id = c.conversation_id))
+),
+lowest_cut AS (
+    -- the Nth lowest auto-score: "lowest N" as a threshold so it combines with other rules
+    SELECT max(quality_score) AS cut
+    FROM (SELECT quality_score FROM base WHERE $use_lowest AND quality_score IS NOT NULL
+          ORDER BY quality_score LIMIT $lowest_limit)
+),
+random_pick AS (
+    SELECT conversation_id
+    FROM base
+    WHERE $use_random
+    QUALIFY row_number() OVER (
+        PARTITION BY agent_id, date_trunc('week', created_at)
+        ORDER BY hash(conversation_id || $seed)) <= $random_per_week
+),
+flagged AS (
+    SELECT
+        b.*,
+        coalesce($use_random AND rp.conversation_id IS NOT NULL, false) AS by_random,
+        coalesce($use_lowest AND b.quality_score <= (SELECT cut FROM lowest_cut), false) AS by_lowest,
+        coalesce($use_sentiment AND b.customer_sentiment_min <= $sentiment_at_most, false) AS by_sentiment,
+        coalesce($use_csat AND (b.csat <= $csat_at_most OR b.nps <= $nps_at_most), false) AS by_csat,
+        coalesce($use_handle AND b.handle_seconds >= $handle_at_least, false) AS by_handle,
+        coalesce($use_critical AND b.critical_failed, false) AS by_critical
+    FROM base AS b
+    LEFT JOIN random_pick AS rp ON rp.conversation_id = b.conversation_id
+)
+SELECT
+    conversation_id, agent_id, team, channel, created_at, csat, nps, quality_score, critical_failed,
+    concat_ws(', ',
+        CASE WHEN by_critical THEN 'critical_failures' END,
+        CASE WHEN by_lowest THEN 'lowest_auto_score' END,
+        CASE WHEN by_sentiment THEN 'negative_sentiment' END,
+        CASE WHEN by_csat THEN 'low_csat_nps' END,
+        CASE WHEN by_handle THEN 'long_handle_time' END,
+        CASE WHEN by_random THEN 'random_per_agent_week' END,
+        CASE WHEN NOT $any_selector THEN 'not_yet_reviewed' END) AS rule
+FROM flagged
+WHERE CASE
+    WHEN NOT $any_selector THEN true
+    WHEN $combine_all THEN (NOT $use_random OR by_random) AND (NOT $use_lowest OR by_lowest)
+        AND (NOT $use_sentiment OR by_sentiment) AND (NOT $use_csat OR by_csat)
+        AND (NOT $use_handle OR by_handle) AND (NOT $use_critical OR by_critical)
+    ELSE by_random OR by_lowest OR by_sentiment OR by_csat OR by_handle OR by_critical
+END
+ORDER BY critical_failed DESC, quality_score NULLS LAST, conversation_id
+LIMIT $limit
+
+-- name: queue_filter_options
+-- Teams, agents, channels and rubrics the viewer can filter the queue by.
+SELECT 'team' AS kind, team AS value, team AS label
+FROM (SELECT DISTINCT c.team FROM conversations AS c
+      WHERE c.team IS NOT NULL
+        AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team))
+UNION ALL
+SELECT 'agent', agent_id, coalesce(max(agent_name), agent_id)
+FROM conversations AS c
+WHERE c.agent_id IS NOT NULL
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+GROUP BY agent_id
+UNION ALL
+SELECT 'channel', channel, channel
+FROM (SELECT DISTINCT c.channel FROM conversations AS c
+      WHERE c.channel IS NOT NULL
+        AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team))
+UNION ALL
+SELECT 'rubric', rubric_id, rubric_id FROM (SELECT DISTINCT rubric_id FROM rubric_scores)
+ORDER BY 1, 3
+
+-- name: open_assignment_count
+-- How many conversations are assigned and waiting, per reviewer (for the lead's queue panel).
+SELECT a.reviewer_id, count(*) AS open_assignments
+FROM review_assignments AS a
+JOIN conversations AS c ON c.conversation_id = a.conversation_id
+WHERE a.status = 'open' AND a.calibration_session_id IS NULL
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+GROUP BY a.reviewer_id
+ORDER BY a.reviewer_id
+
+-- name: insert_assignment
+-- One assignment; in the normal queue only if the conversation is not already in someone's queue.
+INSERT INTO review_assignments
+    (assignment_id, conversation_id, reviewer_id, assigned_by, assigned_at, rule,
+     calibration_session_id, status)
+SELECT nextval('assignment_id_seq'), $conversation_id, $reviewer_id, $assigned_by, $assigned_at,
+       $rule, $calibration_session_id, 'open'
+WHERE NOT EXISTS (
+    SELECT 1 FROM review_assignments AS a
+    WHERE a.conversation_id = $conversation_id AND a.status <> 'released'
+      AND (($calibration_session_id IS NULL AND a.calibration_session_id IS NULL)
+           OR (a.calibration_session_id = $calibration_session_id AND a.reviewer_id = $reviewer_id)))
+RETURNING assignment_id
+
+-- name: release_assignment
+-- Give an open assignment back (it can be sampled again).
+UPDATE review_assignments SET status = 'released'
+WHERE assignment_id = $assignment_id AND status = 'open'

@@ -1,0 +1,155 @@
+"""The review queue: assigning conversations to reviewers, by hand or by sampling rules.
+
+Outside calibration sessions a conversation sits in at most one reviewer's queue (open or done),
+so two reviewers never do the same work; a calibration session (E2) assigns the same conversation
+to several reviewers on purpose. Queue building runs the rules in DuckDB (`queue_candidates`) and
+deals the picks to reviewers round robin (fewest open assignments first) or by team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import cycle
+from typing import Literal
+
+import duckdb
+
+from warehouse import queries
+from warehouse.connection import transaction
+from warehouse.errors import PermissionDeniedError
+from warehouse.reviews import REVIEW_ROLES, InvalidReviewError
+from warehouse.sampling import QueueFilters, Selection
+from warehouse.viewer import Viewer
+
+ASSIGN_ROLES = ("admin", "qa_lead")
+
+
+@dataclass(frozen=True)
+class QueueBuildResult:
+    assigned: dict[str, int]  # reviewer -> conversations added to their queue
+    candidates: int  # conversations the rules picked
+
+    @property
+    def total(self) -> int:
+        return sum(self.assigned.values())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _check_assigner(viewer: Viewer, reviewer_ids: Sequence[str]) -> None:
+    if viewer.role in ASSIGN_ROLES:
+        return
+    if viewer.role in REVIEW_ROLES and set(reviewer_ids) <= {viewer.user_id}:
+        return  # a reviewer may pick work up for themselves
+    raise PermissionDeniedError(
+        f"Your role ({viewer.role}) cannot assign conversations to reviewers."
+    )
+
+
+def assign(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    conversation_ids: Sequence[str],
+    reviewer_id: str,
+    rule: str = "manual",
+    calibration_session_id: int | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Put conversations in a reviewer's queue; return the ones added (already queued ones are skipped)."""
+    _check_assigner(viewer, [reviewer_id])
+    if not reviewer_id or not reviewer_id.strip():
+        raise InvalidReviewError(["choose a reviewer"])
+    added = []
+    with transaction(con):
+        for conversation_id in conversation_ids:
+            if not queries.run(
+                con, "conversation_visible", viewer=viewer, conversation_id=conversation_id
+            ):
+                raise InvalidReviewError(
+                    [f"conversation {conversation_id!r} does not exist or is not visible"]
+                )
+            inserted = queries.run(
+                con, "insert_assignment", conversation_id=conversation_id, reviewer_id=reviewer_id,
+                assigned_by=viewer.user_id, assigned_at=now or _now(), rule=rule,
+                calibration_session_id=calibration_session_id,
+            )  # fmt: skip
+            if inserted:
+                added.append(conversation_id)
+    return added
+
+
+def release(con: duckdb.DuckDBPyConnection, viewer: Viewer, assignment_id: int) -> None:
+    """Give an open assignment back so the conversation can be sampled again."""
+    _check_assigner(viewer, [])
+    queries.execute(con, "release_assignment", assignment_id=assignment_id)
+
+
+def candidates(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    selection: Selection,
+    filters: QueueFilters,
+    limit: int = 200,
+) -> list[dict]:
+    """What the rules would pick now (worst first), without assigning anything."""
+    return queries.run(
+        con,
+        "queue_candidates",
+        viewer=viewer,
+        limit=limit,
+        **selection.params(),
+        **filters.params(),
+    )
+
+
+def build_queue(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    selection: Selection,
+    filters: QueueFilters,
+    reviewers: Sequence[str],
+    strategy: Literal["round_robin", "by_team"] = "round_robin",
+    team_reviewers: Mapping[str, Sequence[str]] | None = None,
+    limit: int = 100,
+    now: datetime | None = None,
+) -> QueueBuildResult:
+    """Sample up to `limit` conversations with the chosen rules and deal them to reviewers.
+
+    round_robin: reviewers with the fewest open assignments first, then in turn. by_team: a
+    conversation goes to the reviewers listed for its team in `team_reviewers` (in turn), else
+    round robin over all `reviewers`.
+    """
+    _check_assigner(viewer, list(reviewers))
+    reviewers = [r.strip() for r in reviewers if r and r.strip()]
+    if not reviewers:
+        raise InvalidReviewError(["choose at least one reviewer"])
+    if not 1 <= limit <= 10_000:
+        raise InvalidReviewError(
+            ["the number of conversations to sample must be between 1 and 10,000"]
+        )
+    picks = candidates(con, viewer, selection, filters, limit)
+    load = {
+        r["reviewer_id"]: r["open_assignments"]
+        for r in queries.run(con, "open_assignment_count", viewer=viewer)
+    }
+    order = sorted(reviewers, key=lambda r: (load.get(r, 0), r))
+    everyone = cycle(order)
+    per_team = {team: cycle(list(names)) for team, names in (team_reviewers or {}).items() if names}
+    assigned = {r: 0 for r in reviewers}
+    stamp = now or _now()
+    with transaction(con):
+        for pick in picks:
+            turn = per_team.get(pick["team"]) if strategy == "by_team" else None
+            reviewer_id = next(turn or everyone)
+            inserted = queries.run(
+                con, "insert_assignment", conversation_id=pick["conversation_id"], reviewer_id=reviewer_id,
+                assigned_by=viewer.user_id, assigned_at=stamp, rule=pick["rule"] or "sampled",
+                calibration_session_id=None,
+            )  # fmt: skip
+            if inserted:
+                assigned[reviewer_id] = assigned.get(reviewer_id, 0) + 1
+    return QueueBuildResult(assigned, len(picks))
