@@ -1,0 +1,199 @@
+"""Calibration sessions and reviewer agreement.
+
+A QA lead puts the same conversations to several reviewers; each reviewer's review is an ordinary
+review with `calibration_session_id` set (warehouse/reviews.py writes it). Agreement is computed
+per criterion from the ratings the `calibration_ratings` query returns: Krippendorff's alpha and
+percent agreement between reviewers, the same with the auto-scorer counted as one more rater, and
+how often reviewers agree with the auto-scorer. N/A is treated as a missing rating for alpha
+(a unit needs two ratings to count). yes/no criteria use nominal alpha, 1-5 scales ordinal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from warehouse import audit, metrics, queries
+from warehouse.connection import transaction
+from warehouse.errors import WarehouseError
+from warehouse.permissions import require, require_visible
+from warehouse.viewer import Viewer
+
+AUTO_RATER = "auto-scorer"
+
+
+class CalibrationError(WarehouseError):
+    """A calibration session that cannot be set up as asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionAgreement:
+    rubric_id: str
+    criterion_id: str
+    level: str  # nominal | ordinal
+    conversations: int  # units rated by two or more reviewers
+    alpha: float | None  # between reviewers
+    percent_agreement: float | None  # between reviewers, 0-1
+    alpha_with_auto: float | None  # reviewers + the auto-scorer as one more rater
+    agreement_with_auto: float | None  # share of reviewer ratings equal to the auto-scorer's
+
+
+def create_session(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    *,
+    title: str,
+    conversation_ids: Sequence[str],
+    reviewer_ids: Sequence[str],
+    scheduled_for: datetime | None = None,
+    notes: str = "",
+) -> int:
+    """Create a session, put each conversation to every reviewer (assignments); return its id."""
+    require(viewer, "calibration.manage")
+    title = title.strip()
+    if not title:
+        raise CalibrationError("Give the session a title.")
+    conversation_ids = list(dict.fromkeys(conversation_ids))
+    reviewer_ids = list(dict.fromkeys(reviewer_ids))
+    if not conversation_ids:
+        raise CalibrationError("Pick at least one conversation.")
+    if len(reviewer_ids) < 2:
+        raise CalibrationError("Calibration needs at least two reviewers.")
+    for conversation_id in conversation_ids:
+        require_visible(con, viewer, conversation_id)
+    now = audit.utc_now()
+    from warehouse import reviews  # E1's module: assignments live there
+
+    with transaction(con):
+        session_id = queries.run(
+            con,
+            "insert_calibration_session",
+            title=title,
+            created_by=viewer.user_id,
+            created_at=now,
+            scheduled_for=scheduled_for,
+            notes=notes.strip() or None,
+        )[0]["calibration_session_id"]
+        for position, conversation_id in enumerate(conversation_ids):
+            queries.execute(
+                con,
+                "insert_calibration_conversation",
+                calibration_session_id=session_id,
+                conversation_id=conversation_id,
+                position=position,
+            )
+        for user_id in reviewer_ids:
+            queries.execute(
+                con,
+                "insert_calibration_participant",
+                calibration_session_id=session_id,
+                user_id=user_id,
+                added_at=now,
+            )
+        reviews.assign_calibration(con, viewer, session_id, conversation_ids, reviewer_ids)
+        audit.record(
+            con,
+            viewer,
+            "calibration.create",
+            str(session_id),
+            {"conversations": len(conversation_ids), "reviewers": reviewer_ids},
+        )
+    return session_id
+
+
+def ratings(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, calibration_session_id: int | None
+) -> list[dict]:
+    return queries.run(
+        con, "calibration_ratings", viewer=viewer, calibration_session_id=calibration_session_id
+    )
+
+
+def criterion_agreement(rows: Iterable[dict]) -> list[CriterionAgreement]:
+    """Per-criterion agreement from `calibration_ratings` rows (pure: testable by hand)."""
+    by_criterion: dict[tuple[str, str], dict[str, dict[str, float | None]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in rows:
+        value = None if row["na"] else row["value"]
+        by_criterion[(row["rubric_id"], row["criterion_id"])][row["conversation_id"]][
+            row["rater"]
+        ] = value
+    results = []
+    for (rubric_id, criterion_id), units in sorted(by_criterion.items()):
+        reviewers_only = {
+            u: {r: v for r, v in raters.items() if r != AUTO_RATER} for u, raters in units.items()
+        }
+        values = {v for raters in units.values() for v in raters.values() if v is not None}
+        level = "nominal" if values <= {0.0, 1.0} else "ordinal"
+        matches = [
+            v == raters[AUTO_RATER]
+            for raters in units.values()
+            if raters.get(AUTO_RATER) is not None
+            for r, v in raters.items()
+            if r != AUTO_RATER and v is not None
+        ]
+        results.append(
+            CriterionAgreement(
+                rubric_id=rubric_id,
+                criterion_id=criterion_id,
+                level=level,
+                conversations=sum(
+                    1
+                    for raters in reviewers_only.values()
+                    if sum(v is not None for v in raters.values()) >= 2
+                ),
+                alpha=metrics.krippendorff_alpha(reviewers_only, level),
+                percent_agreement=metrics.percent_agreement(reviewers_only),
+                alpha_with_auto=metrics.krippendorff_alpha(units, level),
+                agreement_with_auto=sum(matches) / len(matches) if matches else None,
+            )
+        )
+    return results
+
+
+def overall_alpha(rows: Iterable[dict]) -> float | None:
+    """Interval alpha of reviewers' quality scores (0-100) over the same conversations."""
+    units: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for row in rows:
+        if row["rater"] != AUTO_RATER:
+            units[row["conversation_id"]][row["rater"]] = row["quality_score"]
+    return metrics.krippendorff_alpha(units, "interval")
+
+
+def seed_demo_calibration(
+    con: duckdb.DuckDBPyConnection,
+    lead: Viewer,
+    reviewer_ids: Sequence[str],
+    *,
+    sessions: int = 3,
+    conversations_per_session: int = 8,
+) -> list[int]:
+    """Demo: sessions of conversations put to every reviewer (reviews are seeded by E1's step)."""
+    created = []
+    for number in range(sessions):
+        candidates = queries.run(
+            con,
+            "calibration_candidates",
+            viewer=lead,
+            team=None,
+            seed=number,
+            limit=conversations_per_session,
+        )
+        if len(candidates) < 2:
+            break
+        created.append(
+            create_session(
+                con,
+                lead,
+                title=f"Calibration round {number + 1}",
+                conversation_ids=[c["conversation_id"] for c in candidates],
+                reviewer_ids=reviewer_ids,
+                notes="Demo session: every reviewer scores the same conversations.",
+            )
+        )
+    return created
