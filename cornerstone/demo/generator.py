@@ -23,7 +23,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from json.encoder import encode_basestring as _json_string
 from pathlib import Path
@@ -38,6 +38,7 @@ from cornerstone.demo.roster import (
     GOOD_HABITS,
     build_roster,
 )
+from cornerstone.model import Conversation, Message
 
 BLOCK_SIZE = 2_000
 CSV_COLUMNS = (
@@ -166,6 +167,7 @@ def _conversations(
     h = _H
     i_greeting, i_closing, i_ack = h["greeting"], h["closing"], h["acknowledge"]
     i_expect, i_feel, i_apology = h["set_expectations"], h["acknowledge_feelings"], h["apology"]
+    i_explore = h["explore"]
     i_warm, i_solution, i_confirm = h["warmth"], h["solution"], h["confirm_resolution"]
     i_choices, i_follow, i_name = h["offer_choices"], h["follow_up"], h["use_name"]
     i_specific, i_feedback, i_blame = h["specific_reference"], h["ask_feedback"], h["blame"]
@@ -207,6 +209,7 @@ def _conversations(
         greet = rand() < p[i_greeting]
         feel = angry and rand() < p[i_feel]
         apology = rand() < p[i_apology]  # only said where something went wrong (below)
+        explore = rand() < p[i_explore]
         blame = rand() < p[i_blame] * (1.6 if angry else 0.6)
         acknowledge = rand() < p[i_ack]
         solution = rand() < p[i_solution]
@@ -253,11 +256,13 @@ def _conversations(
                 pieces.append(choice(P.APOLOGIES))
             if blame:
                 pieces.append(choice(P.BLAME))
+            if explore:
+                pieces.append(choice(P.EXPLORE))
             if acknowledge:
                 pieces.append(choice(P.ACKNOWLEDGE))
             elif not pieces:
                 pieces.append(choice(P.CURT))
-        asks_detail = "{order}" not in opening and rand() < 0.7
+        asks_detail = "{order}" not in opening and not explore and rand() < 0.7
         if asks_detail and not canned:
             pieces.append(choice(P.ASK_DETAIL))
         if shout and angry:
@@ -267,7 +272,7 @@ def _conversations(
             text += "\n\n" + P.EMAIL_SIGNOFF.format_map(slots)
         add(("agent", agent_name, text, t, False))
 
-        if asks_detail or rand() < 0.35:
+        if asks_detail or explore or rand() < 0.35:
             t += int(customer_gap * lognormal(0.0, 0.5)) + 3
             add(("customer", customer_name, choice(topic.detail).format_map(slots), t, False))
             if acknowledge and not email and rand() < 0.5:
@@ -436,6 +441,51 @@ def _csv_rows(ctx: _Context, block: int, first: int, count: int, total: int) -> 
 
 
 _RENDERERS = {"jsonl": _json_lines, "csv": _csv_rows}
+
+
+def _utc(stamp: str | None) -> datetime | None:
+    if stamp is None:
+        return None
+    moment = datetime.fromisoformat(stamp)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def iter_conversations(
+    conversations: int = 10_000,
+    seed: int = DEFAULT_SEED,
+    end_date: date = DEFAULT_END_DATE,
+    months: int = DEFAULT_MONTHS,
+) -> Iterator[Conversation]:
+    """The same conversations `generate` writes, as canonical `Conversation`s, one at a time.
+
+    For in-process consumers (scoring benchmarks, tests) that do not need a file.
+    """
+    ctx = _context(seed, end_date, months)
+    for block, first in enumerate(range(0, conversations, BLOCK_SIZE)):
+        count = min(BLOCK_SIZE, conversations - first)
+        for header, msgs in _conversations(ctx, block, first, count, conversations):
+            cid, channel, created, status, agent_id, agent_name, team = header[:7]
+            customer_id, customer_name, csat, nps, ces, tags, subject = header[7:]
+            yield Conversation(
+                conversation_id=cid,
+                messages=tuple(
+                    Message(role, text, author, _utc(sent_at), internal)
+                    for role, author, text, sent_at, internal in msgs
+                ),
+                channel=channel,
+                created_at=_utc(created),
+                status=status,
+                agent_id=agent_id,
+                agent_name=agent_name,
+                team=team,
+                customer_id=customer_id,
+                customer_name=customer_name,
+                csat=csat,
+                nps=nps,
+                ces=ces,
+                tags=tags,
+                subject=subject,
+            )
 
 
 def _render_block(job: tuple[int, date, int, str, int, int, int]) -> tuple[str, int]:

@@ -310,6 +310,11 @@ APOLOGIES = (
     "I'm so sorry this happened.",
     "Please accept my apologies for the inconvenience.",
 )
+EXPLORE = (
+    "Can you tell me a bit more about what happened?",
+    "How has this affected you so far?",
+    "Could you walk me through what you've tried?",
+)
 ACKNOWLEDGE = (
     "Let me look into this for you right away.",
     "I'll check this for you now.",

@@ -57,7 +57,7 @@ CHANNELS = ("chat", "email", "phone", "social")
 # Habits that are probabilities of doing the right thing in a conversation.
 GOOD_HABITS = (
     "greeting", "closing", "acknowledge", "set_expectations", "acknowledge_feelings", "apology",
-    "warmth", "solution", "confirm_resolution", "offer_choices", "follow_up", "use_name",
+    "explore", "warmth", "solution", "confirm_resolution", "offer_choices", "follow_up", "use_name",
     "specific_reference", "ask_feedback",
 )  # fmt: skip
 # Habits that are probabilities of doing the wrong thing.
@@ -66,24 +66,28 @@ BAD_HABITS = ("blame", "canned", "shouting", "profanity", "rambling")
 # Which habits each rubric criterion looks at: coaching on a criterion improves these habits.
 # Criterion ids follow rubrics/*.yaml (rubric_id, criterion_id).
 CRITERION_HABITS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("responsiveness", "first_response_time"): ("speed",),
-    ("responsiveness", "reply_gap"): ("speed",),
-    ("responsiveness", "acknowledgement"): ("acknowledge",),
-    ("responsiveness", "expectations"): ("set_expectations",),
+    ("responsiveness", "first_response"): ("speed",),
+    ("responsiveness", "reply_gaps"): ("speed",),
+    ("responsiveness", "acknowledges_help"): ("acknowledge",),
+    ("responsiveness", "sets_expectations"): ("set_expectations",),
     ("empathy", "acknowledge_feelings"): ("acknowledge_feelings",),
+    ("empathy", "explores_situation"): ("explore",),
     ("empathy", "apology"): ("apology",),
     ("empathy", "no_blame"): ("blame",),
     ("empathy", "warm_tone"): ("warmth",),
     ("resolution", "solution"): ("solution",),
     ("resolution", "confirmation"): ("confirm_resolution",),
-    ("resolution", "follow_up"): ("follow_up",),
-    ("resolution", "choices"): ("offer_choices",),
+    ("resolution", "sentiment_improved"): ("solution",),
+    ("resolution", "escalation_followup"): ("follow_up",),
+    ("resolution", "offers_choices"): ("offer_choices",),
     ("personalisation", "uses_name"): ("use_name",),
     ("personalisation", "specific_reference"): ("specific_reference",),
-    ("personalisation", "no_template"): ("canned",),
+    ("personalisation", "not_template"): ("canned",),
     ("communication", "greeting_closing"): ("greeting", "closing"),
-    ("communication", "no_shouting"): ("shouting", "profanity"),
+    ("communication", "politeness"): ("warmth", "greeting"),
     ("communication", "clarity"): ("rambling",),
+    ("communication", "no_abuse"): ("profanity",),
+    ("communication", "no_shouting"): ("shouting",),
     ("communication", "ask_feedback"): ("ask_feedback",),
 }
 COACHING_GAIN = 0.65  # share of the gap to perfect that a coached habit closes
@@ -222,11 +226,12 @@ def _clamp(value: float, low: float = 0.03, high: float = 0.97) -> float:
 
 # Archetypes push some habits away from what the agent's overall quality suggests.
 _ARCHETYPES: dict[str, dict[str, float]] = {
-    "warm": {"acknowledge_feelings": 0.3, "apology": 0.25, "warmth": 0.3, "blame": -0.2},
+    "warm": {"acknowledge_feelings": 0.3, "apology": 0.25, "warmth": 0.3, "explore": 0.25,
+             "blame": -0.2},
     "thorough": {"solution": 0.3, "confirm_resolution": 0.3, "set_expectations": 0.3,
                  "offer_choices": 0.3, "follow_up": 0.25, "rambling": 0.15},
     "curt": {"greeting": -0.45, "closing": -0.45, "warmth": -0.45, "acknowledge_feelings": -0.35,
-             "ask_feedback": -0.3, "use_name": -0.3},
+             "ask_feedback": -0.3, "use_name": -0.3, "explore": -0.3},
     "slow": {},
     "canned": {"canned": 0.55, "use_name": -0.4, "specific_reference": -0.45},
     "careless": {"blame": 0.3, "shouting": 0.12, "profanity": 0.08, "solution": -0.3,
@@ -370,13 +375,13 @@ def _coaching_events(
         def weakness(criterion: tuple[str, str], habits: dict[str, float] = habits) -> float:
             names = CRITERION_HABITS[criterion]
             if names == ("speed",):
-                return -1.0  # timing is coached separately below
+                return 2.0  # timing is coached separately below
             return min(habits[n] if n not in BAD_HABITS else 1 - habits[n] for n in names)
 
         ranked = sorted(CRITERION_HABITS, key=lambda criterion: weakness(criterion))
         focus = ranked[: rng.choice((2, 3))]
         if agent.habits.speed > 2.5:
-            focus = [("responsiveness", "first_response_time"), *focus[:2]]
+            focus = [("responsiveness", "first_response"), *focus[:2]]
         coached_on = start_date + timedelta(days=int(span * rng.uniform(0.38, 0.6)))
         rubrics = sorted({rubric for rubric, _ in focus})
         events.append(
