@@ -1,0 +1,79 @@
+"""HTML bodies to plain text, for every helpdesk format that stores messages as HTML.
+
+Keeps paragraph and line breaks (block elements and <br> become newlines), decodes entities,
+drops script/style/head content, and collapses the whitespace HTML rendering would collapse.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form h1 h2 "
+    "h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul".split()
+)
+_DROPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
+_TAG_LIKE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._dropped_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropped_depth += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag in ("p", "blockquote", "pre") else "\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" or tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED_TAGS:
+            self._dropped_depth = max(0, self._dropped_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n" if tag in ("p", "blockquote", "pre") else "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropped_depth:
+            # a newline inside HTML text is just a space when rendered; breaks come from tags
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: entities decoded, breaks kept, markup and scripts gone."""
+    if not html:
+        return ""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    text = "".join(collector.parts)
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def looks_like_html(text: str) -> bool:
+    """True when `text` contains tags or entities (so it should go through html_to_text)."""
+    return bool(text) and _TAG_LIKE.search(text) is not None
+
+
+def body_text(html: str | None = None, plain: str | None = None) -> str:
+    """The text of a message that a vendor gives as HTML and/or plain text.
+
+    A non-empty plain-text field wins (kept as written, only trimmed); else the HTML is converted.
+    """
+    if isinstance(plain, str) and plain.strip():
+        return plain.strip()
+    if isinstance(html, str):
+        return html_to_text(html)
+    return ""
