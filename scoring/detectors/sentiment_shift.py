@@ -1,0 +1,36 @@
+"""The customer's closing sentiment against their opening sentiment (VADER compound).
+
+value = 0.5 + (closing - opening) / 2, clamped to 0..1, so an unchanged mood scores 0.5 and a
+turn from angry to happy scores 1. A closing turn at or above `happy_above` scores at least
+`happy_floor` (the customer ended content even if they started content). N/A with fewer than two
+customer turns.
+"""
+
+from __future__ import annotations
+
+from scoring.detectors.base import detector
+from scoring.outcomes import not_applicable, number, outcome
+from scoring.phrases import message_evidence
+
+
+@detector("sentiment_shift")
+def sentiment_shift(signals, params):
+    happy_above = number(params, "happy_above", 0.3)
+    happy_floor = number(params, "happy_floor", 0.75)
+    turns = [i for i in signals.customer if signals.messages[i].text.strip()]
+    if len(turns) < 2:
+        return not_applicable("fewer than two customer messages: no change to measure")
+    opening, closing = signals.sentiment(turns[0]), signals.sentiment(turns[-1])
+    value = 0.5 + (closing - opening) / 2
+    if closing >= happy_above:
+        value = max(value, happy_floor)
+    direction = (
+        "improved"
+        if closing > opening + 0.05
+        else ("worsened" if closing < opening - 0.05 else "stayed about the same")
+    )
+    return outcome(
+        value,
+        f"customer sentiment {direction}: {opening:+.2f} at the start, {closing:+.2f} at the end",
+        [message_evidence(signals, turns[0], 100), message_evidence(signals, turns[-1], 100)],
+    )

@@ -1,0 +1,60 @@
+"""Referring to the customer's specific situation (order, account, history) instead of canned text.
+
+1 when an agent reply contains an identifier (order/ticket/account number), a `specific` phrase
+("your order", "I can see that"), or at least `min_shared_words` distinctive words (5+ letters,
+not in `ignore_words`) that the customer used first; else 0. N/A without both sides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.detectors.base import detector
+from scoring.outcomes import not_applicable, number, outcome, phrases
+from scoring.phrases import search, span_evidence
+
+_IDENTIFIER = re.compile(r"#\s?\d{3,}|\b[A-Z]{2,5}-?\d{3,}\b|\b\d{5,}\b")
+_LONG_WORD = re.compile(r"[a-z]{5,}")
+
+
+@detector("specific_reference")
+def specific_reference(signals, params):
+    specific = phrases(params, "specific")
+    ignore = frozenset(phrases(params, "ignore_words", ()))
+    min_shared = int(number(params, "min_shared_words", 2))
+    if not signals.agent or not signals.customer:
+        return not_applicable("needs both a customer message and an agent reply")
+    for i in signals.agent:
+        match = _IDENTIFIER.search(signals.messages[i].text)
+        if match:
+            evidence = span_evidence(signals, i, match.start(), match.end())
+            return outcome(
+                1.0, f"agent referred to a specific identifier: “{evidence.quote}”", [evidence]
+            )
+    found = search(signals, signals.agent, specific, limit=2)
+    if found:
+        return outcome(
+            1.0, f"agent referred to the customer's situation: “{found[0].quote}”", found
+        )
+    customer_words: set[str] = set()
+    for i in signals.customer:
+        customer_words.update(_LONG_WORD.findall(signals.lower(i)))
+    customer_words -= ignore
+    if customer_words:
+        evidence = []
+        shared: set[str] = set()
+        for i in signals.agent:
+            lower = signals.lower(i)
+            if len(lower) != len(signals.messages[i].text):
+                continue  # lowercasing changed offsets (rare scripts): skip quoting this message
+            for match in _LONG_WORD.finditer(lower):
+                word = match.group()
+                if word in customer_words and word not in shared:
+                    shared.add(word)
+                    evidence.append(span_evidence(signals, i, match.start(), match.end()))
+        if len(shared) >= min_shared:
+            words = ", ".join(sorted(shared)[:4])
+            return outcome(
+                1.0, f"agent picked up the customer's own details ({words})", evidence[:3]
+            )
+    return outcome(0.0, "agent replies do not refer to anything specific to this customer")

@@ -1,0 +1,217 @@
+"""Score conversations against a rubric set: per criterion, per rubric (0-100), overall quality.
+
+`score(conversation, rubrics)` judges one conversation; `score_batch(...)` judges many on every
+core (see `scoring.batch`). Arithmetic (mirrored by the review form in warehouse/rubric_specs.py):
+- a criterion's detector value v (0..1) becomes its score 100·v on a 1-5 scale (value 1+4v), or
+  100/0 on a yes/no scale (value 1 when v >= pass_mark); it fails when v < pass_mark;
+- a rubric's score is the weighted mean of its non-N/A criterion scores (None when all are N/A);
+- the quality score is the weighted mean of the rubric scores (rubric weights), and 0 when any
+  critical criterion failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cornerstone.model import Conversation
+from scoring.detectors.base import REGISTRY, DetectorOutcome, Evidence
+from scoring.loader import import_detectors
+from scoring.rubric import Criterion, RubricSet
+from scoring.signals import ConversationSignals
+
+RESOLUTION_DETECTOR = "resolution_confirmed"
+
+
+class ScoringError(Exception):
+    """A detector crashed on a conversation: names both so the bug can be reproduced."""
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionScore:
+    rubric_id: str
+    criterion_id: str
+    value: float | None  # on the criterion's scale (0/1 or 1-5); None when N/A
+    score: float | None  # 0-100; None when N/A
+    na: bool
+    failed: bool
+    critical: bool
+    rationale: str
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.criterion_id,
+            "score": self.score,
+            "na": self.na,
+            "evidence": [
+                {"message_index": e.message_index, "start": e.start, "end": e.end, "quote": e.quote}
+                for e in self.evidence
+            ],
+            "rationale": self.rationale,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RubricScore:
+    rubric_id: str
+    score: float | None
+    criteria: tuple[CriterionScore, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationScore:
+    conversation_id: str
+    quality_score: float | None
+    critical_failed: bool
+    rubrics: tuple[RubricScore, ...]
+    first_response_seconds: float | None = None
+    longest_reply_gap_seconds: float | None = None
+    handle_seconds: float | None = None
+    customer_sentiment_start: float | None = None
+    customer_sentiment_end: float | None = None
+    customer_sentiment_min: float | None = None
+    resolved: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The score-file contract (issue 4 item 5), key for key."""
+        return {
+            "conversation_id": self.conversation_id,
+            "quality_score": self.quality_score,
+            "rubrics": {
+                rubric.rubric_id: {
+                    "score": rubric.score,
+                    "criteria": [c.to_json() for c in rubric.criteria],
+                }
+                for rubric in self.rubrics
+            },
+        }
+
+    def criterion(self, rubric_id: str, criterion_id: str) -> CriterionScore:
+        for rubric in self.rubrics:
+            if rubric.rubric_id == rubric_id:
+                for criterion in rubric.criteria:
+                    if criterion.criterion_id == criterion_id:
+                        return criterion
+        raise KeyError(f"{rubric_id}.{criterion_id}")
+
+
+def _combine(criterion: Criterion, outcomes: list[DetectorOutcome]) -> DetectorOutcome:
+    if len(outcomes) == 1:
+        return outcomes[0]
+    scored = [
+        (o, spec.weight) for o, spec in zip(outcomes, criterion.detectors, strict=True) if not o.na
+    ]
+    evidence = tuple(e for o in outcomes for e in o.evidence)
+    rationale = "; ".join(o.rationale for o in outcomes)
+    if not scored:
+        return DetectorOutcome(None, rationale, evidence)
+    values = [o.value for o, _ in scored]
+    if criterion.combine == "min":
+        value = min(values)
+    elif criterion.combine == "max":
+        value = max(values)
+    else:
+        value = sum(o.value * w for o, w in scored) / sum(w for _, w in scored)
+    return DetectorOutcome(value, rationale, evidence)
+
+
+def score_criterion(
+    signals: ConversationSignals, rubric_id: str, criterion: Criterion
+) -> CriterionScore:
+    if not criterion.applies_to(signals.conversation.channel):
+        result = DetectorOutcome(None, f"not scored on the {signals.channel} channel")
+    else:
+        outcomes = []
+        for spec in criterion.detectors:
+            try:
+                outcomes.append(REGISTRY[spec.detector](signals, spec.params))
+            except Exception as error:  # a detector bug: say where, keep the traceback
+                raise ScoringError(
+                    f"detector {spec.detector!r} failed on conversation "
+                    f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
+                ) from error
+        result = _combine(criterion, outcomes)
+    value = result.value
+    if value is None and not criterion.na_allowed:
+        value = 1.0
+        result = DetectorOutcome(
+            1.0, f"{result.rationale} (N/A not allowed: counted as met)", result.evidence
+        )
+    if value is None:
+        return CriterionScore(
+            rubric_id,
+            criterion.id,
+            None,
+            None,
+            True,
+            False,
+            criterion.critical,
+            result.rationale,
+            result.evidence,
+        )
+    failed = value < criterion.pass_mark
+    if criterion.scale == "yes_no":
+        scale_value = 0.0 if failed else 1.0
+        score = 100.0 * scale_value
+    else:
+        scale_value = round(1.0 + 4.0 * value, 2)
+        score = round(100.0 * value, 1)
+    return CriterionScore(
+        rubric_id, criterion.id, scale_value, score, False, failed, criterion.critical,
+        result.rationale, result.evidence,
+    )  # fmt: skip
+
+
+def _weighted(pairs: list[tuple[float, float]]) -> float | None:
+    total = sum(w for _, w in pairs)
+    return round(sum(v * w for v, w in pairs) / total, 2) if total else None
+
+
+def score(
+    conversation: Conversation,
+    rubrics: RubricSet,
+    template_hashes: frozenset[int] | None = None,
+) -> ConversationScore:
+    """Judge one conversation. Without `template_hashes` the template criterion is N/A."""
+    if not REGISTRY:
+        import_detectors()
+    signals = ConversationSignals(conversation, template_hashes)
+    rubric_scores: list[RubricScore] = []
+    quality_pairs: list[tuple[float, float]] = []
+    critical_failed = False
+    resolved: bool | None = None
+    for rubric in rubrics.rubrics:
+        criteria = []
+        pairs = []
+        for criterion in rubric.criteria:
+            result = score_criterion(signals, rubric.id, criterion)
+            criteria.append(result)
+            if not result.na:
+                pairs.append((result.score, criterion.weight))
+                critical_failed = critical_failed or (criterion.critical and result.failed)
+                if any(d.detector == RESOLUTION_DETECTOR for d in criterion.detectors):
+                    resolved = not result.failed
+        rubric_score = _weighted(pairs)
+        rubric_scores.append(RubricScore(rubric.id, rubric_score, tuple(criteria)))
+        if rubric_score is not None:
+            quality_pairs.append((rubric_score, rubric.weight))
+    quality = _weighted(quality_pairs)
+    if critical_failed:
+        quality = 0.0
+    sentiments = [v for _, v in signals.customer_sentiments()]
+    gap = signals.longest_reply_gap_seconds
+    return ConversationScore(
+        conversation_id=conversation.conversation_id,
+        quality_score=quality,
+        critical_failed=critical_failed,
+        rubrics=tuple(rubric_scores),
+        first_response_seconds=signals.first_response_seconds,
+        longest_reply_gap_seconds=gap,
+        handle_seconds=signals.handle_seconds,
+        customer_sentiment_start=sentiments[0] if sentiments else None,
+        customer_sentiment_end=sentiments[-1] if sentiments else None,
+        customer_sentiment_min=min(sentiments) if sentiments else None,
+        resolved=resolved,
+    )
