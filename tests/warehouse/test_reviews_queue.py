@@ -1,0 +1,208 @@
+"""Review queue: sampling rules run in DuckDB, assignment keeps reviewers off each other's work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import build_small_warehouse
+from warehouse import queries, review_queue, reviews
+from warehouse.connection import connect
+from warehouse.errors import PermissionDeniedError
+from warehouse.sampling import QueueFilters, SamplingConfigError, Selection, load_sampling
+from warehouse.viewer import Viewer
+
+LEAD = Viewer("lee", "qa_lead")
+RITA = Viewer("rita", "reviewer")
+ANN = Viewer("ann", "agent", agent_id="agent_ann")
+
+
+@pytest.fixture
+def db(db_path):
+    build_small_warehouse(db_path)
+    return db_path
+
+
+NO_FILTERS = QueueFilters()
+
+
+def picked(con, rules, combine="any", filters=NO_FILTERS):
+    return {
+        r["conversation_id"]
+        for r in review_queue.candidates(con, LEAD, Selection(rules, combine), filters, 1000)
+    }
+
+
+def expected(con, where):
+    sql = (
+        "SELECT c.conversation_id FROM conversations c JOIN conversation_scores s USING (conversation_id) WHERE "
+        + where
+    )
+    return {r[0] for r in con.execute(sql).fetchall()}
+
+
+def test_each_rule_picks_exactly_what_it_says(db):
+    with connect(db) as con:
+        assert picked(con, ("critical_failures",)) == expected(con, "s.critical_failed")
+        assert picked(con, ("negative_sentiment",)) == expected(
+            con, "s.customer_sentiment_min <= -0.5"
+        )
+        assert picked(con, ("low_csat_nps",)) == expected(con, "c.csat <= 2 OR c.nps <= 6")
+        assert picked(con, ("long_handle_time",)) == expected(con, "s.handle_seconds >= 86400")
+        lowest = sorted(con.execute("SELECT quality_score FROM conversation_scores").fetchall())[4][
+            0
+        ]
+        config = load_sampling()
+        config.rules.lowest_auto_score.limit = 5
+        five = {
+            r["conversation_id"]
+            for r in review_queue.candidates(
+                con, LEAD, Selection(("lowest_auto_score",), config=config), QueueFilters(), 100
+            )
+        }
+        assert five == expected(con, f"s.quality_score <= {lowest}")
+
+
+def test_random_rule_takes_n_per_agent_per_week_and_is_repeatable(db):
+    with connect(db) as con:
+        first = review_queue.candidates(
+            con, LEAD, Selection(("random_per_agent_week",), seed=1), QueueFilters(), 1000
+        )
+        again = review_queue.candidates(
+            con, LEAD, Selection(("random_per_agent_week",), seed=1), QueueFilters(), 1000
+        )
+        weeks = con.execute(
+            "SELECT agent_id, date_trunc('week', created_at) AS w, count(*) AS n FROM conversations GROUP BY ALL"
+        ).fetchall()
+    per_week: dict = {}
+    for row in first:
+        key = (
+            row["agent_id"],
+            row["created_at"].date()
+            - __import__("datetime").timedelta(days=row["created_at"].weekday()),
+        )
+        per_week[key] = per_week.get(key, 0) + 1
+    assert len(first) == sum(min(2, n) for _, _, n in weeks)
+    assert max(per_week.values()) <= 2
+    assert [r["conversation_id"] for r in first] == [r["conversation_id"] for r in again]
+
+
+def test_rules_combine_with_any_and_all(db):
+    with connect(db) as con:
+        a, b = picked(con, ("negative_sentiment",)), picked(con, ("low_csat_nps",))
+        assert picked(con, ("negative_sentiment", "low_csat_nps")) == a | b
+        assert picked(con, ("negative_sentiment", "low_csat_nps"), "all") == a & b
+        assert a & b and a | b != a & b
+
+
+def test_filters_narrow_candidates(db):
+    with connect(db) as con:
+        tech = picked(con, ("not_yet_reviewed",), filters=QueueFilters(teams=("Tech",)))
+        chat = picked(con, ("not_yet_reviewed",), filters=QueueFilters(channels=("chat",)))
+        band = picked(con, ("not_yet_reviewed",), filters=QueueFilters(score_min=60, score_max=100))
+        rubric_band = picked(
+            con, ("not_yet_reviewed",), filters=QueueFilters(rubric_id="empathy", score_min=80)
+        )
+        assert tech == expected(con, "c.team = 'Tech'")
+        assert chat == expected(con, "c.channel = 'chat'")
+        assert band == expected(con, "s.quality_score BETWEEN 60 AND 100")
+        assert rubric_band == {
+            r[0]
+            for r in con.execute(
+                "SELECT conversation_id FROM rubric_scores WHERE rubric_id='empathy' AND score >= 80"
+            ).fetchall()
+        }
+
+
+def test_not_yet_reviewed_leaves_out_reviewed_conversations(db):
+    with connect(db) as con:
+        reviews.submit_review(con, RITA, "conv-001", [])
+        assert "conv-001" not in picked(con, ("not_yet_reviewed",))
+        assert "conv-001" in picked(con, ("low_csat_nps",))  # other rules alone do not exclude it
+
+
+def test_build_queue_round_robin_never_gives_one_conversation_to_two_reviewers(db):
+    with connect(db) as con:
+        first = review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita", "sam"], limit=10
+        )
+        second = review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita", "sam"], limit=100
+        )
+        rows = con.execute(
+            "SELECT conversation_id, count(*) FROM review_assignments GROUP BY 1 HAVING count(*) > 1"
+        ).fetchall()
+        total = con.execute("SELECT count(*) FROM review_assignments").fetchall()[0][0]
+    assert first.assigned == {"rita": 5, "sam": 5}
+    assert second.total == 14 and total == 24 and rows == []
+
+
+def test_build_queue_by_team(db):
+    with connect(db) as con:
+        review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita", "sam"], strategy="by_team",
+            team_reviewers={"Billing": ["rita"], "Tech": ["sam"]}, limit=100,
+        )  # fmt: skip
+        rows = set(con.execute(
+            "SELECT a.reviewer_id, c.team FROM review_assignments a JOIN conversations c USING (conversation_id)"
+        ).fetchall())  # fmt: skip
+    assert rows == {("rita", "Billing"), ("sam", "Tech")}
+
+
+def test_calibration_assigns_the_same_conversation_to_several_reviewers(db):
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-002"], "rita")
+        assert (
+            review_queue.assign(con, LEAD, ["conv-002"], "sam") == []
+        )  # normal queue: already taken
+        assert review_queue.assign(con, LEAD, ["conv-002"], "rita", calibration_session_id=7) == [
+            "conv-002"
+        ]
+        assert review_queue.assign(con, LEAD, ["conv-002"], "sam", calibration_session_id=7) == [
+            "conv-002"
+        ]
+
+
+def test_submitting_completes_the_assignment_and_queue_lists_next(db):
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-002", "conv-003"], "rita")
+        reviews.submit_review(con, RITA, "conv-002", [])
+        queue = queries.run(
+            con,
+            "review_queue",
+            viewer=RITA,
+            reviewer_id="rita",
+            statuses=["open"],
+            limit=10,
+            **QueueFilters().params(),
+        )
+        following = queries.run(
+            con,
+            "next_assignment",
+            viewer=RITA,
+            reviewer_id="rita",
+            current_conversation_id="conv-002",
+        )
+    assert [r["conversation_id"] for r in queue] == ["conv-003"]
+    assert following == [{"conversation_id": "conv-003"}]
+
+
+def test_agents_cannot_assign_and_reviewers_only_to_themselves(db):
+    with connect(db) as con:
+        with pytest.raises(PermissionDeniedError):
+            review_queue.assign(con, ANN, ["conv-001"], "ann")
+        with pytest.raises(PermissionDeniedError):
+            review_queue.assign(con, RITA, ["conv-001"], "sam")
+        assert review_queue.assign(con, RITA, ["conv-001"], "rita") == ["conv-001"]
+
+
+def test_bad_sampling_file_names_file_and_field(tmp_path: Path):
+    bad = tmp_path / "sampling.yaml"
+    bad.write_text(
+        "default_rules: [critical_failures]\nrules:\n  lowest_auto_score: {label: L, limit: -3}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SamplingConfigError) as error:
+        load_sampling(bad)
+    assert str(bad) in str(error.value) and "rules.lowest_auto_score.limit" in str(error.value)
