@@ -1,0 +1,91 @@
+"""`qa demo`: build a demo database (generate, ingest, score, seed users, reviews, coaching)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from cornerstone.cli.options import add_db_option, db_path
+from cornerstone.demo.roster import DEFAULT_SEED
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="build a demo database with realistic generated conversations",
+        description="Generate realistic, seeded demo conversations (8 teams, 60 agents, every "
+        "channel, six months), ingest and score them, and seed demo users, reviews, coaching "
+        "sessions and calibration rounds. Prints the demo accounts' passwords at the end. "
+        "Running it again on the same database adds nothing new.",
+    )
+    add_db_option(parser)
+    parser.add_argument(
+        "--conversations",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="how many conversations to generate (default 10,000)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed; the same seed gives the same data (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="W",
+        help="processes generating conversations (default 1; output is the same for any W)",
+    )
+    parser.set_defaults(handler=handle)
+
+
+class _Progress:
+    """A one-line progress display on stderr for steps that report progress."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.5:
+            return
+        self.last = now
+        end = "\n" if done >= total else ""
+        print(f"\r  {step:<12} {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from cornerstone.cli import UserError
+    from cornerstone.demo.pipeline import build_demo
+
+    if args.conversations < 1:
+        raise UserError("--conversations must be at least 1")
+    if args.workers < 1:
+        raise UserError("--workers must be at least 1")
+    path = db_path(args)
+    print(
+        f"Building the demo database {path} ({args.conversations:,} conversations, seed {args.seed})"
+    )
+    started = time.perf_counter()
+    run = build_demo(
+        path,
+        conversations=args.conversations,
+        seed=args.seed,
+        progress=_Progress(),
+        workers=args.workers,
+    )
+    print(f"Done in {time.perf_counter() - started:.1f}s.")
+    if run.skipped:
+        print(f"Skipped (not in this build yet): {', '.join(name for name, _ in run.skipped)}")
+    if run.accounts:
+        from warehouse.users import format_demo_accounts
+
+        print()
+        print(format_demo_accounts(run.accounts), end="")
+    print(f"\nStart the dashboard with: qa serve --db {path}")
+    return 0

@@ -1,0 +1,192 @@
+"""`qa demo` as a library: generate → ingest → score → seed users → reviews → coaching, calibration.
+
+`DEMO_STEPS` is the ordered list of steps. Each owner edits only their own step function below
+(ingest: A, score: D1, users: F, reviews and disputes: E1, coaching and calibration: E2). A step
+whose module (or function) is not in this build yet is skipped with a note, so the demo works at
+every stage of the project. A step returns a one-line summary; the users step also leaves the
+demo accounts (with their generated passwords) in `DemoRun.accounts` for printing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cornerstone.demo.generator import generate
+from cornerstone.demo.roster import DEFAULT_SEED, Roster, build_roster
+
+
+@dataclass
+class DemoRun:
+    """What the steps share: where things are, the roster, and what each step reported."""
+
+    db_path: Path
+    conversations: int
+    seed: int
+    data_file: Path
+    roster: Roster
+    say: Callable[[str], None]
+    progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
+    workers: int = 1
+    summaries: list[tuple[str, str]] = field(default_factory=list)  # (step, one line)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (step, why)
+    accounts: list[Any] = field(default_factory=list)  # warehouse.users.DemoAccount
+    accounts_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    requires: str  # the module the step needs; absent -> skipped with a note
+    run: Callable[[DemoRun], str]
+
+
+class StepMissing(Exception):
+    """The step's code is not in this build yet (raised by a step for a missing function)."""
+
+
+def _require(module: str, *names: str) -> Any:
+    """Import `module` (and check it has `names`), or raise StepMissing saying what is absent."""
+    try:
+        loaded = importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            raise StepMissing(f"{module} is not in this build yet") from error
+        raise
+    for name in names:
+        if not hasattr(loaded, name):
+            raise StepMissing(f"{module}.{name} is not in this build yet")
+    return loaded
+
+
+# ---- C: generate -------------------------------------------------------------------------------
+def step_generate(run: DemoRun) -> str:
+    def progress(done: int) -> None:
+        if run.progress is not None:
+            run.progress("generate", done, run.conversations)
+
+    summary = generate(
+        run.data_file, run.conversations, seed=run.seed, workers=run.workers, progress=progress
+    )
+    return (
+        f"{summary.conversations:,} conversations, {summary.messages:,} messages "
+        f"({summary.bytes / 1e6:.1f} MB) in {summary.seconds:.1f}s → {run.data_file}"
+    )
+
+
+# ---- A: ingest ---------------------------------------------------------------------------------
+def step_ingest(run: DemoRun) -> str:
+    ingest = _require("warehouse.ingest", "ingest_file")
+    result = ingest.ingest_file(run.db_path, run.data_file)
+    return str(result)
+
+
+# ---- D1: score ---------------------------------------------------------------------------------
+def step_score(run: DemoRun) -> str:
+    scores = _require("warehouse.scores", "score_database")
+    result = scores.score_database(run.db_path)
+    return str(result)
+
+
+# ---- F: users ----------------------------------------------------------------------------------
+def step_users(run: DemoRun) -> str:
+    users = _require("warehouse.users", "seed_demo_accounts", "format_demo_accounts")
+    from warehouse.connection import connect, transaction
+
+    agent = run.roster.agents[0]
+    with connect(run.db_path) as con, transaction(con):
+        run.accounts = users.seed_demo_accounts(
+            con, agent_id=agent.agent_id, agent_name=agent.name, team=agent.team
+        )
+    run.accounts_file = run.db_path.parent / "demo_accounts.txt"
+    run.accounts_file.write_text(users.format_demo_accounts(run.accounts), encoding="utf-8")
+    return f"{len(run.accounts)} demo accounts (passwords in {run.accounts_file})"
+
+
+# ---- E1: reviews and disputes ------------------------------------------------------------------
+def step_reviews(run: DemoRun) -> str:
+    reviews = _require("warehouse.reviews", "seed_demo_reviews")
+    from warehouse.connection import connect
+
+    with connect(run.db_path) as con:
+        return str(reviews.seed_demo_reviews(con, run.roster))
+
+
+# ---- E2: coaching and calibration --------------------------------------------------------------
+def step_coaching(run: DemoRun) -> str:
+    coaching = _require("warehouse.coaching", "seed_demo_coaching")
+    from warehouse.connection import connect
+
+    with connect(run.db_path) as con:
+        created = coaching.seed_demo_coaching(con, run.roster.coaching_events)
+    return f"{len(created)} coaching sessions"
+
+
+def step_calibration(run: DemoRun) -> str:
+    calibration = _require("warehouse.calibration", "seed_demo_calibration")
+    from warehouse.connection import connect
+    from warehouse.viewer import Viewer
+
+    lead = run.roster.users_by_role("qa_lead")[0]
+    reviewers = [user.user_id for user in run.roster.users_by_role("reviewer")]
+    with connect(run.db_path) as con:
+        created = calibration.seed_demo_calibration(
+            con, Viewer(user_id=lead.user_id, role="qa_lead"), reviewers
+        )
+    return f"{len(created)} calibration sessions"
+
+
+DEMO_STEPS: tuple[Step, ...] = (
+    Step("generate", "cornerstone.demo.generator", step_generate),
+    Step("ingest", "warehouse.ingest", step_ingest),
+    Step("score", "warehouse.scores", step_score),
+    Step("users", "warehouse.users", step_users),
+    Step("reviews", "warehouse.reviews", step_reviews),
+    Step("coaching", "warehouse.coaching", step_coaching),
+    Step("calibration", "warehouse.calibration", step_calibration),
+)
+
+
+def default_data_file(db_path: Path, conversations: int, seed: int) -> Path:
+    """The generated JSONL lives next to the database, in `generated/` (git-ignored under data/)."""
+    return Path(db_path).parent / "generated" / f"demo-{conversations}-seed{seed}.jsonl"
+
+
+def build_demo(
+    db_path: str | Path,
+    conversations: int = 10_000,
+    seed: int = DEFAULT_SEED,
+    progress: Callable[[str, int, int], None] | None = None,
+    say: Callable[[str], None] = print,
+    workers: int = 1,
+    steps: tuple[Step, ...] = DEMO_STEPS,
+) -> DemoRun:
+    """Build a demo database at `db_path`: every step of `steps` in order; returns what happened.
+
+    Re-running on the same database is safe: the same seed generates the same file, and the
+    ingest step adds nothing it already has.
+    """
+    db_path = Path(db_path)
+    run = DemoRun(
+        db_path=db_path,
+        conversations=conversations,
+        seed=seed,
+        data_file=default_data_file(db_path, conversations, seed),
+        roster=build_roster(seed),
+        say=say,
+        progress=progress,
+        workers=workers,
+    )
+    for step in steps:
+        try:
+            line = step.run(run)
+        except StepMissing as missing:
+            run.skipped.append((step.name, str(missing)))
+            say(f"  {step.name:<12} skipped: {missing}")
+            continue
+        run.summaries.append((step.name, line))
+        say(f"  {step.name:<12} {line}")
+    return run
