@@ -42,3 +42,13 @@ class Importer(Protocol):
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
         """Every record of the file, in file order. `text` is the whole file decoded to str."""
         ...
+
+
+class StreamingImporter(Importer, Protocol):
+    """Optional extension for line-based formats whose files can be larger than memory.
+
+    When a format module also defines `stream_records`, the engine calls it with the decoded
+    lines (each with its line ending) instead of reading the whole file into one string.
+    """
+
+    def stream_records(self, path: Path, lines: Iterator[str]) -> Iterator[RawRecord]: ...

@@ -1,0 +1,88 @@
+"""Canonical JSONL: one conversation object per line (docs/formats.md).
+
+Blank lines are skipped (not records), so record numbers and line numbers can differ; positions
+are always the physical line ("line 17"). Large files are ingested by DuckDB directly (see
+warehouse/ingest.py); this module is the exact, line-by-line path and the single place that
+knows which line is which record.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cornerstone.model import Conversation
+from warehouse.importers.base import RawRecord
+from warehouse.validate import RecordError, to_model, validate_conversation
+
+# What DuckDB's newline-delimited reader treats as an empty line: such lines are not records.
+_JSON_WHITESPACE = " \t\r\n"
+
+
+def is_record_line(line: str) -> bool:
+    return bool(line.strip(_JSON_WHITESPACE))
+
+
+def decode_line(line: str) -> dict[str, Any]:
+    """The JSON object on one line; RecordError with a readable reason otherwise."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as error:
+        if error.msg.startswith("Extra data"):
+            raise RecordError(
+                f"more than one JSON value on the line (column {error.colno}); "
+                "canonical JSONL holds one conversation object per line"
+            ) from None
+        if error.pos >= len(line.rstrip()):
+            raise RecordError(f"truncated JSON: the line ends early ({error.msg})") from None
+        raise RecordError(f"not valid JSON: {error.msg} at column {error.colno}") from None
+    if not isinstance(value, dict):
+        kind = "a list" if isinstance(value, list) else type(value).__name__
+        raise RecordError(f"expected a conversation object on the line, got {kind}")
+    return value
+
+
+def parse_line(line: str) -> Conversation:
+    """One canonical JSONL line to a validated `Conversation` (pure: no database needed)."""
+    return to_model(validate_conversation(decode_line(line)))
+
+
+def record_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(line number, line) of every record line, i.e. every non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        if is_record_line(line):
+            yield number, line.rstrip("\r\n")
+
+
+class CanonicalJsonlImporter:
+    name = "canonical-jsonl"
+    description = "canonical JSONL: one conversation object per line (docs/formats.md)"
+
+    def sniff(self, path: Path, head: str) -> float:
+        for _, line in record_lines(head.splitlines()):
+            stripped = line.lstrip()
+            if not stripped.startswith("{"):
+                return 0.0
+            if '"conversation_id"' in stripped and '"messages"' in stripped:
+                return 0.95
+            if path.suffix.lower() in (".jsonl", ".ndjson"):
+                return 0.4
+            return 0.1
+        return 0.0
+
+    def stream_records(self, path: Path, lines: Iterator[str]) -> Iterator[RawRecord]:
+        for number, line in record_lines(lines):
+            position = f"line {number}"
+            try:
+                yield RawRecord(position, line, conversation=decode_line(line))
+            except RecordError as error:
+                yield RawRecord(position, line, error=str(error))
+
+    def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return self.stream_records(path, iter(io.StringIO(text, newline="")))
+
+
+IMPORTER = CanonicalJsonlImporter()
