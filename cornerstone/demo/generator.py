@@ -556,3 +556,31 @@ def default_generated_path(conversations: int, seed: int) -> Path:
     from cornerstone.settings import PROJECT_ROOT
 
     return PROJECT_ROOT / "data" / "generated" / f"demo-{conversations}-seed{seed}.jsonl"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m cornerstone.demo.generator OUT N [--seed S] [--csv] [--workers W]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write N demo conversations to OUT.")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("conversations", type=int)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--csv", action="store_true", help="canonical CSV instead of JSONL")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    summary = generate(
+        args.out, args.conversations, seed=args.seed, fmt="csv" if args.csv else "jsonl",
+        workers=args.workers,
+    )  # fmt: skip
+    print(
+        f"{summary.conversations:,} conversations, {summary.messages:,} messages, "
+        f"{summary.bytes / 1e6:.1f} MB in {summary.seconds:.2f}s: "
+        f"{summary.conversations_per_second:,.0f} conversations/s, "
+        f"{summary.megabytes_per_second:.1f} MB/s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

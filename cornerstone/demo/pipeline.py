@@ -96,11 +96,8 @@ def step_users(run: DemoRun) -> str:
     users = _require("warehouse.users", "seed_demo_accounts", "format_demo_accounts")
     from warehouse.connection import connect, transaction
 
-    agent = run.roster.agents[0]
     with connect(run.db_path) as con, transaction(con):
-        run.accounts = users.seed_demo_accounts(
-            con, agent_id=agent.agent_id, agent_name=agent.name, team=agent.team
-        )
+        run.accounts = users.seed_demo_accounts(con, run.roster)
     run.accounts_file = run.db_path.parent / "demo_accounts.txt"
     run.accounts_file.write_text(users.format_demo_accounts(run.accounts), encoding="utf-8")
     return f"{len(run.accounts)} demo accounts (passwords in {run.accounts_file})"
