@@ -1,4 +1,10 @@
-"""Entrypoint: `streamlit run dashboard/streamlit_app.py` (what `qa serve` does)."""
+"""Entrypoint: `streamlit run dashboard/streamlit_app.py` (what `qa serve` does).
+
+Navigation is built per run from the signed-in viewer's role (`dashboard/page_roles.py`): a
+visitor who has not signed in gets only the sign-in page, and a page a role may not see is not
+in the navigation, so its URL leads nowhere. To add a page: one line in PAGES below and its roles
+in `dashboard/page_roles.py`.
+"""
 
 import sys
 from pathlib import Path
@@ -7,9 +13,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from any 
 
 import streamlit as st  # noqa: E402
 
+from dashboard.page_roles import HOME_PAGE, may_see  # noqa: E402
+from dashboard.session import account_box, refresh_session  # noqa: E402
+
 st.set_page_config(page_title="Cornerstone QA", page_icon=":material/fact_check:", layout="wide")
 
-pages = [
-    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+APP_PAGES = Path(__file__).resolve().parent / "app_pages"
+
+# (section, file in app_pages/, title, icon). Pages whose file is absent are left out.
+PAGES = [
+    ("", "overview.py", "Overview", ":material/dashboard:"),
+    ("Review", "review_queue.py", "Review queue", ":material/inbox:"),
+    ("Review", "review_conversation.py", "Review conversation", ":material/rate_review:"),
+    ("Review", "calibration.py", "Calibration", ":material/balance:"),
+    ("Teams", "team_trends.py", "Team trends", ":material/monitoring:"),
+    ("Teams", "coaching.py", "Coaching", ":material/school:"),
+    ("Me", "my_feedback.py", "My feedback", ":material/feedback:"),
+    ("", "rubrics.py", "Rubrics", ":material/rule:"),
+    ("Admin", "users.py", "Users", ":material/group:"),
+    ("Admin", "audit_log.py", "Audit log", ":material/history:"),
 ]
-st.navigation(pages).run()
+
+viewer = refresh_session()
+if viewer is None:
+    navigation = [
+        st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)
+    ]
+else:
+    allowed = [p for p in PAGES if (APP_PAGES / p[1]).exists() and may_see(viewer.role, p[1][:-3])]
+    stems = [p[1][:-3] for p in allowed]
+    home = HOME_PAGE.get(viewer.role)
+    home = home if home in stems else (stems[0] if stems else None)
+    navigation = {}
+    for section, file, title, icon in allowed:
+        page = st.Page(f"app_pages/{file}", title=title, icon=icon, default=file[:-3] == home)
+        navigation.setdefault(section, []).append(page)
+    if not navigation:
+        navigation = [st.Page("app_pages/sign_in.py", title="Account", default=True)]
+    account_box(viewer)
+st.navigation(navigation).run()

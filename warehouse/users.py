@@ -447,25 +447,52 @@ class DemoAccount:
 
 
 def seed_demo_accounts(
-    con: duckdb.DuckDBPyConnection, *, agent_id: str, agent_name: str, team: str
+    con: duckdb.DuckDBPyConnection,
+    roster: Any = None,
+    *,
+    agent_id: str | None = None,
+    agent_name: str | None = None,
+    team: str | None = None,
 ) -> list[DemoAccount]:
     """One account per role with fresh random passwords (DEMO ONLY), returned for printing.
 
-    The agent account is linked to a real demo agent, the manager to that agent's team. Existing
-    demo logins get a new password (so a re-run prints working credentials).
+    With the demo `roster` (cornerstone.demo.roster.Roster), the accounts are roster people, so
+    the reviewer account owns seeded reviews, the manager manages the agent's team and the agent
+    account is linked to that agent's conversations. Without it, `agent_id`, `agent_name` and
+    `team` name the agent. Existing demo logins get a new password (a re-run prints working
+    credentials) and their demo role back.
     """
     from warehouse.passwords import generate_password
     from warehouse.viewer import SYSTEM
 
-    plan = [
-        ("admin", "admin", "Demo Admin", None, ()),
-        ("lead", "qa_lead", "Demo QA Lead", None, ()),
-        ("reviewer", "reviewer", "Demo Reviewer", None, ()),
-        ("manager", "manager", f"Demo Manager ({team})", None, (team,)),
-        ("agent", "agent", agent_name, agent_id, ()),
-    ]
+    if roster is not None:
+        agent = roster.agents[0]
+        manager_id = roster.team(agent.team).manager_user_id
+        people = {u.user_id: u for u in roster.users}
+
+        def person(user_id: str) -> tuple[str, str]:
+            return user_id, people[user_id].name if user_id in people else user_id
+
+        admins = roster.users_by_role("admin")
+        plan = [
+            (*person(admins[0].user_id if admins else "admin"), "admin", None, ()),
+            (*person(roster.users_by_role("qa_lead")[0].user_id), "qa_lead", None, ()),
+            (*person(roster.users_by_role("reviewer")[0].user_id), "reviewer", None, ()),
+            (*person(manager_id), "manager", None, (agent.team,)),
+            (agent.user_id, agent.name, "agent", agent.agent_id, ()),
+        ]
+    else:
+        if not (agent_id and team):
+            raise UserError("seed_demo_accounts needs the demo roster or agent_id and team")
+        plan = [
+            ("admin", "Demo Admin", "admin", None, ()),
+            ("lead", "Demo QA Lead", "qa_lead", None, ()),
+            ("reviewer", "Demo Reviewer", "reviewer", None, ()),
+            ("manager", f"Demo Manager ({team})", "manager", None, (team,)),
+            ("agent", agent_name or agent_id, "agent", agent_id, ()),
+        ]
     accounts = []
-    for login, role, name, agent, teams in plan:
+    for login, name, role, agent, teams in plan:
         password = generate_password()
         if get_user(con, login) is None:
             add_user(
@@ -483,14 +510,16 @@ def seed_demo_accounts(
 def format_demo_accounts(accounts: list[DemoAccount]) -> str:
     """Plain-text table of demo accounts (for `qa demo` output and data/demo_accounts.txt)."""
     lines = ["# Demo accounts (demo database only; passwords generated at demo time)"]
-    lines.append(f"{'login':<10} {'role':<9} {'password':<18} scope")
+    width = max([len("login"), *(len(a.login) for a in accounts)])
+    lines.append(f"{'login':<{width}}  {'role':<9} {'password':<18} sees")
     for a in accounts:
-        scope = (
-            f"agent {a.agent_id}"
-            if a.agent_id
-            else (f"teams {', '.join(a.teams)}" if a.teams else "all")
-        )
-        lines.append(f"{a.login:<10} {a.role:<9} {a.password:<18} {scope}")
+        if a.agent_id:
+            scope = f"own conversations (agent {a.agent_id})"
+        elif a.teams:
+            scope = f"team {', '.join(a.teams)}"
+        else:
+            scope = "all teams"
+        lines.append(f"{a.login:<{width}}  {a.role:<9} {a.password:<18} {scope}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,52 @@
+"""Sign in: login and password; clear messages for wrong credentials and lockout."""
+
+import streamlit as st
+
+from cornerstone.settings import default_db_path
+from dashboard.session import sign_in, signed_in_viewer, take_notice
+from warehouse import users
+from warehouse.connection import connect
+from warehouse.errors import WarehouseError
+
+st.title("Cornerstone QA")
+
+if signed_in_viewer() is not None:
+    st.success("You are signed in. Use the menu to open a page.")
+    st.stop()
+
+notice = take_notice()
+if notice:
+    st.info(notice)
+
+with connect(default_db_path()) as con:
+    has_accounts = users.count_users(con) > 0
+if not has_accounts:
+    st.warning(
+        "No accounts exist yet. Create the first admin on the command line:\n\n"
+        "`qa users add admin --role admin`\n\n(or build the demo database with `qa demo`, which "
+        "prints one demo account per role)."
+    )
+
+with st.form("sign_in_form", clear_on_submit=False):
+    st.subheader("Sign in")
+    login = st.text_input("Login", key="sign_in_login", max_chars=100, autocomplete="username")
+    password = st.text_input(
+        "Password", type="password", key="sign_in_password", max_chars=1024,
+        autocomplete="current-password",
+    )  # fmt: skip
+    submitted = st.form_submit_button("Sign in", type="primary")
+
+if submitted:
+    if not login.strip() or not password:
+        st.error("Enter your login and your password.")
+    else:
+        try:
+            sign_in(login, password)
+        except users.LockedOutError as error:
+            st.error(str(error), icon=":material/lock:")
+        except users.SignInError as error:
+            st.error(str(error))
+        except WarehouseError as error:
+            st.error(f"Cannot sign in right now: {error}")
+        else:
+            st.rerun()
