@@ -56,12 +56,13 @@ class _Progress:
             return
         self.last = now
         end = "\n" if done >= total else ""
-        print(f"\r  {step:<12} {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+        share = 100 * done / total if total else 100
+        print(f"\r  {step:<12} {share:3.0f}%", end=end, file=sys.stderr, flush=True)
 
 
 def handle(args: argparse.Namespace) -> int:
     from cornerstone.cli import UserError
-    from cornerstone.demo.pipeline import build_demo
+    from cornerstone.demo.pipeline import DemoStepFailed, build_demo
 
     if args.conversations < 1:
         raise UserError("--conversations must be at least 1")
@@ -72,13 +73,17 @@ def handle(args: argparse.Namespace) -> int:
         f"Building the demo database {path} ({args.conversations:,} conversations, seed {args.seed})"
     )
     started = time.perf_counter()
-    run = build_demo(
-        path,
-        conversations=args.conversations,
-        seed=args.seed,
-        progress=_Progress(),
-        workers=args.workers,
-    )
+    try:
+        run = build_demo(
+            path,
+            conversations=args.conversations,
+            seed=args.seed,
+            progress=_Progress(),
+            workers=args.workers,
+        )
+    except DemoStepFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     if run.skipped:
         print(f"Skipped (not in this build yet): {', '.join(name for name, _ in run.skipped)}")

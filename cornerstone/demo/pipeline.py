@@ -48,6 +48,10 @@ class StepMissing(Exception):
     """The step's code is not in this build yet (raised by a step for a missing function)."""
 
 
+class DemoStepFailed(Exception):
+    """A step ran but could not do its work; the demo stops with this message."""
+
+
 def _require(module: str, *names: str) -> Any:
     """Import `module` (and check it has `names`), or raise StepMissing saying what is absent."""
     try:
@@ -80,8 +84,15 @@ def step_generate(run: DemoRun) -> str:
 # ---- A: ingest ---------------------------------------------------------------------------------
 def step_ingest(run: DemoRun) -> str:
     ingest = _require("warehouse.ingest", "ingest_file")
-    result = ingest.ingest_file(run.db_path, run.data_file)
-    return str(result)
+
+    def progress(done_bytes: int, total_bytes: int) -> None:
+        if run.progress is not None:
+            run.progress("ingest", done_bytes, total_bytes)
+
+    report = ingest.ingest_file(run.db_path, run.data_file, progress=progress)
+    if not report.usable:
+        raise DemoStepFailed(f"ingest failed: {report.summary()}")
+    return report.summary()
 
 
 # ---- D1: score ---------------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""`qa demo` end to end on a real DuckDB file, and the pipeline's skip-what-is-missing rule."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cornerstone.cli import main
+from cornerstone.demo.pipeline import DEMO_STEPS, Step, _require, build_demo
+from warehouse.connection import connect
+
+
+def _count(db: Path, sql: str) -> int:
+    with connect(db) as con:
+        return con.execute(sql).fetchall()[0][0]
+
+
+def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "demo.duckdb"
+    assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    for step in DEMO_STEPS:
+        assert f"  {step.name} " in out  # every step reports (done or skipped with a note)
+    generated = tmp_path / "generated" / "demo-300-seed7.jsonl"
+    records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()]
+    assert _count(db, "SELECT count(*) FROM conversations") == 300
+    assert _count(db, "SELECT count(*) FROM messages") == sum(len(r["messages"]) for r in records)
+    assert _count(db, "SELECT count(*) FROM quarantine") == 0
+    assert _count(db, "SELECT count(DISTINCT channel) FROM conversations") == 4
+    assert _count(db, "SELECT count(DISTINCT team) FROM conversations") == 8
+
+    # Running it again adds nothing.
+    assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
+    assert "300 unchanged" in capsys.readouterr().out
+    assert _count(db, "SELECT count(*) FROM conversations") == 300
+
+
+def test_a_step_whose_module_is_missing_is_skipped_with_a_note(tmp_path: Path) -> None:
+    def step_future(run) -> str:
+        _require("warehouse.not_built_yet", "seed_something")
+        return "never"
+
+    def step_half_built(run) -> str:
+        _require("warehouse.connection", "seed_something_else")
+        return "never"
+
+    notes: list[str] = []
+    run = build_demo(
+        tmp_path / "demo.duckdb",
+        conversations=50,
+        say=notes.append,
+        steps=(
+            DEMO_STEPS[0],
+            Step("future", "warehouse.not_built_yet", step_future),
+            Step("half", "warehouse.connection", step_half_built),
+        ),
+    )
+    assert [name for name, _ in run.summaries] == ["generate"]
+    assert [name for name, _ in run.skipped] == ["future", "half"]
+    assert any("warehouse.not_built_yet is not in this build yet" in n for n in notes)
+    assert any("seed_something_else is not in this build yet" in n for n in notes)
+    assert run.data_file.is_file()
+
+
+def test_a_broken_import_inside_a_step_is_not_mistaken_for_a_missing_step(tmp_path) -> None:
+    def step_broken(run) -> str:
+        _require("tests.demo.broken_module_that_imports_nothing")
+        return "never"
+
+    with pytest.raises(ModuleNotFoundError):
+        build_demo(tmp_path / "x.duckdb", conversations=5, steps=(Step("b", "x", step_broken),))
+
+
+def test_demo_refuses_bad_numbers(tmp_path: Path, capsys) -> None:
+    assert main(["demo", "--conversations", "0", "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert "--conversations must be at least 1" in capsys.readouterr().err
+
+
+def test_demo_has_help(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--conversations" in out and "--seed" in out and "--db" in out
