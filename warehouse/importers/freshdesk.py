@@ -22,6 +22,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     any_key,
+    attachments_text,
     compact,
     has_keys,
     load_document,
@@ -206,15 +207,23 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
             )
         incoming = note.get("incoming")
         if isinstance(incoming, str):
-            incoming = incoming.strip().lower() in ("true", "1", "yes")
-        if not isinstance(incoming, bool | int):
+            incoming = {"true": True, "1": True, "false": False, "0": False}.get(
+                incoming.strip().lower(), incoming
+            )
+        if (
+            not isinstance(incoming, bool | int)
+            or isinstance(incoming, int)
+            and incoming not in (0, 1)
+        ):
             return RawRecord(
                 position,
                 raw,
                 error=f"{where}: `incoming` must be true or false (it tells customer from agent), "
                 f"got {incoming!r}",
             )
-        text = body_text(note.get("body"), note.get("body_text"))
+        text = body_text(note.get("body"), note.get("body_text")) or attachments_text(
+            note.get("attachments")
+        )
         if not text:
             return RawRecord(position, raw, error=f"{where}: conversation entry without a body")
         user = _str(note.get("user_id"))

@@ -19,35 +19,52 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 class _TextCollector(HTMLParser):
+    """Collects text; block boundaries become pending line breaks, written before the next text."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._dropped_depth = 0
+        self._pending_breaks = 0
+
+    def _block_boundary(self, tag: str) -> None:
+        wanted = 2 if tag in ("p", "blockquote", "pre", "table") else 1
+        self._pending_breaks = max(self._pending_breaks, wanted)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _DROPPED_TAGS:
             self._dropped_depth += 1
         elif tag == "br":
-            self.parts.append("\n")
+            self._pending_breaks += 1
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n" if tag in ("p", "blockquote", "pre") else "\n")
+            self._block_boundary(tag)
         elif tag in ("td", "th"):
             self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        if tag == "br":
+            self._pending_breaks += 1
+        elif tag in _BLOCK_TAGS:
+            self._block_boundary(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _DROPPED_TAGS:
             self._dropped_depth = max(0, self._dropped_depth - 1)
         elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n" if tag in ("p", "blockquote", "pre") else "\n")
+            self._block_boundary(tag)
 
     def handle_data(self, data: str) -> None:
-        if not self._dropped_depth:
-            # a newline inside HTML text is just a space when rendered; breaks come from tags
-            self.parts.append(data.replace("\r", " ").replace("\n", " "))
+        if self._dropped_depth:
+            return
+        # a newline inside HTML text is just a space when rendered; breaks come from tags
+        data = data.replace("\r", " ").replace("\n", " ")
+        if not data.split():
+            self.parts.append(data)
+            return
+        if self._pending_breaks:
+            self.parts.append("\n" * self._pending_breaks)
+            self._pending_breaks = 0
+        self.parts.append(data)
 
 
 def html_to_text(html: str) -> str:

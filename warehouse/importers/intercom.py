@@ -24,6 +24,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     any_key,
+    attachments_text,
     compact,
     epoch_to_iso,
     has_keys,
@@ -277,7 +278,7 @@ def _conversation(key: str, head: dict[str, Any], loose_parts: list[dict[str, An
 
 
 def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any] | None:
-    text = body_text(part.get("body"))
+    text = body_text(part.get("body")) or attachments_text(part.get("attachments"))
     if not text and part.get("part_type") == "quick_reply":
         options = part.get("reply_options") or (part.get("metadata") or {}).get("reply_options")
         if isinstance(options, list):

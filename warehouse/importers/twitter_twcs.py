@@ -15,7 +15,7 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,11 +42,15 @@ class TwcsImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        yield from self.stream_records(path, io.StringIO(text, newline=""))
+
+    def stream_records(self, path: Path, lines: Iterable[str]) -> Iterator[RawRecord]:
+        """Reads rows as they come (the engine may pass the file's lines without loading it)."""
         csv.field_size_limit(sys.maxsize)
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        reader = csv.reader(_without_bom(lines))
         header = next(reader, None)
         if header is None:
-            yield RawRecord("line 1", text, error="the file is empty")
+            yield RawRecord("line 1", "", error="the file is empty")
             return
         names = [h.strip().lower() for h in header]
         missing = [c for c in REQUIRED if c not in names]
@@ -158,6 +162,13 @@ def _conversation(
         "messages": messages,
     }
     return RawRecord(where, "\n".join(_line(t[1]) for t in rows), conversation=conversation)
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    first = True
+    for line in lines:
+        yield line.lstrip("\ufeff") if first else line
+        first = False
 
 
 def _id(cell: str) -> str | None:

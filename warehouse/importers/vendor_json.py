@@ -142,3 +142,18 @@ def strip_line_comments(text: str) -> tuple[str, int]:
         out.append(char)
         index += 1
     return "".join(out), removed
+
+
+def attachments_text(attachments: Any) -> str:
+    """Stand-in text for a message that only carries attachments: "[attachments: a.png, b.pdf]"."""
+    if not isinstance(attachments, list) or not attachments:
+        return ""
+    names = []
+    for item in attachments:
+        if isinstance(item, dict):
+            names.append(
+                str(item.get("file_name") or item.get("name") or item.get("url") or "file")
+            )
+        else:
+            names.append(str(item))
+    return f"[attachments: {', '.join(names)}]"

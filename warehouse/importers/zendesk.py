@@ -32,6 +32,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     any_key,
+    attachments_text,
     compact,
     epoch_to_iso,
     has_keys,
@@ -403,7 +404,8 @@ class _Reader:
                         "text": body_text(
                             item.comment.get("html_body"),
                             item.comment.get("body") or item.comment.get("plain_body"),
-                        ),
+                        )
+                        or attachments_text(item.comment.get("attachments")),
                         "sent_at": item.created_at,
                         "internal": not public,
                     }

@@ -1,0 +1,140 @@
+"""Freshdesk: v2 tickets, conversations, search results and the v1 helpdesk_ticket."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
+from warehouse.importers.freshdesk import IMPORTER
+
+
+def test_v2_ticket_description_is_the_first_customer_message():
+    (ticket,) = parse_sample(
+        IMPORTER, "freshdesk", "python-freshdesk_v2_ticket_1.json"
+    ).conversations
+    assert ticket.conversation_id == "freshdesk:1"
+    assert [(m.role, m.author, m.text) for m in ticket.messages] == [
+        ("customer", "Dummyname", "This is a sample ticket, feel free to delete it.")
+    ]
+    assert ticket.channel == "web"  # source 2 = portal
+    assert ticket.status == "open" and ticket.subject == "This is a sample ticket"
+    assert ticket.tags == ["foo", "bar"]
+    assert ticket.agent_id == "6010396333" and ticket.customer_id == "6012691534"
+    assert ticket.created_at == datetime(2016, 5, 18, 4, 36, 4)
+
+
+def test_conversations_list_marks_private_notes_internal():
+    parsed = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_conversations.json")
+    (conversation,) = parsed.conversations
+    assert [(m.role, m.internal, m.text) for m in conversation.messages] == [
+        ("agent", True, "This is a private note"),
+        ("agent", False, "This is a reply"),
+    ]
+    (note,) = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_note_1.json").conversations
+    assert [(m.role, m.internal) for m in note.messages] == [("agent", True)]
+    (reply,) = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_reply_1.json").conversations
+    assert [(m.role, m.internal) for m in reply.messages] == [("agent", False)]
+
+
+def test_v1_ticket_with_notes():
+    (ticket,) = parse_sample(
+        IMPORTER, "freshdesk", "python-freshdesk_v1_ticket_1.json"
+    ).conversations
+    assert ticket.conversation_id == "freshdesk:1"  # display_id, the number v2 calls id
+    assert [(m.role, m.author, m.text) for m in ticket.messages] == [
+        ("customer", "Rachel", "This is a sample ticket, feel free to delete it."),
+        ("agent", "William", "This is a reply."),
+    ]
+    assert ticket.messages[1].sent_at == datetime(2015, 1, 1, 0, 58, 36)  # +10:00 -> UTC
+    assert ticket.agent_name == "William" and ticket.customer_name == "Rachel"
+
+
+def test_lists_and_search_results():
+    listed = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_all_tickets.json")
+    assert [roles(c) for c in listed.conversations] == [["customer"]]
+    found = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_search_tickets.json")
+    # the vendor sample repeats id 1: both records are passed on, the engine rules on duplicates
+    assert [c.conversation_id for c in found.conversations] == ["freshdesk:1", "freshdesk:1"]
+    assert found.message_count == 2
+    outbound = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_outbound_email_1.json")
+    assert len(outbound.conversations) == 1
+
+
+def test_ticket_with_embedded_conversations_rating_and_outbound_source():
+    ticket = {
+        "id": 42,
+        "subject": "Where is my order",
+        "description": "<div>Placed by our agent</div>",
+        "description_text": "Placed by our agent",
+        "source": 10,
+        "status": 5,
+        "requester_id": 1,
+        "responder_id": 2,
+        "created_at": "2024-02-01T09:00:00Z",
+        "satisfaction_ratings": [{"ratings": {"default_question": -103}}],
+        "conversations": [
+            {
+                "id": 1,
+                "ticket_id": 42,
+                "incoming": True,
+                "private": False,
+                "user_id": 1,
+                "body": "<p>Thanks, but it&#39;s late</p>",
+                "created_at": "2024-02-01T10:00:00Z",
+            },
+            {
+                "id": 2,
+                "ticket_id": 42,
+                "incoming": False,
+                "private": False,
+                "user_id": 2,
+                "body": "",
+                "attachments": [{"name": "label.pdf"}],
+                "created_at": "2024-02-01T10:30:00Z",
+            },
+        ],
+    }
+    (conversation,) = parse_text(IMPORTER, json.dumps(ticket)).conversations
+    assert [(m.role, m.text) for m in conversation.messages] == [
+        ("agent", "Placed by our agent"),  # outbound email: the agent wrote the description
+        ("customer", "Thanks, but it's late"),
+        ("agent", "[attachments: label.pdf]"),
+    ]
+    assert conversation.channel == "email" and conversation.status == "closed"
+    assert conversation.csat == 1
+
+
+def test_malformed_entries_are_refused_with_reasons():
+    cases = [
+        ([{"id": 1, "ticket_id": 3, "incoming": "perhaps", "body": "x"}], "`incoming` must be"),
+        ([{"id": 1, "ticket_id": 3, "incoming": True, "body": ""}], "without a body"),
+        ([{"foo": 1}], "neither a ticket"),
+        ([{"id": 9, "subject": "s", "description": ""}], "no description or replies"),
+        ([7], "not a Freshdesk object"),
+    ]
+    for document, reason in cases:
+        parsed = parse_text(IMPORTER, json.dumps(document))
+        assert parsed.conversations == []
+        assert any(reason in e.error for e in parsed.errors), (reason, parsed.errors)
+    cut = parse_text(IMPORTER, '[{"id": 1, "subject": "a", "description": "b"}, {"id": 2, "sub')
+    assert len(cut.conversations) == 1
+    assert "truncated" in cut.errors[0].error
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1).filter(str.strip))
+def test_any_body_text_survives(text):
+    entry = {
+        "id": 1,
+        "ticket_id": 3,
+        "incoming": True,
+        "private": False,
+        "body": "<div>x</div>",
+        "body_text": text,
+    }
+    (conversation,) = parse_text(IMPORTER, json.dumps([entry])).conversations
+    assert conversation.messages[0].text == text.strip()
