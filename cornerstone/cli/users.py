@@ -116,12 +116,11 @@ def handle_list(args: argparse.Namespace) -> int:
         print("no accounts yet: create the first admin with `qa users add admin --role admin`")
         return 0
     width = max(len("login"), *(len(r["user_id"]) for r in rows))
-    print(f"{'login':<{width}}  {'role':<9} {'status':<8} scope")
+    print(f"{'login':<{width}}  {'role':<9} {'status':<8}  scope")
     for r in rows:
         status = "disabled" if r["disabled"] else "active"
-        print(
-            f"{r['user_id']:<{width}}  {r['role']:<9} {status:<8}{_scope(r['agent_id'], r['teams'])}"
-        )
+        scope = _scope(r["agent_id"], r["teams"]).lstrip(", ") or "all teams"
+        print(f"{r['user_id']:<{width}}  {r['role']:<9} {status:<8}  {scope}")
     return 0
 
 
