@@ -78,7 +78,8 @@ def add_conversation(
         ],
     )
     con.execute(
-        "INSERT INTO messages VALUES (?, 0, 'customer', 'Dana', ?, ?, false),"
+        "INSERT INTO messages (conversation_id, message_index, role, author, text, sent_at, internal)"
+        " VALUES (?, 0, 'customer', 'Dana', ?, ?, false),"
         " (?, 1, 'agent', ?, ?, ?, false)",
         [
             conversation_id,
@@ -91,7 +92,11 @@ def add_conversation(
         ],
     )
     con.execute(
-        "INSERT INTO conversation_scores VALUES (?, 'rs1', ?, ?, ?, ?, NULL, ?, 0, 0, 0, ?, ?)",
+        "INSERT INTO conversation_scores (conversation_id, rubric_set_hash, content_hash,"
+        " quality_score, critical_failed, first_response_seconds, longest_reply_gap_seconds,"
+        " handle_seconds, customer_sentiment_start, customer_sentiment_end,"
+        " customer_sentiment_min, resolved, scored_at)"
+        " VALUES (?, 'rs1', ?, ?, ?, ?, NULL, ?, 0, 0, 0, ?, ?)",
         [
             conversation_id,
             conversation_id,
@@ -108,7 +113,9 @@ def add_conversation(
         na = value is None
         evidence = [] if na else [{"message_index": 1, "start": 0, "end": 5, "quote": "Sorry"}]
         con.execute(
-            "INSERT INTO criterion_scores VALUES (?, ?, ?, ?, ?, ?, ?, false, 'auto says so', ?)",
+            "INSERT INTO criterion_scores (conversation_id, rubric_id, criterion_id, value, score, na,"
+            " failed, critical, rationale, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, false, 'auto says so', ?)",
             [
                 conversation_id,
                 rubric_id,
@@ -123,7 +130,7 @@ def add_conversation(
     for rubric_id in {r for r, _ in results}:
         scores = [v * 100 for (r, _), v in results.items() if r == rubric_id and v is not None]
         con.execute(
-            "INSERT INTO rubric_scores VALUES (?, ?, ?)",
+            "INSERT INTO rubric_scores (conversation_id, rubric_id, score) VALUES (?, ?, ?)",
             [conversation_id, rubric_id, sum(scores) / len(scores) if scores else None],
         )
 
@@ -145,10 +152,14 @@ def add_review(
     """A submitted review (version 1) with its criteria and, optionally, an overall comment."""
     review_id = con.execute("SELECT nextval('review_id_seq')").fetchall()[0][0]
     con.execute(
-        "INSERT INTO reviews VALUES (?, ?, ?, 1, NULL, 'submitted', ?, 'rs1', ?, ?, ?, ?)",
+        "INSERT INTO reviews (review_id, conversation_id, reviewer_id, written_by, version,"
+        " supersedes, status, calibration_session_id, rubric_set_hash, quality_score,"
+        " critical_failed, overall_comment, created_at)"
+        " VALUES (?, ?, ?, ?, 1, NULL, 'submitted', ?, 'rs1', ?, ?, ?, ?)",
         [
             review_id,
             conversation_id,
+            reviewer_id,
             reviewer_id,
             calibration_session_id,
             quality,
@@ -160,7 +171,9 @@ def add_review(
     for (rubric_id, criterion_id), value in criteria.items():
         na = value is None
         con.execute(
-            "INSERT INTO review_criteria VALUES (?, ?, ?, ?, ?, ?, ?, false, NULL, NULL, false, NULL)",
+            "INSERT INTO review_criteria (review_id, rubric_id, criterion_id, value, score, na, failed,"
+            " critical, auto_value, auto_na, overridden, override_reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, false, NULL, NULL, false, NULL)",
             [
                 review_id,
                 rubric_id,
@@ -174,12 +187,13 @@ def add_review(
     for rubric_id in {r for r, _ in criteria}:
         scores = [v * 100 for (r, _), v in criteria.items() if r == rubric_id and v is not None]
         con.execute(
-            "INSERT INTO review_rubric_scores VALUES (?, ?, ?)",
+            "INSERT INTO review_rubric_scores (review_id, rubric_id, score) VALUES (?, ?, ?)",
             [review_id, rubric_id, sum(scores) / len(scores) if scores else None],
         )
     if comment:
         con.execute(
-            "INSERT INTO comments VALUES (nextval('comment_id_seq'), ?, ?, NULL, ?, ?, ?)",
+            "INSERT INTO comments (comment_id, conversation_id, review_id, message_index, author_id,"
+            " body, created_at) VALUES (nextval('comment_id_seq'), ?, ?, NULL, ?, ?, ?)",
             [conversation_id, review_id, reviewer_id, comment, created_at],
         )
     return review_id

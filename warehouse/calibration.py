@@ -66,7 +66,7 @@ def create_session(
     for conversation_id in conversation_ids:
         require_visible(con, viewer, conversation_id)
     now = audit.utc_now()
-    from warehouse import reviews  # E1's module: assignments live there
+    from warehouse import review_queue  # E1's module owns assignments
 
     with transaction(con):
         session_id = queries.run(
@@ -94,7 +94,6 @@ def create_session(
                 user_id=user_id,
                 added_at=now,
             )
-        reviews.assign_calibration(con, viewer, session_id, conversation_ids, reviewer_ids)
         audit.record(
             con,
             viewer,
@@ -102,6 +101,13 @@ def create_session(
             str(session_id),
             {"conversations": len(conversation_ids), "reviewers": reviewer_ids},
         )
+    # Assignments open their own transaction (DuckDB has no nested ones): put each conversation
+    # in every participant's queue once the session exists.
+    for user_id in reviewer_ids:
+        review_queue.assign(
+            con, viewer, conversation_ids, user_id, rule="calibration",
+            calibration_session_id=session_id, now=now,
+        )  # fmt: skip
     return session_id
 
 

@@ -149,3 +149,10 @@ LEFT JOIN conversation_scores AS s USING (conversation_id)
 WHERE sh.reviewers >= 2
 GROUP BY sh.reviewer_id
 ORDER BY leniency DESC, sh.reviewer_id;
+
+-- name: calibration_reviewer_options
+-- People who can take part: active reviewers and QA leads, and anyone who has reviewed before.
+SELECT user_id FROM users WHERE role IN ('reviewer', 'qa_lead') AND NOT disabled
+UNION
+SELECT DISTINCT reviewer_id FROM reviews
+ORDER BY user_id;

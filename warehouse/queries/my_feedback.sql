@@ -48,12 +48,13 @@ WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.te
 ORDER BY m.created_at, m.comment_id;
 
 -- name: my_messages
--- The transcript of one conversation the viewer may see.
+-- The transcript of one conversation the viewer may see (internal notes are for staff, not agents).
 SELECT m.message_index, m.role, m.author, m.text, m.sent_at, m.internal
 FROM messages AS m
 JOIN conversations AS c USING (conversation_id)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND m.conversation_id = $conversation_id
+  AND (NOT m.internal OR $viewer_role <> 'agent')
 ORDER BY m.message_index;
 
 -- name: my_disputes

@@ -1,0 +1,173 @@
+"""Team trends (managers): quality and service metrics over time, and who needs coaching."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.loaders.trends import TrendFilters, filter_options, trends
+from dashboard.session import current_viewer, require_roles
+
+SMALL_SAMPLE = 5  # fewer human-reviewed conversations than this: treat the agent's figure with care
+ALL = "All"
+
+viewer = current_viewer()
+require_roles("admin", "qa_lead", "manager")
+st.title("Team trends")
+st.caption(
+    "Quality is the effective score: the human review where one exists, else the auto-score."
+)
+
+options = filter_options(viewer)
+if options["first_at"] is None:
+    st.info("No conversations you can see yet. Import or generate data first (`qa demo`).")
+    st.stop()
+
+first_day, last_day = options["first_at"].date(), options["last_at"].date()
+agents = options["agents"]
+with st.sidebar:
+    st.subheader("Filters")
+    team = st.selectbox("Team", [ALL, *options["teams"]], key="trends_team")
+    team_agents = agents if team == ALL else agents[agents["team"] == team]
+    agent_labels = {
+        row.agent_id: f"{row.agent_name} ({row.team})" for row in team_agents.itertuples()
+    }
+    agent = st.selectbox(
+        "Agent",
+        [ALL, *agent_labels],
+        format_func=lambda a: a if a == ALL else agent_labels[a],
+        key="trends_agent",
+    )
+    channel = st.selectbox("Channel", [ALL, *options["channels"]], key="trends_channel")
+    picked = st.date_input(
+        "Date range",
+        value=(max(first_day, last_day - timedelta(days=182)), last_day),
+        min_value=first_day,
+        max_value=last_day,
+        key="trends_dates",
+    )
+    grain = st.radio(
+        "Group by", ["week", "month"], horizontal=True, key="trends_grain", format_func=str.title
+    )
+
+since, until = (
+    (picked[0], picked[-1])
+    if isinstance(picked, tuple | list) and picked
+    else (first_day, last_day)
+)
+filters = TrendFilters(
+    since=since,
+    until=until,
+    team=None if team == ALL else team,
+    agent_id=None if agent == ALL else agent,
+    channel=None if channel == ALL else channel,
+    grain=grain,
+)
+data = trends(viewer, filters)
+quality = data["trend_quality"]
+service = data["trend_service_metrics"]
+
+total = int(service["conversations"].sum()) if not service.empty else 0
+reviewed = int(quality["reviewed"].sum()) if not quality.empty else 0
+mean_quality = (
+    (quality["quality_score"] * quality["conversations"]).sum() / quality["conversations"].sum()
+    if not quality.empty
+    else None
+)
+cols = st.columns(4)
+cols[0].metric("Conversations", f"{total:,}")
+cols[1].metric("Human-reviewed", f"{reviewed:,}")
+cols[2].metric("Mean quality", "–" if mean_quality is None else f"{mean_quality:.1f}")
+correlation = data["correlation"]
+r = correlation["conversation_correlation"]
+cols[3].metric(
+    "Quality ~ CSAT correlation",
+    "–" if r is None or pd.isna(r) else f"{r:.2f}",
+    help=f"Pearson r over {correlation['conversations']:,} surveyed conversations",
+)
+
+by = "agent" if filters.series == "agent" else "team"
+left, right = st.columns(2)
+with left:
+    charts.show(charts.quality_over_time(quality, grain, by), quality, "trends_quality")
+with right:
+    rubrics = data["trend_rubrics"]
+    charts.show(charts.rubrics_over_time(rubrics, grain), rubrics, "trends_rubrics")
+
+left, right = st.columns(2)
+with left:
+    distribution = data["score_distribution"]
+    charts.show(charts.score_distribution(distribution), distribution, "trends_distribution")
+with right:
+    failed = data["most_failed_criteria"]
+    charts.show(charts.most_failed_criteria(failed), failed, "trends_failed")
+
+st.subheader("Customer and service metrics next to quality")
+metric_columns = st.columns(2)
+for i, metric in enumerate(charts.SERVICE_METRICS):
+    with metric_columns[i % 2]:
+        charts.show(
+            charts.metric_next_to_quality(service, metric, grain), service, f"trends_{metric}"
+        )
+
+st.subheader("Agents")
+ranking = data["agent_ranking"].copy()
+if ranking.empty:
+    st.info("No scored conversations for these filters.")
+else:
+
+    def arrow(change: float) -> str:
+        if pd.isna(change):
+            return "· not enough data"
+        if change >= 2:
+            return f"▲ +{change:.1f}"
+        if change <= -2:
+            return f"▼ {change:.1f}"
+        return f"► {change:+.1f}"
+
+    ranking.insert(0, "rank", range(1, len(ranking) + 1))
+    ranking["trend"] = ranking["change"].map(arrow)
+    ranking["sample"] = ranking["reviewed"].map(
+        lambda n: f"⚠ small sample ({n} reviewed)" if n < SMALL_SAMPLE else f"{n} reviewed"
+    )
+    st.caption(
+        "Trend compares the second half of the date range with the first half (quality points). "
+        f"Agents with fewer than {SMALL_SAMPLE} human-reviewed conversations are flagged."
+    )
+    shown = ranking[
+        [
+            "rank",
+            "agent_name",
+            "team",
+            "quality_score",
+            "trend",
+            "conversations",
+            "reviewed",
+            "sample",
+        ]
+    ]
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="trends_ranking",
+        column_config={
+            "agent_name": "Agent",
+            "quality_score": st.column_config.NumberColumn("Quality", format="%.1f"),
+        },
+    )
+    st.download_button(
+        "Download CSV",
+        ranking.to_csv(index=False).encode("utf-8"),
+        file_name="agent_ranking.csv",
+        mime="text/csv",
+        key="trends_ranking_csv",
+    )
+
+scatter = data["quality_vs_csat"]
+agent_r = correlation["agent_correlation"]
+charts.show(
+    charts.quality_vs_csat(scatter, None if agent_r is None or pd.isna(agent_r) else agent_r),
+    scatter,
+    "trends_scatter",
+)

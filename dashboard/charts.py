@@ -1,0 +1,283 @@
+"""Plotly figures for the manager, coaching, calibration and feedback pages.
+
+Every figure has a title, axis titles with units and hover text; `show` puts the chart on the
+page with its data behind it (a table view and a CSV download), so no figure is a dead end.
+Figure builders are plain functions of a DataFrame (testable without Streamlit).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+QUALITY_AXIS = "Quality score (0-100)"
+TEMPLATE = "plotly_white"
+HEIGHT = 360
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        template=TEMPLATE,
+        height=HEIGHT,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend_title_text="",
+        hovermode="closest",
+    )
+    return fig
+
+
+def empty_figure(title: str, message: str = "No data for these filters") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(title={"text": title}, template=TEMPLATE, height=HEIGHT)
+    return fig
+
+
+def period_label(grain: str) -> str:
+    return "Week starting" if grain == "week" else "Month"
+
+
+def quality_over_time(frame: pd.DataFrame, grain: str, by: str) -> go.Figure:
+    title = f"Quality score by {by} per {grain}"
+    if frame.empty:
+        return empty_figure(title)
+    fig = px.line(
+        frame,
+        x="period",
+        y="quality_score",
+        color="series",
+        markers=True,
+        custom_data=["conversations", "reviewed"],
+    )
+    fig.update_traces(
+        hovertemplate="%{fullData.name}<br>%{x|%d %b %Y}<br>quality %{y:.1f}"
+        "<br>%{customdata[0]} conversations, %{customdata[1]} reviewed<extra></extra>"
+    )
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, title, period_label(grain), QUALITY_AXIS)
+
+
+def rubrics_over_time(frame: pd.DataFrame, grain: str) -> go.Figure:
+    title = f"Cornerstone rubric scores per {grain}"
+    if frame.empty:
+        return empty_figure(title)
+    fig = px.line(
+        frame, x="period", y="score", color="rubric_id", markers=True, custom_data=["conversations"]
+    )
+    fig.update_traces(
+        hovertemplate="%{fullData.name}<br>%{x|%d %b %Y}<br>score %{y:.1f}"
+        "<br>%{customdata[0]} conversations<extra></extra>"
+    )
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, title, period_label(grain), "Rubric score (0-100)")
+
+
+def score_distribution(frame: pd.DataFrame) -> go.Figure:
+    title = "Distribution of quality scores"
+    if frame.empty:
+        return empty_figure(title)
+    data = frame.assign(band=frame["band_start"].map(lambda b: f"{b}-{b + 10}"))
+    fig = px.bar(data, x="band", y="conversations", custom_data=["critical_failures"])
+    fig.update_traces(
+        hovertemplate="quality %{x}<br>%{y:,} conversations"
+        "<br>%{customdata[0]:,} critical failures<extra></extra>"
+    )
+    return _layout(fig, title, "Quality score band (points)", "Conversations (count)")
+
+
+# metric column -> (label, axis title with unit, scale factor for display)
+SERVICE_METRICS: dict[str, tuple[str, str, float]] = {
+    "csat": ("CSAT", "CSAT (mean, 1-5)", 1.0),
+    "nps": ("NPS", "NPS (points, -100 to 100)", 1.0),
+    "ces": ("CES", "Customer effort (mean, 1-7)", 1.0),
+    "first_response_median_seconds": ("First response", "First response (median, minutes)", 1 / 60),
+    "resolution_rate": ("Resolution rate", "Resolved (% of conversations)", 100.0),
+    "handle_median_seconds": ("Handle time", "Handle time (median, minutes)", 1 / 60),
+}
+
+
+def metric_next_to_quality(frame: pd.DataFrame, metric: str, grain: str) -> go.Figure:
+    """One service metric over time (left axis) with the quality score (right axis)."""
+    label, axis_title, factor = SERVICE_METRICS[metric]
+    title = f"{label} and quality score per {grain}"
+    data = frame.dropna(subset=[metric]) if not frame.empty else frame
+    if data.empty:
+        return empty_figure(title)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=data["period"],
+            y=data[metric] * factor,
+            name=label,
+            mode="lines+markers",
+            hovertemplate=f"{label}: %{{y:.2f}}<br>%{{x|%d %b %Y}}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data["period"],
+            y=data["quality_score"],
+            name="Quality score",
+            mode="lines",
+            line={"dash": "dot"},
+            yaxis="y2",
+            hovertemplate="quality %{y:.1f}<br>%{x|%d %b %Y}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis2={"title": QUALITY_AXIS, "overlaying": "y", "side": "right", "range": [0, 100]},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _layout(fig, title, period_label(grain), axis_title)
+
+
+def most_failed_criteria(frame: pd.DataFrame) -> go.Figure:
+    title = "Most often failed criteria (where coaching helps most)"
+    if frame.empty:
+        return empty_figure(title, "No failed criteria for these filters")
+    data = frame.assign(
+        criterion=frame["rubric_id"] + " · " + frame["criterion_id"],
+        fail_percent=frame["fail_rate"] * 100,
+    ).iloc[::-1]
+    fig = px.bar(
+        data, x="failed", y="criterion", orientation="h", custom_data=["applicable", "fail_percent"]
+    )
+    fig.update_traces(
+        hovertemplate="%{y}<br>failed in %{x:,} of %{customdata[0]:,} conversations"
+        " (%{customdata[1]:.1f}%)<extra></extra>"
+    )
+    return _layout(fig, title, "Conversations failing the criterion (count)", "Criterion")
+
+
+def quality_vs_csat(frame: pd.DataFrame, correlation: float | None) -> go.Figure:
+    suffix = f" (r = {correlation:.2f})" if correlation is not None else ""
+    title = f"Quality score vs CSAT per agent{suffix}"
+    if frame.empty:
+        return empty_figure(title, "No survey answers for these filters")
+    fig = px.scatter(
+        frame,
+        x="quality_score",
+        y="csat",
+        color="team",
+        size="csat_answers",
+        custom_data=["agent_name", "csat_answers"],
+    )
+    fig.update_traces(
+        hovertemplate="%{customdata[0]}<br>quality %{x:.1f}<br>CSAT %{y:.2f}"
+        "<br>%{customdata[1]} survey answers<extra></extra>"
+    )
+    return _layout(fig, title, "Mean quality score (0-100)", "Mean CSAT (1-5)")
+
+
+def before_after(frame: pd.DataFrame) -> go.Figure:
+    title = "Focus criteria before and after coaching"
+    if frame.empty:
+        return empty_figure(title)
+    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    long = data.melt(
+        id_vars=["criterion"],
+        value_vars=["before_score", "after_score"],
+        var_name="phase",
+        value_name="score",
+    )
+    long["phase"] = long["phase"].map({"before_score": "Before", "after_score": "After"})
+    fig = px.bar(long, x="criterion", y="score", color="phase", barmode="group")
+    fig.update_traces(hovertemplate="%{x}<br>%{fullData.name}: %{y:.1f}<extra></extra>")
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, title, "Focus criterion", "Mean criterion score (0-100)")
+
+
+def focus_weekly(frame: pd.DataFrame, held_at) -> go.Figure:
+    title = "Focus criteria week by week around the session"
+    if frame.empty:
+        return empty_figure(title)
+    fig = px.line(
+        frame, x="period", y="score", color="criterion", markers=True, custom_data=["conversations"]
+    )
+    fig.update_traces(
+        hovertemplate="%{fullData.name}<br>%{x|%d %b %Y}<br>score %{y:.1f}"
+        "<br>%{customdata[0]} conversations<extra></extra>"
+    )
+    fig.add_vline(x=pd.Timestamp(held_at).timestamp() * 1000, line_dash="dash")
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, title, "Week starting", "Mean criterion score (0-100)")
+
+
+def agreement_by_criterion(frame: pd.DataFrame) -> go.Figure:
+    title = "Agreement per criterion (Krippendorff's alpha)"
+    if frame.empty:
+        return empty_figure(title, "Needs conversations reviewed by two or more reviewers")
+    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    long = data.melt(
+        id_vars=["criterion", "conversations"],
+        value_vars=["alpha", "alpha_with_auto"],
+        var_name="raters",
+        value_name="value",
+    )
+    long["raters"] = long["raters"].map(
+        {"alpha": "Between reviewers", "alpha_with_auto": "Reviewers + auto-scorer"}
+    )
+    fig = px.bar(
+        long, x="value", y="criterion", color="raters", barmode="group", orientation="h",
+        custom_data=["conversations"],
+    )  # fmt: skip
+    fig.update_traces(
+        hovertemplate="%{y}<br>alpha %{x:.2f}<br>%{customdata[0]} conversations<extra></extra>"
+    )
+    fig.add_vline(x=0.667, line_dash="dot")
+    fig.update_xaxes(range=[-1, 1])
+    return _layout(fig, title, "Krippendorff's alpha (1 = perfect, 0 = chance)", "Criterion")
+
+
+def leniency(frame: pd.DataFrame) -> go.Figure:
+    title = "Reviewer leniency (mean deviation from the other reviewers)"
+    if frame.empty:
+        return empty_figure(title, "Needs conversations reviewed by two or more reviewers")
+    fig = px.bar(
+        frame, x="leniency", y="reviewer_id", orientation="h", custom_data=["conversations"]
+    )
+    fig.update_traces(
+        hovertemplate="%{y}<br>%{x:+.1f} points<br>%{customdata[0]} conversations<extra></extra>"
+    )
+    return _layout(fig, title, "Mean deviation from consensus (quality points)", "Reviewer")
+
+
+def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
+    title = "How often each criterion is N/A, passed or failed"
+    if frame.empty:
+        return empty_figure(title)
+    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    long = data.melt(
+        id_vars=["criterion"],
+        value_vars=["passed", "failed", "not_applicable"],
+        var_name="outcome",
+        value_name="count",
+    )
+    long["outcome"] = long["outcome"].map(
+        {"passed": "Passed", "failed": "Failed", "not_applicable": "N/A"}
+    )
+    fig = px.bar(long, x="count", y="criterion", color="outcome", orientation="h")
+    fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:,}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, "Conversations (count)", "Criterion")
+
+
+def show(fig: go.Figure, frame: pd.DataFrame, key: str, file_name: str | None = None) -> None:
+    """The chart, then its data: a table view and a CSV download of exactly what is plotted."""
+    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
+    with st.expander("Table and CSV", expanded=False):
+        st.dataframe(frame, hide_index=True, key=f"{key}_table")
+        st.download_button(
+            "Download CSV",
+            frame.to_csv(index=False).encode("utf-8"),
+            file_name=file_name or f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
