@@ -8,7 +8,8 @@
   from an ISO timestamp in the file name (S3 names look like `<ContactId>_analysis_<time>.json`,
   written when the analysis ends, so start = that time - TotalConversationDurationMillis); with
   no timestamp in the name, `sent_at` is left empty (the order of the turns is kept).
-Conversation id `connect:<ContactId>` (CustomerMetadata.ContactId, else a UUID in the file name,
+Plain Amazon Connect chat transcripts (top-level ContactId) read the same way.
+Conversation id `connect:<ContactId>` (CustomerMetadata.ContactId or ContactId, else a UUID in the file name,
 else the file name without extensions). AWS documentation samples are not strictly JSON (placeholders, `//`
 comments, trailing text): comments are stripped, the first object is read, and what was ignored
 is reported as a separate refused record so the user sees it.
@@ -98,6 +99,7 @@ def _lenient_object(text: str) -> tuple[dict[str, Any] | None, list[tuple[str, s
 def _conversation(path: Path, document: dict[str, Any], text: str) -> RawRecord:
     metadata = document.get("CustomerMetadata") or {}
     contact_id = metadata.get("ContactId") if isinstance(metadata, dict) else None
+    contact_id = contact_id or document.get("ContactId")  # plain chat transcripts (S3)
     if not contact_id:
         match = _UUID.search(path.name)
         contact_id = match.group() if match else path.name.split(".")[0]

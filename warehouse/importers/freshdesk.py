@@ -7,6 +7,7 @@ Shapes read (one conversation per ticket, id `freshdesk:<ticket id>`):
   follow it;
 - a v2 conversations list (GET /tickets/{id}/conversations) or a single conversation entry: no
   description, grouped by `ticket_id`;
+- any of those objects one per line (JSON Lines);
 - v1 `{"helpdesk_ticket": {..., "notes": [{"note": {...}}]}}` (or a list of those).
 Roles come from `incoming` (true = customer, false = agent); `private` entries are internal
 notes. `source` codes map to channels; `satisfaction_rating(s)` map to csat 1-5.
@@ -26,6 +27,7 @@ from warehouse.importers.vendor_json import (
     compact,
     has_keys,
     load_document,
+    load_json_lines,
     looks_canonical,
     looks_like_json,
 )
@@ -72,10 +74,13 @@ class FreshdeskImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
-        document, errors = load_document(text, ("results", "conversations", "tickets"))
+        json_lines = load_json_lines(text)
+        if json_lines is not None:
+            items, errors = json_lines
+        else:
+            document, errors = load_document(text, ("results", "conversations", "tickets"))
+            items = list(_items(document)) if document is not None else []
         yield from errors
-        if document is None:
-            return
         tickets: dict[str, dict[str, Any]] = {}
         order: list[str] = []
         refused: list[RawRecord] = []
@@ -87,7 +92,7 @@ class FreshdeskImporter:
                 tickets[key] = {"ticket": None, "entries": [], "positions": [], "raws": []}
             return tickets[key]
 
-        for where, item in _items(document):
+        for where, item in items:
             if isinstance(item, dict) and isinstance(item.get("helpdesk_ticket"), dict):
                 item = _from_v1(item["helpdesk_ticket"])
             if not isinstance(item, dict):

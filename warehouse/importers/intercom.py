@@ -296,7 +296,7 @@ def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any
         "author": author.get("name") or author.get("email") or _str(author.get("id")),
         "text": text,
         "sent_at": epoch_to_iso(created_at),
-        "internal": part.get("part_type") == "note",
+        "internal": str(part.get("part_type") or "").startswith("note"),  # note, note_and_reopen
     }
 
 

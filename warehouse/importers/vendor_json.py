@@ -157,3 +157,33 @@ def attachments_text(attachments: Any) -> str:
         else:
             names.append(str(item))
     return f"[attachments: {', '.join(names)}]"
+
+
+def load_json_lines(text: str) -> tuple[list[tuple[str, Any]], list[RawRecord]] | None:
+    """Values of a JSON Lines file as (position, value), with errors for bad lines.
+
+    None when `text` is not JSON Lines (a single document, even one spread over lines).
+    """
+    body = text.lstrip("\ufeff")
+    lines = body.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if len([line for line in lines if line.strip()]) < 2 or not first.lstrip().startswith("{"):
+        return None
+    try:
+        json.loads(first)
+    except ValueError:
+        return None
+    try:
+        json.loads(body)
+        return None  # one document that happens to fit its first line
+    except ValueError:
+        pass
+    values, errors = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append((f"line {number}", json.loads(line)))
+        except ValueError as error:
+            errors.append(RawRecord(f"line {number}", line, error=f"invalid JSON: {error}"))
+    return values, errors

@@ -10,6 +10,7 @@ Shapes read (one conversation per ticket, id `zendesk:<ticket id>`):
 - `{"tickets": [...]}` / `{"ticket": {...}}` (incremental ticket export, GET /tickets): the
   description is the first message; embedded `comments` lists, when present, are used instead.
 - `{"ticket_events": [...]}` (incremental ticket event export with `include=comment_events`).
+- JSON Lines of tickets (with their `comments`) or audits, one per line (account data export);
 - betamax cassettes of those API calls (tests of Zendesk clients): every response body is read.
 Roles: `users` sideload (`role` end-user = customer, agent/admin = agent) first; else the
 ticket's requester is the customer and anyone else an agent; author -1 is Zendesk itself
@@ -37,6 +38,7 @@ from warehouse.importers.vendor_json import (
     epoch_to_iso,
     has_keys,
     load_document,
+    load_json_lines,
     looks_canonical,
     looks_like_json,
 )
@@ -117,6 +119,10 @@ class ZendeskImporter:
             head, "requester_id", "submitter_id"
         ):
             return 0.9
+        if has_keys(head, "requester_id", "submitter_id") and any_key(
+            head, "via", "ticket_form_id", "brand_id"
+        ):
+            return 0.85  # ticket objects without a wrapper (JSON Lines account export)
         if has_keys(head, "comments", "author_id", "public") and any_key(
             head, "plain_body", "html_body"
         ):
@@ -124,13 +130,21 @@ class ZendeskImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        reader = _Reader(path)
+        json_lines = load_json_lines(text)
+        if json_lines is not None:  # e.g. the account's JSON export: one ticket per line
+            values, errors = json_lines
+            yield from errors
+            for where, value in values:
+                yield from reader.read(where, value)
+            yield from reader.conversations()
+            return
         document, errors = load_document(text, LIST_KEYS)
         yield from errors
         if document is None:
             return
         bodies, refused = _bodies(document)
         yield from refused
-        reader = _Reader(path)
         for prefix, body in bodies:
             yield from reader.read(prefix, body)
         yield from reader.conversations()
@@ -177,6 +191,12 @@ class _Reader:
     def read(self, prefix: str, body: Any) -> Iterator[RawRecord]:
         if isinstance(body, list):
             body = {"tickets" if any(_is_ticket(x) for x in body) else "audits": body}
+        if _is_ticket(body):
+            body = {"ticket": body}
+        elif isinstance(body, dict) and "ticket_id" in body and "events" in body:
+            body = {"audit": body}
+        if prefix.startswith("line"):
+            prefix = prefix + ": "
         if not isinstance(body, dict):
             yield RawRecord(prefix or "document", compact(body), error="not a Zendesk response")
             return
@@ -490,7 +510,11 @@ def _id(value: Any) -> str | None:
 
 
 def _is_ticket(value: Any) -> bool:
-    return isinstance(value, dict) and ("requester_id" in value or "description" in value)
+    return (
+        isinstance(value, dict)
+        and ("requester_id" in value or "description" in value)
+        and "ticket_id" not in value
+    )
 
 
 def _span(positions: list[str]) -> str:

@@ -97,3 +97,33 @@ def test_any_turn_text_survives(text):
     }
     (call,) = parse_text(IMPORTER, json.dumps(document)).conversations
     assert call.messages[0].text == text
+
+
+def test_plain_connect_chat_transcript_with_top_level_contact_id():
+    transcript = {
+        "Version": "2019-08-26",
+        "ContactId": "11111111-2222-3333-4444-555555555555",
+        "Participants": [{"ParticipantId": "p1"}, {"ParticipantId": "p2"}],
+        "Transcript": [
+            {
+                "AbsoluteTime": "2024-01-01T10:00:00.000Z",
+                "Content": "hi",
+                "Type": "MESSAGE",
+                "ParticipantId": "p1",
+                "ParticipantRole": "CUSTOMER",
+                "DisplayName": "Cy",
+            },
+            {
+                "AbsoluteTime": "2024-01-01T10:00:05.000Z",
+                "Content": "hello",
+                "Type": "MESSAGE",
+                "ParticipantId": "p2",
+                "ParticipantRole": "AGENT",
+                "DisplayName": "Al",
+            },
+        ],
+    }
+    assert IMPORTER.sniff(None, json.dumps(transcript)) > 0.5
+    (chat,) = parse_text(IMPORTER, json.dumps(transcript), "t.json").conversations
+    assert chat.conversation_id == "connect:11111111-2222-3333-4444-555555555555"
+    assert roles(chat) == ["customer", "agent"] and chat.channel == "chat"

@@ -138,3 +138,25 @@ def test_any_body_text_survives(text):
     }
     (conversation,) = parse_text(IMPORTER, json.dumps([entry])).conversations
     assert conversation.messages[0].text == text.strip()
+
+
+def test_json_lines_of_tickets():
+    lines = [
+        {
+            "id": n,
+            "subject": "s",
+            "description_text": f"ticket {n}",
+            "requester_id": 1,
+            "responder_id": 2,
+            "fr_escalated": False,
+            "source": 7,
+        }
+        for n in (1, 2)
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert IMPORTER.sniff(None, text) > 0.5
+    parsed = parse_text(IMPORTER, text, "tickets.jsonl")
+    assert [(c.conversation_id, c.channel) for c in parsed.conversations] == [
+        ("freshdesk:1", "chat"),
+        ("freshdesk:2", "chat"),
+    ]

@@ -258,3 +258,30 @@ def _comment(comment_id, author_id, body, created_at="2024-01-01T00:00:00Z"):
         "public": True,
         "created_at": created_at,
     }
+
+
+def test_json_lines_of_tickets_with_comments_account_export():
+    tickets = [
+        {
+            "id": n,
+            "requester_id": 8,
+            "submitter_id": 8,
+            "assignee_id": 7,
+            "via": {"channel": "web"},
+            "created_at": "2024-01-01T00:00:00Z",
+            "description": "first",
+            "comments": [
+                _comment(n * 10, 8, "first"),
+                _comment(n * 10 + 1, 7, "reply", "2024-01-01T01:00:00Z"),
+            ],
+        }
+        for n in (1, 2)
+    ]
+    text = "\n".join(json.dumps(t) for t in tickets) + "\n{broken\n"
+    assert IMPORTER.sniff(None, text[:65536]) > 0.5
+    parsed = parse_text(IMPORTER, text, "tickets.json")
+    assert [c.conversation_id for c in parsed.conversations] == ["zendesk:1", "zendesk:2"]
+    assert all(roles(c) == ["customer", "agent"] for c in parsed.conversations)
+    (error,) = parsed.errors
+    assert error.position == "line 3" and "invalid JSON" in error.error
+    assert parsed.records[-1].position == "line 2: ticket (ticket 2)"
