@@ -1,0 +1,168 @@
+"""Calibration: session setup, and agreement figures checked against hand-computed values.
+
+Three reviewers score c1 and c2 inside one session:
+
+    criterion      c1: r1 r2 r3   c2: r1 r2 r3   auto (c1, c2)
+    apology            1  1  0        0  0  0    1, 1
+    confirmation       1  1  1        1  1  1    1, 1
+    quality           80 70 40       60 50 40    90, 80
+
+Apology, reviewers only (nominal): coincidences o00 = 3, o01 = o10 = 1, o11 = 1; n0 = 4, n1 = 2,
+n = 6; D_o = 2/6, D_e = 2*4*2 / (6*5) = 16/30; alpha = 1 - (1/3) / (8/15) = 0.375.
+Percent agreement: c1 1 of 3 pairs, c2 3 of 3 -> (1/3 + 1) / 2 = 2/3.
+With the auto-scorer as a fourth rater: o00 = o11 = o01 = o10 = 2, n = 8; D_o = 4/8,
+D_e = 2*4*4 / (8*7) = 4/7; alpha = 1 - 0.5 / (4/7) = 0.125. Reviewers matching auto: 2 of 6.
+Leniency (quality): c1 mean 63.33, c2 mean 50 -> r1 (16.67 + 10) / 2 = 13.33, r2 3.33,
+r3 -16.67. r1 versus auto: (80 - 90 + 60 - 80) / 2 = -15.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.e2_fixtures import CRITERIA, add_review, build_small_warehouse
+from warehouse import calibration, metrics, queries
+from warehouse.connection import connect
+from warehouse.errors import PermissionDeniedError
+from warehouse.viewer import Viewer
+
+LEAD = Viewer("lead", "qa_lead")
+APOLOGY, CONFIRMATION = CRITERIA
+RATINGS = {
+    # reviewer: {conversation: (apology, confirmation, quality)}
+    "r1": {"c1": (1.0, 1.0, 80.0), "c2": (0.0, 1.0, 60.0)},
+    "r2": {"c1": (1.0, 1.0, 70.0), "c2": (0.0, 1.0, 50.0)},
+    "r3": {"c1": (0.0, 1.0, 40.0), "c2": (0.0, 1.0, 40.0)},
+}
+
+
+@pytest.fixture
+def session_db(db_path):
+    build_small_warehouse(db_path)
+    with connect(db_path) as con:
+        session_id = calibration.create_session(
+            con,
+            LEAD,
+            title="March round",
+            conversation_ids=["c1", "c2"],
+            reviewer_ids=list(RATINGS),
+        )
+        for reviewer, by_conversation in RATINGS.items():
+            for conversation_id, (apology, confirmation, quality) in by_conversation.items():
+                add_review(
+                    con,
+                    conversation_id,
+                    reviewer,
+                    quality=quality,
+                    criteria={APOLOGY: apology, CONFIRMATION: confirmation},
+                    created_at=datetime(2026, 3, 20),
+                    calibration_session_id=session_id,
+                )
+    return db_path, session_id
+
+
+def test_session_setup_puts_every_conversation_in_every_reviewers_queue(session_db):
+    db_path, session_id = session_db
+    with connect(db_path) as con:
+        assignments = con.execute(
+            "SELECT reviewer_id, conversation_id FROM review_assignments"
+            " WHERE calibration_session_id = ? ORDER BY ALL",
+            [session_id],
+        ).fetchall()
+        listed = queries.run(con, "calibration_sessions")
+    assert assignments == [(r, c) for r in ("r1", "r2", "r3") for c in ("c1", "c2")]
+    assert listed[0]["title"] == "March round"
+    assert listed[0]["conversations"] == 2 and listed[0]["reviews_done"] == 6
+    assert listed[0]["reviewers"] == ["r1", "r2", "r3"]
+
+
+def test_only_leads_set_up_sessions_and_two_reviewers_are_needed(db_path):
+    build_small_warehouse(db_path)
+    with connect(db_path) as con:
+        with pytest.raises(PermissionDeniedError):
+            calibration.create_session(
+                con, Viewer("rev", "reviewer"), title="x", conversation_ids=["c1"],
+                reviewer_ids=["r1", "r2"],
+            )  # fmt: skip
+        with pytest.raises(calibration.CalibrationError, match="two reviewers"):
+            calibration.create_session(
+                con, LEAD, title="x", conversation_ids=["c1"], reviewer_ids=["r1"]
+            )
+        with pytest.raises(calibration.CalibrationError, match="title"):
+            calibration.create_session(
+                con, LEAD, title="  ", conversation_ids=["c1"], reviewer_ids=["r1", "r2"]
+            )
+        assert con.execute("SELECT count(*) FROM calibration_sessions").fetchall()[0][0] == 0
+
+
+def test_per_criterion_agreement_matches_hand_computed_values(session_db):
+    db_path, session_id = session_db
+    with connect(db_path) as con:
+        rows = calibration.ratings(con, LEAD, session_id)
+    agreement = {(a.rubric_id, a.criterion_id): a for a in calibration.criterion_agreement(rows)}
+    apology = agreement[APOLOGY]
+    assert apology.level == "nominal" and apology.conversations == 2
+    assert apology.alpha == pytest.approx(0.375)
+    assert apology.percent_agreement == pytest.approx(2 / 3)
+    assert apology.alpha_with_auto == pytest.approx(0.125)
+    assert apology.agreement_with_auto == pytest.approx(2 / 6)
+    confirmation = agreement[CONFIRMATION]
+    assert confirmation.alpha is None  # no variation: agreement cannot be told from chance
+    assert confirmation.percent_agreement == 1.0 and confirmation.agreement_with_auto == 1.0
+
+
+def test_leniency_in_sql_matches_the_pure_definition_and_hand_values(session_db):
+    db_path, session_id = session_db
+    with connect(db_path) as con:
+        rows = queries.run(con, "reviewer_leniency", viewer=LEAD, calibration_session_id=session_id)
+    sql = {r["reviewer_id"]: r for r in rows}
+    pure = metrics.leniency({c: {r: RATINGS[r][c][2] for r in RATINGS} for c in ("c1", "c2")})
+    assert [r["reviewer_id"] for r in rows] == ["r1", "r2", "r3"]  # most lenient first
+    for reviewer, expected in {"r1": 40 / 3, "r2": 10 / 3, "r3": -50 / 3}.items():
+        assert sql[reviewer]["leniency"] == pytest.approx(expected)
+        assert pure[reviewer] == pytest.approx(expected)
+    assert sql["r1"]["versus_auto"] == pytest.approx(-15.0)
+
+
+def test_most_disagreed_conversations_come_first(session_db):
+    db_path, session_id = session_db
+    with connect(db_path) as con:
+        rows = queries.run(
+            con,
+            "calibration_disagreements",
+            viewer=LEAD,
+            calibration_session_id=session_id,
+            limit=10,
+        )
+    assert [(r["conversation_id"], r["score_range"], r["criteria_disputed"]) for r in rows] == [
+        ("c1", 40.0, 1),
+        ("c2", 20.0, 0),
+    ]
+    assert rows[0]["disputed_criteria"] == "empathy.apology"
+
+
+def test_all_double_reviewed_conversations_include_ordinary_reviews(session_db):
+    db_path, _ = session_db
+    with connect(db_path) as con:
+        # c4 has rev1's ordinary review; a second reviewer makes it double-reviewed.
+        add_review(con, "c4", "rev2", quality=50.0, created_at=datetime(2026, 3, 6),
+                   criteria={APOLOGY: 1.0, CONFIRMATION: 1.0})  # fmt: skip
+        rows = calibration.ratings(con, LEAD, None)
+        beta_manager = calibration.ratings(con, Viewer("m", "manager", teams=("Beta",)), None)
+    assert {r["conversation_id"] for r in rows} == {"c1", "c2", "c4"}
+    assert {r["rater"] for r in rows if r["conversation_id"] == "c4"} == {
+        "rev1", "rev2", calibration.AUTO_RATER,
+    }  # fmt: skip
+    assert beta_manager == []  # scoped like every other read
+    assert calibration.overall_alpha(rows) == pytest.approx(
+        metrics.krippendorff_alpha(
+            {
+                "c1": {"r1": 80, "r2": 70, "r3": 40},
+                "c2": {"r1": 60, "r2": 50, "r3": 40},
+                "c4": {"rev1": 30, "rev2": 50},
+            },
+            "interval",
+        )
+    )
