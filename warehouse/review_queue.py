@@ -19,7 +19,8 @@ import duckdb
 from warehouse import queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError
-from warehouse.reviews import REVIEW_ROLES, InvalidReviewError
+from warehouse.permissions import allowed
+from warehouse.reviews import InvalidReviewError
 from warehouse.sampling import QueueFilters, Selection
 from warehouse.viewer import Viewer
 
@@ -41,9 +42,9 @@ def _now() -> datetime:
 
 
 def _check_assigner(viewer: Viewer, reviewer_ids: Sequence[str]) -> None:
-    if viewer.role in ASSIGN_ROLES:
+    if allowed(viewer, "queue.assign"):
         return
-    if viewer.role in REVIEW_ROLES and set(reviewer_ids) <= {viewer.user_id}:
+    if allowed(viewer, "review.submit") and reviewer_ids and set(reviewer_ids) <= {viewer.user_id}:
         return  # a reviewer may pick work up for themselves
     raise PermissionDeniedError(
         f"Your role ({viewer.role}) cannot assign conversations to reviewers."

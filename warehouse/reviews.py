@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from warehouse import queries
+from warehouse import audit, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError, WarehouseError
+from warehouse.permissions import allowed, require
 from warehouse.rubric_specs import (
     CriterionSpec,
     RubricSpec,
@@ -234,10 +235,12 @@ def _validated_rows(
 
 
 def _write_version(
-    con, *, conversation_id: str, reviewer_id: str, rubrics: Sequence[RubricSpec], rows: list[dict[str, Any]],
-    rubric_set_hash: str | None, overall_comment: str, message_comments: Mapping[int, str], author_id: str,
-    calibration_session_id: int | None, status: str, base_review_id: int | None, check_base: bool, now: datetime,
+    con, *, conversation_id: str, reviewer_id: str, written_by: str, rubrics: Sequence[RubricSpec],
+    rows: list[dict[str, Any]], rubric_set_hash: str | None, overall_comment: str,
+    message_comments: Mapping[int, str], calibration_session_id: int | None, status: str,
+    base_review_id: int | None, check_base: bool, now: datetime,
 ) -> int:  # fmt: skip
+    """Append one version to the chain (reviewer × conversation × calibration session); audit it."""
     chain = queries.run(
         con, "current_review_in_chain", conversation_id=conversation_id,
         reviewer_id=reviewer_id, calibration_session_id=calibration_session_id,
@@ -248,38 +251,47 @@ def _write_version(
             "This review was changed in another window or by a dispute since you opened it. "
             "Reload the page to see the newest version, then submit again."
         )
+    version = (current["version"] + 1) if current else 1
     result = totals(rubrics, {(r["rubric_id"], r["criterion_id"]): r["value"] for r in rows})
-    review_id = queries.run(
-        con, "insert_review", conversation_id=conversation_id, reviewer_id=reviewer_id,
-        version=(current["version"] + 1) if current else 1,
-        supersedes=current["review_id"] if current else None, status=status,
-        calibration_session_id=calibration_session_id, rubric_set_hash=rubric_set_hash,
-        quality_score=result.quality_score, critical_failed=result.critical_failed,
-        overall_comment=overall_comment or None, created_at=now,
-    )[0]["review_id"]  # fmt: skip
+    review_id = int(
+        queries.run(
+            con, "insert_review", conversation_id=conversation_id, reviewer_id=reviewer_id,
+            written_by=written_by, version=version, supersedes=current["review_id"] if current else None,
+            status=status, calibration_session_id=calibration_session_id, rubric_set_hash=rubric_set_hash,
+            quality_score=result.quality_score, critical_failed=result.critical_failed,
+            overall_comment=overall_comment or None, created_at=now,
+        )[0]["review_id"]
+    )  # fmt: skip
     for row in rows:
         queries.execute(con, "insert_review_criterion", review_id=review_id, **row)
     for rubric_id, score in result.rubric_scores.items():
         queries.execute(
             con, "insert_review_rubric_score", review_id=review_id, rubric_id=rubric_id, score=score
         )
-    if (
-        overall_comment and status == "submitted"
-    ):  # a dispute revision keeps the comment, not a copy
+    # A dispute revision keeps the overall comment on the review row; it is not posted again.
+    comments = dict(message_comments)
+    if overall_comment and status == "submitted":
+        comments[-1] = overall_comment
+    for message_index, body in sorted(comments.items()):
         queries.run(
             con, "insert_comment", conversation_id=conversation_id, review_id=review_id,
-            message_index=None, author_id=author_id, body=overall_comment, created_at=now,
-        )  # fmt: skip
-    for message_index, body in sorted(message_comments.items()):
-        queries.run(
-            con, "insert_comment", conversation_id=conversation_id, review_id=review_id,
-            message_index=message_index, author_id=author_id, body=body, created_at=now,
+            message_index=None if message_index < 0 else message_index, author_id=written_by, body=body,
+            created_at=now,
         )  # fmt: skip
     queries.execute(
         con, "complete_assignments", conversation_id=conversation_id, reviewer_id=reviewer_id,
         calibration_session_id=calibration_session_id,
     )  # fmt: skip
-    return int(review_id)
+    audit.record(
+        con, written_by, "review.submit" if version == 1 else "review.edit", str(review_id),
+        {
+            "conversation_id": conversation_id, "version": version, "status": status,
+            "reviewer_id": reviewer_id, "quality_score": result.quality_score,
+            "overridden": [f"{r['rubric_id']}.{r['criterion_id']}" for r in rows if r["overridden"]],
+        },
+        at=now,
+    )  # fmt: skip
+    return review_id
 
 
 def submit_review(
@@ -300,21 +312,38 @@ def submit_review(
     (ReviewConflictError) when the viewer's current version is no longer `base_review_id`, so a
     second browser tab cannot silently replace a newer version.
     """
-    if viewer.role not in REVIEW_ROLES:
-        raise PermissionDeniedError(f"Your role ({viewer.role}) cannot submit reviews.")
-    form = load_form(con, viewer, conversation_id, calibration_session_id)
+    require(viewer, "review.submit")
+    return _submit(
+        con, viewer, conversation_id, answers, overall_comment, message_comments, calibration_session_id,
+        base_review_id, check_base, now, reviewer_id=viewer.user_id,
+    )  # fmt: skip
+
+
+def _submit(
+    con, viewer: Viewer, conversation_id: str, answers: Sequence[CriterionAnswer], overall_comment: str,
+    message_comments: Mapping[int, str] | None, calibration_session_id: int | None,
+    base_review_id: int | None, check_base: bool, now: datetime | None, *, reviewer_id: str,
+) -> int:  # fmt: skip
+    _visible_conversation(con, viewer, conversation_id)
+    owner = Viewer(
+        reviewer_id, viewer.role, viewer.agent_id, viewer.teams
+    )  # pre-fill from the chain owner
+    form = load_form(con, owner, conversation_id, calibration_session_id)
     problems: list[str] = []
     rows = _validated_rows(form, answers, problems)
     overall_comment = (overall_comment or "").strip()
     _check_text("The overall comment", overall_comment, problems)
     comments = {int(k): v.strip() for k, v in (message_comments or {}).items() if v and v.strip()}
-    message_count = len(
-        queries.run(con, "conversation_messages", viewer=viewer, conversation_id=conversation_id)
-    )
-    for index, body in comments.items():
-        if not 0 <= index < message_count:
-            problems.append(f"message {index} does not exist in this conversation")
-        _check_text(f"The comment on message {index + 1}", body, problems)
+    if comments:
+        count = len(
+            queries.run(
+                con, "conversation_messages", viewer=viewer, conversation_id=conversation_id
+            )
+        )
+        for index, body in comments.items():
+            if not 0 <= index < count:
+                problems.append(f"message {index} does not exist in this conversation")
+            _check_text(f"The comment on message {index + 1}", body, problems)
     if not form.criteria:
         problems.append("this conversation has no rubric criteria to review (has it been scored?)")
     if problems:
@@ -323,9 +352,9 @@ def submit_review(
     def work() -> int:
         with transaction(con):
             return _write_version(
-                con, conversation_id=conversation_id, reviewer_id=viewer.user_id, rubrics=form.rubrics,
-                rows=rows, rubric_set_hash=form.rubric_set_hash, overall_comment=overall_comment,
-                message_comments=comments, author_id=viewer.user_id,
+                con, conversation_id=conversation_id, reviewer_id=reviewer_id, written_by=viewer.user_id,
+                rubrics=form.rubrics, rows=rows, rubric_set_hash=form.rubric_set_hash,
+                overall_comment=overall_comment, message_comments=comments,
                 calibration_session_id=calibration_session_id, status="submitted",
                 base_review_id=base_review_id, check_base=check_base, now=now or _now(),
             )  # fmt: skip
@@ -342,21 +371,23 @@ def edit_review(
     message_comments: Mapping[int, str] | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Append a new version of an existing review; only its own reviewer may, and only of the current version."""
-    if viewer.role not in REVIEW_ROLES:
-        raise PermissionDeniedError(f"Your role ({viewer.role}) cannot edit reviews.")
+    """Append a new version of an existing review (only of its current version).
+
+    A reviewer edits only their own reviews; QA leads and admins may edit anyone's, and the new
+    version records who wrote it (`written_by`).
+    """
+    require(viewer, "review.submit")
     rows = queries.run(con, "review_by_id", viewer=viewer, review_id=review_id)
     if not rows:
         raise NotFoundError(f"review #{review_id} does not exist or is not visible to you")
     review = rows[0]
-    if review["reviewer_id"] != viewer.user_id:
+    if review["reviewer_id"] != viewer.user_id and not allowed(viewer, "review.edit_any"):
         raise PermissionDeniedError(
             f"Review #{review_id} belongs to {review['reviewer_id']}; you cannot edit another reviewer's review."
         )
-    return submit_review(
+    return _submit(
         con, viewer, review["conversation_id"], answers, overall_comment, message_comments,
-        calibration_session_id=review["calibration_session_id"], base_review_id=review_id,
-        check_base=True, now=now,
+        review["calibration_session_id"], review_id, True, now, reviewer_id=review["reviewer_id"],
     )  # fmt: skip
 
 
@@ -370,8 +401,7 @@ def add_comment(
     now: datetime | None = None,
 ) -> int:
     """A comment for the agent about one message or the whole conversation; return its id."""
-    if viewer.role not in RESOLVE_ROLES:
-        raise PermissionDeniedError(f"Your role ({viewer.role}) cannot comment on reviews.")
+    require(viewer, "comment.add")
     _visible_conversation(con, viewer, conversation_id)
     body = (body or "").strip()
     problems: list[str] = []
@@ -388,12 +418,18 @@ def add_comment(
             problems.append(f"message {message_index} does not exist in this conversation")
     if problems:
         raise InvalidReviewError(problems)
-    return int(
-        queries.run(
-            con, "insert_comment", conversation_id=conversation_id, review_id=review_id,
-            message_index=message_index, author_id=viewer.user_id, body=body, created_at=now or _now(),
-        )[0]["comment_id"]
-    )  # fmt: skip
+    with transaction(con):
+        comment_id = int(
+            queries.run(
+                con, "insert_comment", conversation_id=conversation_id, review_id=review_id,
+                message_index=message_index, author_id=viewer.user_id, body=body, created_at=now or _now(),
+            )[0]["comment_id"]
+        )  # fmt: skip
+        audit.record(
+            con, viewer, "comment.add", str(comment_id),
+            {"conversation_id": conversation_id, "message_index": message_index},
+        )  # fmt: skip
+    return comment_id
 
 
 def open_dispute(
@@ -406,10 +442,9 @@ def open_dispute(
     now: datetime | None = None,
 ) -> int:
     """The conversation's agent disputes one criterion of the review in effect; return the dispute id."""
-    if viewer.role != "agent":
-        raise PermissionDeniedError("Only the agent of a conversation can dispute its review.")
+    require(viewer, "dispute.open")
     rows = queries.run(con, "review_by_id", viewer=viewer, review_id=review_id)
-    if not rows or rows[0]["agent_id"] != viewer.agent_id:
+    if not rows or (viewer.role == "agent" and rows[0]["agent_id"] != viewer.agent_id):
         raise NotFoundError(
             f"review #{review_id} does not exist or is not about your conversations"
         )
@@ -437,13 +472,20 @@ def open_dispute(
         problems.append("This criterion already has an open dispute.")
     if problems:
         raise InvalidReviewError(problems)
-    return int(
-        queries.run(
-            con, "insert_dispute", review_id=review_id, conversation_id=review["conversation_id"],
-            rubric_id=rubric_id, criterion_id=criterion_id, opened_by=viewer.user_id,
-            agent_comment=comment, opened_at=now or _now(),
-        )[0]["dispute_id"]
-    )  # fmt: skip
+    with transaction(con):
+        dispute_id = int(
+            queries.run(
+                con, "insert_dispute", review_id=review_id, conversation_id=review["conversation_id"],
+                rubric_id=rubric_id, criterion_id=criterion_id, opened_by=viewer.user_id,
+                agent_comment=comment, opened_at=now or _now(),
+            )[0]["dispute_id"]
+        )  # fmt: skip
+        audit.record(
+            con, viewer, "dispute.open", str(dispute_id),
+            {"review_id": review_id, "criterion": f"{rubric_id}.{criterion_id}",
+             "conversation_id": review["conversation_id"]},
+        )  # fmt: skip
+    return dispute_id
 
 
 def resolve_dispute(
@@ -457,8 +499,7 @@ def resolve_dispute(
     now: datetime | None = None,
 ) -> int | None:
     """Uphold the review, or change the criterion (a new review version); return that version's id."""
-    if viewer.role not in RESOLVE_ROLES:
-        raise PermissionDeniedError(f"Your role ({viewer.role}) cannot resolve disputes.")
+    require(viewer, "dispute.resolve")
     rows = queries.run(con, "dispute_by_id", viewer=viewer, dispute_id=dispute_id)
     if not rows:
         raise NotFoundError(f"dispute #{dispute_id} does not exist or is not visible to you")
@@ -491,6 +532,12 @@ def resolve_dispute(
                 raise InvalidReviewError(
                     [f"dispute #{dispute_id} was resolved by someone else meanwhile"]
                 )
+            audit.record(
+                con, viewer, "dispute.resolve", str(dispute_id),
+                {"outcome": outcome, "resulting_review_id": resulting,
+                 "conversation_id": dispute["conversation_id"]},
+                at=now,
+            )  # fmt: skip
             return resulting
 
     return _retry_on_conflict(work)
@@ -535,8 +582,8 @@ def _revise_after_dispute(
         rows.append(row)
     return _write_version(
         con, conversation_id=disputed["conversation_id"], reviewer_id=disputed["reviewer_id"],
-        rubrics=rubrics, rows=rows, rubric_set_hash=disputed["rubric_set_hash"],
-        overall_comment=disputed["overall_comment"] or "", message_comments={}, author_id=viewer.user_id,
+        written_by=viewer.user_id, rubrics=rubrics, rows=rows, rubric_set_hash=disputed["rubric_set_hash"],
+        overall_comment=disputed["overall_comment"] or "", message_comments={},
         calibration_session_id=disputed["calibration_session_id"], status="revised_after_dispute",
         base_review_id=None, check_base=False, now=now,
     )  # fmt: skip

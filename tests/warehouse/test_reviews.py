@@ -198,3 +198,29 @@ def test_manager_cannot_review_or_read_other_teams_conversation(db):
             == []
         )
         assert queries.run(con, "conversation_header", viewer=ANN, conversation_id="conv-013") == []
+
+
+def test_qa_lead_may_edit_a_reviewers_review_and_the_version_says_who_wrote_it(db):
+    with connect(db) as con:
+        first = reviews.submit_review(con, RITA, "conv-001", [])
+        second = reviews.edit_review(
+            con, LEAD, first, [CriterionAnswer("empathy", "tone", 3.0, reason="Fair")]
+        )
+        rows = con.execute(
+            "SELECT reviewer_id, written_by, version FROM reviews WHERE review_id = ?", [second]
+        ).fetchall()
+    assert rows == [("rita", "lee", 2)]
+
+
+def test_review_writes_are_audited(db):
+    with connect(db) as con:
+        first = reviews.submit_review(
+            con, RITA, "conv-001", [CriterionAnswer("empathy", "tone", 5.0, reason="warm")]
+        )
+        reviews.edit_review(con, RITA, first, [])
+        reviews.add_comment(con, RITA, "conv-001", "See message 2", message_index=1)
+        actions = con.execute("SELECT action, target FROM audit_log ORDER BY 1").fetchall()
+    assert ("review.submit", str(first)) in actions
+    assert [a for a, _ in actions].count("review.edit") == 1 and (
+        "comment.add" in [a for a, _ in actions]
+    )

@@ -14,7 +14,9 @@ CREATE SEQUENCE dispute_id_seq START 1;
 CREATE TABLE reviews (
     review_id BIGINT PRIMARY KEY,
     conversation_id VARCHAR NOT NULL,
-    reviewer_id VARCHAR NOT NULL,          -- user_id of the reviewer
+    reviewer_id VARCHAR NOT NULL,          -- user_id of the reviewer (owner of the chain)
+    written_by VARCHAR NOT NULL,           -- who wrote this version: the reviewer, a QA lead/admin
+                                           -- editing it, or whoever resolved a dispute
     version INTEGER NOT NULL,              -- 1 for a new review, +1 per edit of the chain
     supersedes BIGINT UNIQUE,              -- review_id of the previous version (NULL for version 1);
                                            -- UNIQUE: two concurrent edits of one version conflict
@@ -92,16 +94,16 @@ FROM reviews AS r
 WHERE NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id);
 
 -- The human review that counts for a conversation: the newest current review outside calibration
--- sessions, else the newest calibration review.
+-- sessions (calibration is practice for reviewers and does not change an agent's score).
 CREATE VIEW latest_reviews AS
 SELECT * EXCLUDE (rank_in_conversation)
 FROM (
     SELECT r.*,
            row_number() OVER (
-               PARTITION BY r.conversation_id
-               ORDER BY (r.calibration_session_id IS NULL) DESC, r.created_at DESC, r.review_id DESC
+               PARTITION BY r.conversation_id ORDER BY r.created_at DESC, r.review_id DESC
            ) AS rank_in_conversation
     FROM current_reviews AS r
+    WHERE r.calibration_session_id IS NULL
 )
 WHERE rank_in_conversation = 1;
 

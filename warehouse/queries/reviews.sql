@@ -53,7 +53,7 @@ LIMIT 1
 
 -- name: review_versions
 -- Every review version of one conversation (all reviewers, all chains), newest first.
-SELECT r.review_id, r.conversation_id, r.reviewer_id, r.version, r.supersedes, r.status,
+SELECT r.review_id, r.conversation_id, r.reviewer_id, r.written_by, r.version, r.supersedes, r.status,
        r.calibration_session_id, r.rubric_set_hash, r.quality_score, r.critical_failed,
        r.overall_comment, r.created_at,
        NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id) AS is_current
@@ -102,9 +102,9 @@ ORDER BY k.created_at, k.comment_id
 
 -- name: insert_review
 INSERT INTO reviews
-    (review_id, conversation_id, reviewer_id, version, supersedes, status, calibration_session_id,
+    (review_id, conversation_id, reviewer_id, written_by, version, supersedes, status, calibration_session_id,
      rubric_set_hash, quality_score, critical_failed, overall_comment, created_at)
-VALUES (nextval('review_id_seq'), $conversation_id, $reviewer_id, $version, $supersedes, $status,
+VALUES (nextval('review_id_seq'), $conversation_id, $reviewer_id, $written_by, $version, $supersedes, $status,
         $calibration_session_id, $rubric_set_hash, $quality_score, $critical_failed,
         $overall_comment, $created_at)
 RETURNING review_id
