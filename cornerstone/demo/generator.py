@@ -151,6 +151,15 @@ def _context(seed: int, end_date: date, months: int) -> _Context:
     )  # fmt: skip
 
 
+def _join(pieces: list[str], email: bool) -> str:
+    return ("\n\n" if email else " ").join(pieces)
+
+
+def _run_on(pieces: list[str]) -> str:
+    """A rambling agent's turn: every piece strung into one long sentence."""
+    return ", and ".join(piece.rstrip(".!?") for piece in pieces) + "."
+
+
 def _conversations(
     ctx: _Context, block: int, first: int, count: int, total: int
 ) -> Iterator[tuple[tuple, list[tuple]]]:
@@ -250,6 +259,8 @@ def _conversations(
             if greet:
                 bank = P.GREETINGS_NAMED if use_name else P.GREETINGS_PLAIN
                 pieces.append(choice(bank[channel]))
+            elif use_name:
+                pieces.append(choice(P.NAME_ONLY))
             if feel:
                 pieces.append(choice(P.FEELINGS))
             if apologised:
@@ -260,6 +271,8 @@ def _conversations(
                 pieces.append(choice(P.EXPLORE))
             if acknowledge:
                 pieces.append(choice(P.ACKNOWLEDGE))
+            if specific:
+                pieces.append(choice(P.ORDER_REFERENCE))
             elif not pieces:
                 pieces.append(choice(P.CURT))
         asks_detail = "{order}" not in opening and not explore and rand() < 0.7
@@ -267,14 +280,17 @@ def _conversations(
             pieces.append(choice(P.ASK_DETAIL))
         if shout and angry:
             pieces.append(choice(P.SHOUTING))
-        text = ("\n\n" if email else " ").join(pieces).format_map(slots)
+        text = (_run_on(pieces) if ramble else _join(pieces, email)).format_map(slots)
         if email and not canned:
             text += "\n\n" + P.EMAIL_SIGNOFF.format_map(slots)
         add(("agent", agent_name, text, t, False))
 
         if asks_detail or explore or rand() < 0.35:
             t += int(customer_gap * lognormal(0.0, 0.5)) + 3
-            add(("customer", customer_name, choice(topic.detail).format_map(slots), t, False))
+            detail = choice(topic.detail).format_map(slots)
+            if topic.choices and rand() < 0.3:
+                detail += choice(P.CUSTOMER_ASKS_OPTIONS)
+            add(("customer", customer_name, detail, t, False))
             if acknowledge and not email and rand() < 0.5:
                 t += int(agent_gap * 0.3 * lognormal(0.0, 0.4)) + 2
                 add(("agent", agent_name, choice(P.HOLD), t, False))
@@ -299,12 +315,12 @@ def _conversations(
         if expectations and (solution or follow_up):
             pieces.append(choice(P.EXPECTATIONS))
         if ramble:
-            pieces.append("Just so you know, " + choice(P.RAMBLING) + ".")
+            pieces.append("just so you know " + P.RAMBLING[0] + " " + P.RAMBLING[1])
         if profane:
             pieces.append(choice(P.PROFANITY))
         if shout and not angry:
             pieces.append(choice(P.SHOUTING))
-        text = ("\n\n" if email else " ").join(pieces).format_map(slots)
+        text = (_run_on(pieces) if ramble else _join(pieces, email)).format_map(slots)
         if email:
             text += "\n\n" + P.EMAIL_SIGNOFF.format_map(slots)
         add(("agent", agent_name, text, t, False))

@@ -121,7 +121,7 @@ TOPICS: tuple[Topic, ...] = (
         generic_solutions=(
             "I've found the duplicate payment and refunded the second charge to your card.",
         ),
-        choices="I can refund the duplicate to your card, or keep it as store credit with an extra 10% on top. What works best for you?",
+        choices="I can refund the duplicate to your card, or keep it as store credit with an extra 10% on top. Which would you prefer?",
         choice_answers=("Card please.", "Store credit is fine."),
         escalation="I've raised this with our payments team and will confirm the reversal {eta}.",
         canned="Thank you for your message regarding billing. Please allow 5-10 business days for any pending transactions to clear before contacting us again.",
@@ -181,7 +181,7 @@ TOPICS: tuple[Topic, ...] = (
             "I've unlocked your account and reset the login. The reset email was going to your spam folder, so I've re-sent it from our new address.",
         ),
         generic_solutions=("I've unlocked your account and sent a new password reset link.",),
-        choices="I can send the reset link by email again, or text you a one-time code instead. Which do you prefer?",
+        choices="I can send the reset link by email again, or text you a one-time code instead. Which would you prefer?",
         choice_answers=("Text me the code please.", "Email is fine."),
         escalation="I've reported the reset email problem to our web team and will let you know {eta}.",
         canned="To reset your password, please click 'Forgot password' on the login page and follow the instructions.",
@@ -237,7 +237,7 @@ TOPICS: tuple[Topic, ...] = (
             "Done: your subscription from order {order} is cancelled and I've refunded this month's charge.",
         ),
         generic_solutions=("I've cancelled the subscription; you won't be charged again.",),
-        choices="I can cancel it today, or pause it for up to three months if you'd like to keep your discount. Which would you like?",
+        choices="I can cancel it today, or pause it for up to three months if you'd like to keep your discount. Which would you prefer?",
         choice_answers=("Cancel it please.", "A pause sounds good actually."),
         escalation="I've asked billing to confirm there are no pending charges and will update you {eta}.",
         canned="To cancel your subscription, please go to My Account > Subscriptions and click Cancel.",
@@ -309,6 +309,16 @@ APOLOGIES = (
     "I sincerely apologise for the trouble this has caused.",
     "I'm so sorry this happened.",
     "Please accept my apologies for the inconvenience.",
+)
+ORDER_REFERENCE = (
+    "I've pulled up order {order} for the {product}.",
+    "I can see your order {order} ({product}) here.",
+    "I'm looking at order {order} on your account now.",
+)
+NAME_ONLY = (
+    "Thanks, {first}.",
+    "{first}, thanks for your message.",
+    "Thanks for explaining, {first}.",
 )
 EXPLORE = (
     "Can you tell me a bit more about what happened?",
@@ -398,6 +408,8 @@ CUSTOMER_CONFIRMED = (
 )
 CUSTOMER_NOT_CONFIRMED = ("No, not really.", "Not yet, but I'll wait I suppose.")
 CUSTOMER_BYE = ("Thanks, bye.", "Ok.", "Cheers.")
+
+CUSTOMER_ASKS_OPTIONS = (" What are my options?", " Is there another way to sort this?", "")
 
 BOT_NAME = "Corny (virtual assistant)"
 BOT_OPENERS = (

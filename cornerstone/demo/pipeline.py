@@ -98,7 +98,12 @@ def step_ingest(run: DemoRun) -> str:
 # ---- D1: score ---------------------------------------------------------------------------------
 def step_score(run: DemoRun) -> str:
     scores = _require("warehouse.scores", "score_database")
-    result = scores.score_database(run.db_path)
+
+    def progress(done: int, total: int) -> None:
+        if run.progress is not None:
+            run.progress("score", done, total)
+
+    result = scores.score_database(run.db_path, workers=run.workers, progress=progress)
     return str(result)
 
 
