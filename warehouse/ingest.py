@@ -63,7 +63,7 @@ ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
 BATCH_SIZE = 5_000
 SAMPLE_SIZE = 20  # quarantine reasons kept on the report for the summary
 RAW_LIMIT = 1_000_000  # quarantine keeps raw text up to 1 MB
-MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = "1200MB"
 FAST_FORMAT = "canonical-jsonl"
 
 
@@ -258,28 +258,47 @@ def _run_import(
     tick = progress or (lambda done, total: None)
     tick(0, source.size)
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    with _transaction(con):
+    fast = importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact
+    try:
         _drop_staging(con)
-        report.import_id = _next_import_id(con)
-        quarantine = _QuarantineWriter(con, report)
-        staged = False
-        if importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact:
-            staged = _fast_stage(con, report, source, quarantine, tick)
-        if not staged:
-            _python_stage(con, report, importer, source, quarantine, tick, redact)
-        lookup = (
-            _jsonl_lookup(source) if report.engine == "duckdb" else _record_lookup(importer, source)
-        )
-        _merge(con, report, quarantine, lookup)
-        quarantine.flush()
-        report.warnings.extend(source.warnings)
-        report.content_hash = hasher.result()
-        report.status = "done"
-        report.finished_at = _now()
-        _insert_import_row(con, report)
+        if fast:
+            # Read before the transaction: rows of a committed temp table have rowids in file
+            # order (inside a transaction they do not), and the staging tables are temporary,
+            # so this changes nothing in the database file.
+            fast = _fast_read(con, report, source)
+        with _transaction(con):
+            _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
+    finally:
         _drop_staging(con)
-        _audit(con, report)
     tick(source.size, source.size)
+
+
+def _stage_and_merge(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    importer: Any,
+    source: TextSource,
+    hasher: _FileHasher,
+    tick: ProgressCallback,
+    redact: bool,
+    fast: bool,
+) -> None:
+    report.import_id = _next_import_id(con)
+    quarantine = _QuarantineWriter(con, report)
+    if fast:
+        _fast_stage(con, report, source, quarantine, tick)
+        lookup = _jsonl_lookup(source)
+    else:
+        _python_stage(con, report, importer, source, quarantine, tick, redact)
+        lookup = _record_lookup(importer, source)
+    _merge(con, report, quarantine, lookup)
+    quarantine.flush()
+    report.warnings.extend(source.warnings)
+    report.content_hash = hasher.result()
+    report.status = "done"
+    report.finished_at = _now()
+    _insert_import_row(con, report)
+    _audit(con, report)
 
 
 def _audit(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -303,7 +322,7 @@ def _audit(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
 
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS temp.staged")
-    for table in ("stage_fast", "stage_py", "merge_keys", "merge_plan"):
+    for table in ("stage_fast", "stage_py", "merge_plan", "dropped_ords"):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -356,13 +375,19 @@ class _QuarantineWriter:
 # ---------------------------------------------------------------------------------------------
 # Python path
 
+_CONVERSATION_COLUMNS = (
+    "conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,"
+    " customer_name, csat, nps, ces, tags, subject, messages"
+)
+
 _STAGE_COLUMNS = """
     ord BIGINT, position VARCHAR, conversation_id VARCHAR, channel VARCHAR, created_at TIMESTAMP,
     status VARCHAR, agent_id VARCHAR, agent_name VARCHAR, team VARCHAR, customer_id VARCHAR,
     customer_name VARCHAR, csat SMALLINT, nps SMALLINT, ces SMALLINT, tags VARCHAR[],
     subject VARCHAR,
     messages STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at TIMESTAMP,
-                    internal BOOLEAN)[]
+                    internal BOOLEAN)[],
+    content_hash VARCHAR
 """
 _MESSAGE_TYPE = pa.list_(
     pa.struct(
@@ -421,7 +446,10 @@ class _StageWriter:
         )  # fmt: skip
         self.con.register("stage_batch", pa.table(columns))
         try:
-            self.con.execute("INSERT INTO stage_py BY NAME SELECT * FROM stage_batch")
+            self.con.execute(
+                "INSERT INTO stage_py BY NAME SELECT *,"  # noqa: S608 (fixed SQL)
+                f" cs_content_hash({_CONVERSATION_COLUMNS}) AS content_hash FROM stage_batch"
+            )
         finally:
             self.con.unregister("stage_batch")
         self.rows = []
@@ -474,6 +502,7 @@ def _python_stage(
     redact: bool,
 ) -> None:
     report.engine = "python"
+    con.execute(_SQL_MACROS)
     stage = _StageWriter(con)
     for ord_, record in enumerate(_records_with_progress(importer, source, tick), start=1):
         report.records_read = ord_
@@ -516,8 +545,12 @@ CREATE OR REPLACE TEMP MACRO cs_textish(s) AS
     OR NOT (s IN ('true', 'false') OR left(s, 1) IN ('{{', '[')
             OR try_cast(s AS DOUBLE) IS NOT NULL);
 CREATE OR REPLACE TEMP MACRO cs_has_word(s) AS regexp_matches(s, '[[:alnum:]]');
+CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
+    agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,
+    messages) AS printf('%016x', hash(conversation_id, channel, created_at, status, agent_id,
+    agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject, messages));
 CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
-    s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}') AND CAST(s AS INTEGER) BETWEEN low AND high);
+    s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}') AND coalesce(try_cast(s AS INTEGER) BETWEEN low AND high, false));
 """
 _RAW_COLUMNS = {
     **{
@@ -533,7 +566,9 @@ _RAW_COLUMNS = {
 }  # fmt: skip
 _FAST_STAGE = """
 CREATE TEMP TABLE stage_fast AS
-SELECT
+SELECT *, cs_content_hash(conversation_id, channel, created_at, status, agent_id, agent_name,
+    team, customer_id, customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
+FROM (SELECT
     conversation_id,
     channel,
     cs_ts(created_at) AS created_at,
@@ -572,12 +607,19 @@ SELECT
                 AND (m.internal IS NULL OR m.internal IN ('true', 'false')), false))),
         false) AS ok
 FROM read_json($path, format = 'newline_delimited', columns = $columns,
-               maximum_object_size = 268435456)
+               maximum_object_size = 33554432))
 """
-_CONVERSATION_COLUMNS = (
-    "conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,"
-    " customer_name, csat, nps, ces, tags, subject, messages"
-)
+
+
+def _fast_read(con: duckdb.DuckDBPyConnection, report: ImportReport, source: TextSource) -> bool:
+    """Read a canonical JSONL file into `stage_fast`; False (and why) when DuckDB refuses it."""
+    con.execute(_SQL_MACROS)
+    try:
+        con.execute(_FAST_STAGE, {"path": str(source.path), "columns": _RAW_COLUMNS})
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        report.fallback_reason = str(error).splitlines()[0][:300]
+        return False
+    return True
 
 
 def _fast_stage(
@@ -586,15 +628,8 @@ def _fast_stage(
     source: TextSource,
     quarantine: _QuarantineWriter,
     tick: ProgressCallback,
-) -> bool:
-    """Stage a canonical JSONL file with DuckDB; False when DuckDB refuses the file."""
-    con.execute(_SQL_MACROS)
-    try:
-        con.execute(_FAST_STAGE, {"path": str(source.path), "columns": _RAW_COLUMNS})
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
-        report.fallback_reason = str(error).splitlines()[0][:300]
-        con.execute("DROP TABLE IF EXISTS temp.stage_fast")
-        return False
+) -> None:
+    """Route the rows SQL could not vouch for through the Python rules; define `staged`."""
     report.engine = "duckdb"
     report.records_read = int(con.execute("SELECT count(*) FROM stage_fast").fetchall()[0][0])
     tick(source.size * 6 // 10, source.size)
@@ -616,10 +651,9 @@ def _fast_stage(
         stage.flush()
     con.execute(
         f"CREATE TEMP VIEW staged AS SELECT rowid + 1 AS ord, NULL::VARCHAR AS position,"  # noqa: S608 (constants)
-        f" {_CONVERSATION_COLUMNS} FROM stage_fast WHERE ok"
-        f" UNION ALL SELECT ord, position, {_CONVERSATION_COLUMNS} FROM stage_py"
+        f" {_CONVERSATION_COLUMNS}, content_hash FROM stage_fast WHERE ok"
+        f" UNION ALL SELECT ord, position, {_CONVERSATION_COLUMNS}, content_hash FROM stage_py"
     )
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,9 +698,9 @@ def _no_tick(done: int, total: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # merge (both paths)
 
-# The content hash covers every stored field of the normalised record. DuckDB's hash() is fast
-# and deterministic; a release that changed it would only mark conversations "updated" once.
-_HASH = f"printf('%016x', hash({_CONVERSATION_COLUMNS}))"
+# The content hash (cs_content_hash, computed when rows are staged) covers every stored field
+# of the normalised record. DuckDB's hash() is fast and deterministic; a release that changed it
+# would only mark conversations "updated" once.
 
 
 def _merge(
@@ -675,18 +709,14 @@ def _merge(
     quarantine: _QuarantineWriter,
     lookup: Lookup,
 ) -> None:
+    dropped = _quarantine_duplicates(con, quarantine, lookup)
     con.execute(
-        f"CREATE TEMP TABLE merge_keys AS SELECT ord, conversation_id, {_HASH} AS content_hash,"  # noqa: S608
-        " max(ord) OVER (PARTITION BY conversation_id) AS kept_ord FROM staged"
-    )
-    _quarantine_duplicates(con, quarantine, lookup)
-    con.execute(
-        "CREATE TEMP TABLE merge_plan AS SELECT k.ord, k.conversation_id, k.content_hash,"
+        "CREATE TEMP TABLE merge_plan AS SELECT s.ord,"  # noqa: S608 (fixed SQL)
         " CASE WHEN c.conversation_id IS NULL THEN 'new'"
-        "      WHEN c.content_hash <> k.content_hash THEN 'updated' ELSE 'unchanged' END"
-        " AS outcome FROM merge_keys AS k"
-        " LEFT JOIN conversations AS c ON c.conversation_id = k.conversation_id"
-        " WHERE k.ord = k.kept_ord"
+        "      WHEN c.content_hash <> s.content_hash THEN 'updated' ELSE 'unchanged' END"
+        " AS outcome FROM staged AS s"
+        " LEFT JOIN conversations AS c ON c.conversation_id = s.conversation_id"
+        + (" WHERE s.ord NOT IN (SELECT ord FROM dropped_ords)" if dropped else "")
     )
     counts = dict(
         con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY outcome").fetchall()
@@ -694,42 +724,54 @@ def _merge(
     report.new = int(counts.get("new", 0))
     report.updated = int(counts.get("updated", 0))
     report.unchanged = int(counts.get("unchanged", 0))
+    if report.new + report.updated == 0:
+        return
     if report.updated:
         for table in ("messages", "conversations"):
             con.execute(
                 f"DELETE FROM {table} WHERE conversation_id IN"  # noqa: S608 (fixed names)
-                " (SELECT conversation_id FROM merge_plan WHERE outcome = 'updated')"
+                " (SELECT s.conversation_id FROM staged AS s JOIN merge_plan AS p"
+                "  ON s.ord = p.ord WHERE p.outcome = 'updated')"
             )
+    # The common case (a first import without duplicates) needs no join at all.
+    everything = report.unchanged == 0 and not dropped
+    wanted = (
+        ""
+        if everything
+        else (" WHERE s.ord IN (SELECT ord FROM merge_plan WHERE outcome <> 'unchanged')")
+    )
     params = {"format": report.format, "import_id": report.import_id, "now": _now()}
     con.execute(
-        "INSERT INTO conversations (conversation_id, source_format, channel, created_at, status,"
+        "INSERT INTO conversations (conversation_id, source_format, channel, created_at, status,"  # noqa: S608 (fixed SQL)
         " agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,"
         " message_count, content_hash, import_id, imported_at)"
         " SELECT s.conversation_id, $format, s.channel, s.created_at, s.status, s.agent_id,"
         " s.agent_name, s.team, s.customer_id, s.customer_name, s.csat, s.nps, s.ces, s.tags,"
-        " s.subject, len(s.messages), p.content_hash, $import_id, $now"
-        " FROM staged AS s JOIN merge_plan AS p ON s.ord = p.ord WHERE p.outcome <> 'unchanged'",
+        " s.subject, len(s.messages), s.content_hash, $import_id, $now"
+        " FROM staged AS s" + wanted,
         params,
     )
     con.execute(
-        "INSERT INTO messages (conversation_id, message_index, role, author, text, sent_at,"
+        "INSERT INTO messages (conversation_id, message_index, role, author, text, sent_at,"  # noqa: S608 (fixed SQL)
         " internal)"
         " SELECT conversation_id, message_index, m.role, m.author, m.text, m.sent_at, m.internal"
         " FROM (SELECT s.conversation_id, generate_subscripts(s.messages, 1) - 1 AS message_index,"
-        "       unnest(s.messages) AS m"
-        "       FROM staged AS s JOIN merge_plan AS p ON s.ord = p.ord"
-        "       WHERE p.outcome <> 'unchanged')"
+        "       unnest(s.messages) AS m FROM staged AS s" + wanted + ")"
     )
 
 
 def _quarantine_duplicates(
     con: duckdb.DuckDBPyConnection, quarantine: _QuarantineWriter, lookup: Lookup
-) -> None:
+) -> bool:
+    """Quarantine all but the last record of every id seen twice; True if there were any."""
     duplicates = con.execute(
-        "SELECT ord, conversation_id, kept_ord FROM merge_keys WHERE ord <> kept_ord ORDER BY ord"
+        "SELECT ord, conversation_id, max(ord) OVER (PARTITION BY conversation_id) AS kept"
+        " FROM staged WHERE conversation_id IN"
+        "  (SELECT conversation_id FROM staged GROUP BY 1 HAVING count(*) > 1)"
+        " QUALIFY ord <> kept ORDER BY ord"
     ).fetchall()
     if not duplicates:
-        return
+        return False
     wanted = {int(o) for o, _, _ in duplicates} | {int(k) for _, _, k in duplicates}
     found = {ord_: (position, raw) for ord_, position, raw in lookup(wanted)}
     for ord_, conversation_id, kept_ord in duplicates:
@@ -741,4 +783,6 @@ def _quarantine_duplicates(
             f"duplicate conversation_id {conversation_id!r}: the later record at "
             f"{kept_position} replaces this one",
         )
-    con.execute("DELETE FROM merge_keys WHERE ord <> kept_ord")
+    con.execute("CREATE TEMP TABLE dropped_ords (ord BIGINT)")
+    con.executemany("INSERT INTO dropped_ords VALUES (?)", [[int(o)] for o, _, _ in duplicates])
+    return True

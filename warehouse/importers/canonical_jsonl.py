@@ -37,8 +37,12 @@ def decode_line(line: str) -> dict[str, Any]:
                 "canonical JSONL holds one conversation object per line"
             ) from None
         if error.pos >= len(line.rstrip()):
-            raise RecordError(f"truncated JSON: the line ends early ({error.msg})") from None
-        raise RecordError(f"not valid JSON: {error.msg} at column {error.colno}") from None
+            raise RecordError("truncated JSON: the line ends before the object is closed") from None
+        if error.msg.startswith("Unterminated string"):
+            raise RecordError(
+                f"truncated JSON: the text starting at column {error.colno} is never closed"
+            ) from None
+        raise RecordError(f"not valid JSON: {error.msg} (column {error.colno})") from None
     if not isinstance(value, dict):
         kind = "a list" if isinstance(value, list) else type(value).__name__
         raise RecordError(f"expected a conversation object on the line, got {kind}")

@@ -1,0 +1,219 @@
+"""A corpus of bad inputs (tests/data/bad_inputs/): each gets a clear message, and the good
+records of the same file are kept. Byte-exact files (encodings, binary, 1 MB) are written here."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from warehouse.connection import connect
+from warehouse.ingest import ImportReport, ingest_file
+
+BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
+
+
+def corpus_file(name: str, tmp_path: Path) -> Path:
+    """A copy of a corpus file (imports record the path; keep the repository clean)."""
+    return Path(shutil.copy(BAD_INPUTS / name, tmp_path / name))
+
+
+def stored_ids(db_path: Path) -> list[str]:
+    with connect(db_path) as con:
+        return [
+            r[0]
+            for r in con.execute("SELECT conversation_id FROM conversations ORDER BY 1").fetchall()
+        ]
+
+
+def quarantine_rows(db_path: Path) -> list[tuple[str, str, str]]:
+    with connect(db_path) as con:
+        return con.execute(
+            "SELECT position, reason, raw FROM quarantine ORDER BY quarantine_id"
+        ).fetchall()
+
+
+def reasons(report: ImportReport) -> dict[str, str]:
+    return {sample.position: sample.reason for sample in report.samples}
+
+
+def test_truncated_json_line_is_quarantined_and_the_other_lines_kept(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("truncated.jsonl", tmp_path))
+    assert stored_ids(db_path) == ["t1", "t3"]
+    assert "truncated JSON" in reasons(report)["line 2"]
+    ((position, _, raw),) = quarantine_rows(db_path)
+    assert position == "line 2" and raw.startswith('{"conversation_id": "t2"')
+
+
+def test_missing_and_empty_ids_are_quarantined_with_their_lines(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("missing_ids.jsonl", tmp_path))
+    assert stored_ids(db_path) == ["m1", "m2"]
+    assert reasons(report) == {
+        "line 2": "missing conversation_id",
+        "line 3": "missing conversation_id",
+    }
+
+
+def test_duplicate_ids_in_one_file_keep_the_last_and_quarantine_the_earlier(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("duplicate_ids.jsonl", tmp_path))
+    assert stored_ids(db_path) == ["d1", "d2"]
+    with connect(db_path) as con:
+        status, count = con.execute(
+            "SELECT status, message_count FROM conversations WHERE conversation_id = 'd1'"
+        ).fetchall()[0]
+    assert (status, count) == ("solved", 2)
+    ((position, reason, raw),) = quarantine_rows(db_path)
+    assert position == "line 1" and "first version" in raw
+    assert reason == "duplicate conversation_id 'd1': the later record at line 3 replaces this one"
+    assert (report.new, report.quarantined) == (2, 1)
+
+
+def test_messages_without_text_quarantine_their_conversation(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("messages_without_text.jsonl", tmp_path))
+    assert stored_ids(db_path) == ["n3"]
+    assert reasons(report) == {
+        "line 1": "messages[1] has no text",
+        "line 2": "messages[0] has no text",
+        "line 4": "messages is empty: a conversation needs at least one message",
+    }
+
+
+def test_odd_date_formats_are_read_as_utc_and_unreadable_ones_explained(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("odd_dates.jsonl", tmp_path))
+    with connect(db_path) as con:
+        created = dict(
+            con.execute("SELECT conversation_id, created_at FROM conversations").fetchall()
+        )
+        sent = con.execute("SELECT sent_at FROM messages WHERE conversation_id = 'o4'").fetchall()
+    assert created == {
+        "o1": datetime(2017, 10, 31, 22, 10, 47),
+        "o2": datetime(2024, 3, 5, 10, 0),
+        "o3": datetime(2024, 3, 5, 9, 0),
+        "o4": datetime(2024, 3, 5, 10, 0),
+        "o5": datetime(2024, 3, 5, 10, 0),
+    }
+    assert sent == [(datetime(2024, 3, 5, 10, 0),)]
+    assert reasons(report)["line 6"].startswith("created_at: cannot read '05/03/2024' as a date")
+    assert "2024-02-30T10:00:00Z" in reasons(report)["line 7"]
+
+
+def test_sql_looking_text_is_stored_verbatim(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("sql_injection.jsonl", tmp_path))
+    with connect(db_path) as con:
+        texts = [r[0] for r in con.execute("SELECT text FROM messages ORDER BY 1").fetchall()]
+        names = con.execute(
+            "SELECT agent_name FROM conversations WHERE agent_name IS NOT NULL"
+        ).fetchall()
+    assert report.new == 2
+    assert stored_ids(db_path) == ["s2", "x'); DROP TABLE conversations;--"]
+    assert texts == ["'); DROP TABLE conversations;--", "SELECT * FROM quarantine; -- \" ' `"]
+    assert names == [("Robert'); DROP TABLE messages;--",)]
+
+
+def test_csv_with_embedded_newlines_and_quotes_is_read_exactly(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("embedded_newlines.csv", tmp_path))
+    assert report.format == "canonical-csv"
+    with connect(db_path) as con:
+        messages = con.execute(
+            "SELECT conversation_id, message_index, text FROM messages ORDER BY 1, 2"
+        ).fetchall()
+        customer, tags = con.execute(
+            "SELECT customer_name, tags FROM conversations WHERE conversation_id = 'q1'"
+        ).fetchall()[0]
+    assert messages == [
+        ("q1", 0, 'Hello,\r\nmy order "A-17" is late.\r\nThanks'),
+        ("q1", 1, 'Sorry! Refund sent, "promise".'),
+        ("q3", 0, "multi\nline\nwith, commas"),
+    ]
+    assert (customer, tags) == ("Doe, Jane", ["refund", "late"])
+    assert reasons(report) == {
+        "line 6": "messages[0] has no text"
+    }  # q1's first row spans lines 2-4
+
+
+def test_empty_file_is_reported_and_nothing_is_imported(tmp_path, db_path):
+    report = ingest_file(db_path, corpus_file("empty.jsonl", tmp_path))
+    assert report.status == "failed" and not report.usable
+    assert report.message == "the file is empty"
+    with connect(db_path) as con:
+        assert con.execute("SELECT status, message FROM imports").fetchall() == [
+            ("failed", "the file is empty")
+        ]
+
+
+def test_binary_file_is_refused_as_not_a_text_export(tmp_path, db_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4)
+    report = ingest_file(db_path, path)
+    assert report.status == "failed"
+    assert report.message.startswith("not a text export: binary data at byte 5")
+    assert stored_ids(db_path) == []
+
+
+GOOD_LINE = {"conversation_id": "e1", "customer_name": "Zoë Müller", "messages": [
+    {"role": "customer", "text": "Grüße — ça va? 😀"}, {"role": "agent", "text": "Très bien"}]}  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+def test_utf8_bom_and_utf16_files_with_bom_are_read(tmp_path, db_path, encoding):
+    path = tmp_path / "export.jsonl"
+    text = json.dumps(GOOD_LINE, ensure_ascii=False) + "\n" + '{"broken"\n'
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    report = ingest_file(db_path, path)
+    with connect(db_path) as con:
+        (name,) = con.execute("SELECT customer_name FROM conversations").fetchall()[0]
+        first = con.execute("SELECT text FROM messages ORDER BY message_index").fetchall()[0][0]
+    assert (name, first) == ("Zoë Müller", "Grüße — ça va? 😀")
+    assert report.new == 1 and list(reasons(report)) == ["line 2"]
+
+
+def test_latin1_lines_are_read_as_windows_1252_with_a_warning(tmp_path, db_path):
+    path = tmp_path / "export.jsonl"
+    good = json.dumps(GOOD_LINE, ensure_ascii=False).encode("utf-8")
+    legacy = (
+        '{"conversation_id": "l1", "messages": [{"role": "customer", "text": "Café “crème” déjà"}]}'
+    )
+    path.write_bytes(good + b"\n" + legacy.encode("cp1252") + b"\n")
+    report = ingest_file(db_path, path)
+    with connect(db_path) as con:
+        text = con.execute("SELECT text FROM messages WHERE conversation_id = 'l1'").fetchall()[0][
+            0
+        ]
+        message = con.execute("SELECT message FROM imports").fetchall()[0][0]
+    assert stored_ids(db_path) == ["e1", "l1"]
+    assert text == "Café “crème” déjà"
+    assert "read as Windows-1252 (line 2)" in report.warnings[0]
+    assert "Windows-1252" in message
+
+
+def test_one_megabyte_message_is_kept_whole(tmp_path, db_path):
+    huge = "x" * 1_048_576
+    path = tmp_path / "huge.jsonl"
+    records = [{"conversation_id": "h1", "messages": [{"role": "customer", "text": huge}]},
+               {"conversation_id": "h2", "messages": [{"role": "customer", "text": "small"}]}]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", "utf-8")
+    report = ingest_file(db_path, path)
+    with connect(db_path) as con:
+        length = con.execute(
+            "SELECT length(text) FROM messages WHERE conversation_id = 'h1'"
+        ).fetchall()
+    assert report.new == 2 and length == [(1_048_576,)]
+
+
+def test_huge_quarantined_record_keeps_a_megabyte_of_raw_text(tmp_path, db_path):
+    path = tmp_path / "huge.jsonl"
+    bad = json.dumps(
+        {"conversation_id": "h1", "messages": [{"role": "boss", "text": "y" * 1_500_000}]}
+    )
+    path.write_text(bad + "\n", "utf-8")
+    report = ingest_file(db_path, path)
+    ((_, reason, raw),) = quarantine_rows(db_path)
+    assert "role must be one of" in reason and report.quarantined == 1
+    assert raw.startswith('{"conversation_id": "h1"') and 1_000_000 < len(raw) < 1_000_100
+    assert raw.endswith("characters in all]")
