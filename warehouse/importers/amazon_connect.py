@@ -26,11 +26,14 @@ from typing import Any
 
 from warehouse.importers.base import RawRecord
 from warehouse.importers.vendor_json import (
+    SHAPE_ERRORS,
     compact,
+    guarded,
     has_keys,
     line_of,
     looks_canonical,
     looks_like_json,
+    shape_error,
     strip_line_comments,
 )
 
@@ -57,13 +60,19 @@ class AmazonConnectImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return guarded(self._records(path, text))
+
+    def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
         document, ignored = _lenient_object(text)
         if document is None:
             yield RawRecord("line 1", text, error=ignored[0][1] if ignored else "not JSON")
             return
         for where, note, raw in ignored:
             yield RawRecord(where, raw, error=note)
-        yield _conversation(path, document, text)
+        try:
+            yield _conversation(path, document, text)
+        except SHAPE_ERRORS as error:
+            yield RawRecord("document", text, error=shape_error(error))
 
 
 def _lenient_object(text: str) -> tuple[dict[str, Any] | None, list[tuple[str, str, str]]]:

@@ -22,14 +22,18 @@ from typing import Any
 from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
+    SHAPE_ERRORS,
     any_key,
+    as_list,
     attachments_text,
     compact,
+    guarded,
     has_keys,
     load_document,
     load_json_lines,
     looks_canonical,
     looks_like_json,
+    shape_error,
 )
 
 # Ticket `source` (Freshdesk API v2 docs): 1 email, 2 portal, 3 phone, 4 forum, 5 twitter,
@@ -74,6 +78,9 @@ class FreshdeskImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return guarded(self._records(path, text))
+
+    def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
         json_lines = load_json_lines(text)
         if json_lines is not None:
             items, errors = json_lines
@@ -115,7 +122,7 @@ class FreshdeskImporter:
                     }
                     bucket = tickets[refused_key]
                 bucket["ticket"] = item
-                for index, note in enumerate(item.get("conversations") or []):
+                for index, note in enumerate(as_list(item.get("conversations"))):
                     bucket["entries"].append((f"{where}.conversations[{index}]", note))
             else:
                 refused.append(
@@ -131,7 +138,12 @@ class FreshdeskImporter:
             bucket["raws"].append(item)
         yield from refused
         for key in order:
-            yield _conversation(key.split("@")[0], tickets[key])
+            bucket = tickets[key]
+            try:
+                yield _conversation(key.split("@")[0], bucket)
+            except SHAPE_ERRORS as error:
+                position = ", ".join(bucket["positions"]) + f" (ticket {key.split('@')[0]})"
+                yield RawRecord(position, compact(bucket["raws"]), error=shape_error(error))
 
 
 def any_field(item: dict[str, Any], *names: str) -> bool:
@@ -164,7 +176,7 @@ def _from_v1(ticket: dict[str, Any]) -> dict[str, Any]:
     converted = dict(ticket)
     converted["id"] = ticket.get("display_id", ticket.get("id"))
     notes = []
-    for note in ticket.get("notes") or []:
+    for note in as_list(ticket.get("notes")):
         note = note.get("note", note) if isinstance(note, dict) else note
         if isinstance(note, dict):
             note = {
@@ -249,12 +261,11 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
     if not messages:
         return RawRecord(position, raw, error=f"ticket {ticket_id} has no description or replies")
     tags = ticket.get("tags")
-    status = ticket.get("status")
     conversation = {
         "conversation_id": f"freshdesk:{ticket_id}",
         "channel": TICKET_CHANNELS.get(source) if isinstance(source, int) else None,
         "created_at": ticket.get("created_at") or messages[0].get("sent_at"),
-        "status": ticket.get("status_name", "").lower() or STATUSES.get(status, _str(status)),
+        "status": _status(ticket),
         "subject": ticket.get("subject"),
         "agent_id": _str(ticket.get("responder_id")),
         "agent_name": responder_name,
@@ -268,6 +279,15 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
     if not ticket:
         conversation["channel"] = None
     return RawRecord(position, raw, conversation=conversation)
+
+
+def _status(ticket: dict[str, Any]) -> str | None:
+    name, code = ticket.get("status_name"), ticket.get("status")
+    if isinstance(name, str) and name.strip():
+        return name.strip().lower()
+    if isinstance(code, int) and not isinstance(code, bool):
+        return STATUSES.get(code, str(code))
+    return code if isinstance(code, str) else None
 
 
 def _csat(ticket: dict[str, Any]) -> int | None:

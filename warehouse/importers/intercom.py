@@ -23,14 +23,18 @@ from typing import Any
 from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
+    SHAPE_ERRORS,
     any_key,
+    as_list,
     attachments_text,
     compact,
     epoch_to_iso,
+    guarded,
     has_keys,
     load_document,
     looks_canonical,
     looks_like_json,
+    shape_error,
 )
 
 AUTHOR_ROLES = {
@@ -82,6 +86,9 @@ class IntercomImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return guarded(self._records(path, text))
+
+    def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
         stripped = text.lstrip("\ufeff \t\r\n")
         if stripped.startswith("{") and _is_json_lines(stripped):
             yield from _json_lines(text)
@@ -209,6 +216,9 @@ class _Grouper:
             except _Refused as refusal:
                 yield RawRecord(position, raw, error=str(refusal))
                 continue
+            except SHAPE_ERRORS as error:
+                yield RawRecord(position, raw, error=shape_error(error))
+                continue
             yield RawRecord(position, raw, conversation=conversation)
 
 
@@ -229,7 +239,7 @@ def _conversation(key: str, head: dict[str, Any], loose_parts: list[dict[str, An
     parts = list(embedded or []) if isinstance(embedded, list) else []
     seen = {str(p.get("id")) for p in parts if isinstance(p, dict)}
     parts += [p for p in loose_parts if str(p.get("id")) not in seen]
-    parts.sort(key=lambda p: (p.get("created_at") or 0) if isinstance(p, dict) else 0)
+    parts.sort(key=_part_time)
     for index, part in enumerate(parts):
         if not isinstance(part, dict):
             raise _Refused(f"conversation_parts[{index}] is not an object")
@@ -239,7 +249,7 @@ def _conversation(key: str, head: dict[str, Any], loose_parts: list[dict[str, An
     if not messages:
         raise _Refused(f"conversation {key} has no message with text")
     contacts = head.get("contacts")
-    contact_list = contacts.get("contacts") if isinstance(contacts, dict) else None
+    contact_list = as_list(contacts.get("contacts") if isinstance(contacts, dict) else None)
     customer = (contact_list or [None])[0] or head.get("user") or {}
     customer_author = next(
         (m for m in messages if m["role"] == "customer" and m.get("author")), None
@@ -252,7 +262,7 @@ def _conversation(key: str, head: dict[str, Any], loose_parts: list[dict[str, An
         assignee = next(iter(agent_names))
     rating = head.get("conversation_rating")
     tags = head.get("tags")
-    tag_list = tags.get("tags") if isinstance(tags, dict) else tags
+    tag_list = as_list(tags.get("tags") if isinstance(tags, dict) else tags)
     source_type = source.get("type") if isinstance(source, dict) else None
     state = head.get("state") or (
         ("open" if head["open"] else "closed") if isinstance(head.get("open"), bool) else None
@@ -289,7 +299,7 @@ def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any
     if not isinstance(author, dict):
         raise _Refused(f"{label}: `author` must be an object")
     kind = author.get("type")
-    if kind not in AUTHOR_ROLES:
+    if not isinstance(kind, str) or kind not in AUTHOR_ROLES:
         raise _Refused(f"{label}: unknown author type {kind!r} (expected admin, user, lead, bot)")
     return {
         "role": AUTHOR_ROLES[kind],
@@ -298,6 +308,14 @@ def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any
         "sent_at": epoch_to_iso(created_at),
         "internal": str(part.get("part_type") or "").startswith("note"),  # note, note_and_reopen
     }
+
+
+def _part_time(part: Any) -> float:
+    value = part.get("created_at") if isinstance(part, dict) else None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _agent_names(source: Any, parts: list[Any]) -> dict[str, str]:

@@ -18,11 +18,14 @@ from typing import Any
 
 from warehouse.importers.base import RawRecord
 from warehouse.importers.vendor_json import (
+    SHAPE_ERRORS,
     compact,
+    guarded,
     has_keys,
     load_document,
     looks_canonical,
     looks_like_json,
+    shape_error,
 )
 
 CUSTOMER_KEYS = ("client", "client1", "client2", "client3")
@@ -41,14 +44,23 @@ class TwitterIbmImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return guarded(self._records(path, text))
+
+    def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
         document, errors = load_document(text, ("dialogs", "conversations"))
         yield from errors
         if isinstance(document, dict):
             document = next((v for v in document.values() if isinstance(v, list)), [document])
         if document is None:
             return
+        if not isinstance(document, list):
+            yield RawRecord("document", compact(document), error="expected a list of dialogs")
+            return
         for index, dialog in enumerate(document):
-            yield _dialog(f"[{index}]", dialog)
+            try:
+                yield _dialog(f"[{index}]", dialog)
+            except SHAPE_ERRORS as error:
+                yield RawRecord(f"[{index}]", compact(dialog), error=shape_error(error))
 
 
 def _dialog(where: str, dialog: Any) -> RawRecord:

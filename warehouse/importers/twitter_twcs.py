@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warehouse.importers.base import RawRecord
+from warehouse.importers.vendor_json import guarded
 
 REQUIRED = ("tweet_id", "author_id", "inbound", "text")
 COLUMNS = (*REQUIRED, "created_at", "response_tweet_id", "in_response_to_tweet_id")
@@ -46,6 +47,9 @@ class TwcsImporter:
 
     def stream_records(self, path: Path, lines: Iterable[str]) -> Iterator[RawRecord]:
         """Reads rows as they come (the engine may pass the file's lines without loading it)."""
+        return guarded(self._stream_records(path, lines))
+
+    def _stream_records(self, path: Path, lines: Iterable[str]) -> Iterator[RawRecord]:
         csv.field_size_limit(sys.maxsize)
         reader = csv.reader(_without_bom(lines))
         header = next(reader, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -187,3 +187,31 @@ def load_json_lines(text: str) -> tuple[list[tuple[str, Any]], list[RawRecord]] 
         except ValueError as error:
             errors.append(RawRecord(f"line {number}", line, error=f"invalid JSON: {error}"))
     return values, errors
+
+
+SHAPE_ERRORS = (TypeError, AttributeError, ValueError, LookupError)
+
+
+def shape_error(error: Exception) -> str:
+    """Reason for a record whose fields have types the vendor's documentation does not allow."""
+    return f"a field has an unexpected type or shape ({type(error).__name__}: {error})"
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def guarded(
+    records: Iterator[RawRecord], label: str = "the rest of the file"
+) -> Iterator[RawRecord]:
+    """Last-resort net around a format's record stream: an unexpected shape deep inside a
+    vendor file ends the stream with a refusal naming where reading stopped, never a traceback.
+    Format modules still refuse bad records one by one; this only catches what they missed."""
+    count = 0
+    try:
+        for record in records:
+            count += 1
+            yield record
+    except SHAPE_ERRORS as error:
+        where = f"after record {count}" if count else "document"
+        yield RawRecord(where, "", error=f"could not read {label}: {shape_error(error)}")

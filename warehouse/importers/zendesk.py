@@ -32,15 +32,19 @@ from typing import Any
 from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
+    SHAPE_ERRORS,
     any_key,
+    as_list,
     attachments_text,
     compact,
     epoch_to_iso,
+    guarded,
     has_keys,
     load_document,
     load_json_lines,
     looks_canonical,
     looks_like_json,
+    shape_error,
 )
 
 CHANNELS = {
@@ -130,6 +134,9 @@ class ZendeskImporter:
         return 0.0
 
     def records(self, path: Path, text: str) -> Iterator[RawRecord]:
+        return guarded(self._records(path, text))
+
+    def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
         reader = _Reader(path)
         json_lines = load_json_lines(text)
         if json_lines is not None:  # e.g. the account's JSON export: one ticket per line
@@ -155,7 +162,7 @@ def _bodies(document: Any) -> tuple[list[tuple[str, Any]], list[RawRecord]]:
     if not (isinstance(document, dict) and "http_interactions" in document):
         return [("", document)], []
     bodies, refused = [], []
-    for index, interaction in enumerate(document.get("http_interactions") or []):
+    for index, interaction in enumerate(as_list(document.get("http_interactions"))):
         where = f"http_interactions[{index}]"
         try:
             body = interaction["response"]["body"]
@@ -167,7 +174,7 @@ def _bodies(document: Any) -> tuple[list[tuple[str, Any]], list[RawRecord]]:
             if raw[:2] == b"\x1f\x8b":
                 raw = gzip.decompress(raw)
             bodies.append((where + ".", json.loads(raw.decode(body.get("encoding") or "utf-8"))))
-        except (KeyError, TypeError, ValueError, OSError, EOFError) as error:
+        except (*SHAPE_ERRORS, OSError, EOFError) as error:
             refused.append(
                 RawRecord(where, compact(interaction), error=f"unreadable response body: {error}")
             )
@@ -200,17 +207,17 @@ class _Reader:
         if not isinstance(body, dict):
             yield RawRecord(prefix or "document", compact(body), error="not a Zendesk response")
             return
-        for user in body.get("users") or []:
+        for user in as_list(body.get("users")):
             if isinstance(user, dict) and user.get("id") is not None:
                 self.users[str(user["id"])] = user
-        for group in body.get("groups") or []:
+        for group in as_list(body.get("groups")):
             if isinstance(group, dict) and group.get("id") is not None:
                 self.groups[str(group["id"])] = str(group.get("name") or group["id"])
         for user_key in ("user", "requester"):
             if isinstance(body.get(user_key), dict) and body[user_key].get("id") is not None:
                 self.users[str(body[user_key]["id"])] = body[user_key]
         found = False
-        tickets = list(body.get("tickets") or body.get("results") or [])
+        tickets = as_list(body.get("tickets")) + as_list(body.get("results"))
         if isinstance(body.get("ticket"), dict):
             tickets.append(body["ticket"])
         for index, ticket in enumerate(tickets):
@@ -219,20 +226,21 @@ class _Reader:
             if not isinstance(ticket, dict) or ticket.get("id") is None:
                 yield RawRecord(where, compact(ticket), error="ticket without an id")
                 continue
-            yield from self.add_ticket(where, ticket)
-        audits = list(body.get("audits") or [])
+            yield from _guarded(where, ticket, self.add_ticket(where, ticket))
+        audits = as_list(body.get("audits"))
         if isinstance(body.get("audit"), dict):
             audits.append(body["audit"])
         for index, audit in enumerate(audits):
             found = True
             where = f"{prefix}audits[{index}]" if "audit" not in body else f"{prefix}audit"
-            yield from self.add_audit(where, audit)
-        for index, event in enumerate(body.get("ticket_events") or []):
+            yield from _guarded(where, audit, self.add_audit(where, audit))
+        for index, event in enumerate(as_list(body.get("ticket_events"))):
             found = True
-            yield from self.add_ticket_event(f"{prefix}ticket_events[{index}]", event)
+            where = f"{prefix}ticket_events[{index}]"
+            yield from _guarded(where, event, self.add_ticket_event(where, event))
         if isinstance(body.get("comments"), list):
             found = True
-            yield from self.add_comments(prefix, body)
+            yield from _guarded(prefix + "comments", body, self.add_comments(prefix, body))
         if not found:
             yield RawRecord(
                 prefix or "document",
@@ -248,7 +256,7 @@ class _Reader:
             entry.ticket = ticket
         entry.positions.append(where)
         entry.raws.append(ticket)
-        for index, comment in enumerate(ticket.get("comments") or []):
+        for index, comment in enumerate(as_list(ticket.get("comments"))):
             yield from self.add_comment(
                 entry, comment, f"{where}.comments[{index}]", None, None, None
             )
@@ -309,7 +317,7 @@ class _Reader:
         entry.channel = entry.channel or channel
         if entry.created_at is None or str(created) < str(entry.created_at):
             entry.created_at = created
-        for index, child in enumerate(event.get("child_events") or []):
+        for index, child in enumerate(as_list(event.get("child_events"))):
             if not isinstance(child, dict):
                 continue
             if child.get("event_type") == "Comment" or child.get("type") == "Comment":
@@ -388,7 +396,11 @@ class _Reader:
 
     def conversations(self) -> Iterator[RawRecord]:
         for entry in self.tickets.values():
-            yield self.conversation(entry)
+            try:
+                yield self.conversation(entry)
+            except SHAPE_ERRORS as error:
+                position = _span(entry.positions) + f" (ticket {entry.ticket_id})"
+                yield RawRecord(position, compact(entry.raws), error=shape_error(error))
 
     def conversation(self, entry: _Ticket) -> RawRecord:
         ticket = entry.ticket or {}
@@ -459,7 +471,8 @@ class _Reader:
         rating = fields.get("satisfaction_rating")
         score = rating.get("score") if isinstance(rating, dict) else None
         tags = fields.get("tags")
-        source_from = (ticket_via.get("source") or {}).get("from") or {}
+        source = ticket_via.get("source")
+        source_from = source.get("from") if isinstance(source, dict) else None
         conversation = {
             "conversation_id": f"zendesk:{entry.ticket_id}",
             "channel": CHANNELS.get(str(vendor_channel), "other") if vendor_channel else None,
@@ -499,6 +512,13 @@ class _Reader:
         if fallback == "":
             return key
         return fallback
+
+
+def _guarded(where: str, item: Any, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
+    try:
+        yield from records
+    except SHAPE_ERRORS as error:
+        yield RawRecord(where, compact(item), error=shape_error(error))
 
 
 def _id(value: Any) -> str | None:
