@@ -37,9 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
+        default=2,
         metavar="W",
-        help="processes generating conversations (default 1; output is the same for any W)",
+        help="processes for generating and scoring (default 2; the data is the same for any W)",
     )
     parser.set_defaults(handler=handle)
 
