@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from warehouse.connection import connect
 
@@ -272,3 +273,24 @@ def build_small_warehouse(db_path) -> None:
             criteria={CRITERIA[0]: 0.0, CRITERIA[1]: 1.0},
             comment=SECRET_COMMENT,
         )
+
+
+ENTRYPOINT = str(Path(__file__).resolve().parents[1] / "dashboard" / "streamlit_app.py")
+
+
+def open_page(viewer, page: str, query: dict | None = None):
+    """Run the app from its entrypoint as `viewer` and switch to `app_pages/<page>.py`."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=60)
+    at.session_state["viewer"] = viewer
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_value(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)

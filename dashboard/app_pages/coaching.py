@@ -99,19 +99,21 @@ with new_tab:
         for row in candidates.itertuples()
     }
     all_criteria = [f"{r}.{c}" for r, c in load.criteria()]
-    suggested = [f"{r.rubric_id}.{r.criterion_id}" for r in weak.head(2).itertuples()]
+    suggested = [
+        f"{r.rubric_id}.{r.criterion_id}" for r in weak[weak["failed"] > 0].head(2).itertuples()
+    ]
     with st.form("coaching_new_form", clear_on_submit=False):
         focus = st.multiselect(
             "Focus criteria",
             all_criteria,
             default=[s for s in suggested if s in all_criteria],
-            key="coaching_focus",
+            key=f"coaching_focus_{agent}",  # per agent: the suggestion follows the agent
         )
         sources = st.multiselect(
             "Conversations discussed",
             list(candidate_labels),
             format_func=candidate_labels.get,
-            key="coaching_sources",
+            key=f"coaching_sources_{agent}",
         )
         notes = st.text_area("Notes", key="coaching_notes", max_chars=10_000)
         goals = st.text_area("Goals", key="coaching_goals", max_chars=10_000)

@@ -1,0 +1,100 @@
+"""Team trends page (AppTest): renders titled charts with data behind them; filters change results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.e2_fixtures import build_small_warehouse, metric_value, open_page
+from warehouse.viewer import Viewer
+
+ALPHA_MANAGER = Viewer("mona", "manager", teams=("Alpha",))
+ADMIN = Viewer("root", "admin")
+PAGE_FILE = Path(__file__).resolve().parents[2] / "dashboard" / "app_pages" / "team_trends.py"
+
+
+@pytest.fixture
+def small_db(db_path, monkeypatch):
+    build_small_warehouse(db_path)
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    return db_path
+
+
+def _specs(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_every_chart_has_a_title_axis_titles_and_a_table_and_csv_behind_it(small_db):
+    at = open_page(ADMIN, "team_trends")
+    specs = _specs(at)
+    assert len(specs) == 11
+    for spec in specs:
+        layout = spec["layout"]
+        assert layout["title"]["text"]
+        assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]
+        assert all("hovertemplate" in trace for trace in spec["data"])
+    downloads = [e for e in at.get("download_button")]
+    assert len(downloads) >= 12  # one per chart plus the agent ranking
+
+
+def test_manager_sees_only_their_teams(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    assert at.selectbox(key="trends_team").options == ["All", "Alpha"]
+    assert metric_value(at, "Conversations") == "9"
+    admin = open_page(ADMIN, "team_trends")
+    assert metric_value(admin, "Conversations") == "12"
+
+
+def test_filters_change_the_figures(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    at.selectbox(key="trends_channel").select("email").run()
+    assert metric_value(at, "Conversations") == "4"  # c6-c9
+    at.selectbox(key="trends_channel").select("All").run()
+    at.selectbox(key="trends_agent").select("a1").run()
+    assert metric_value(at, "Conversations") == "3"  # Ann: c1, c2, c5
+    assert metric_value(at, "Mean quality") == "80.0"
+
+
+def test_week_and_month_grouping(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    weekly = _specs(at)[0]
+    assert weekly["layout"]["title"]["text"] == "Quality score by team per week"
+    assert len(weekly["data"][0]["x"]) == 3  # weeks of 2 Mar, 30 Mar, 13 Apr
+    at.radio(key="trends_grain").set_value("month").run()
+    monthly = _specs(at)[0]
+    assert monthly["layout"]["title"]["text"] == "Quality score by team per month"
+    assert len(monthly["data"][0]["x"]) == 2  # March, April
+
+
+def test_agent_ranking_flags_small_samples_and_shows_trend(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    ranking = next(f.value for f in at.dataframe if "trend" in f.value.columns)
+    assert list(ranking["agent_name"]) == ["Ann", "Ben"]
+    ben = ranking[ranking["agent_name"] == "Ben"].iloc[0]
+    assert ben["sample"] == "⚠ small sample (1 reviewed)"
+    assert ben["trend"].startswith("▲")  # 45 in the first half of the range, 62.5 in the second
+
+
+def test_quality_vs_csat_correlation_is_shown(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    # Alpha's surveyed conversations: quality 90, 80, 60, 30 (c4 reviewed) vs CSAT 5, 4, 3, 1.
+    assert metric_value(at, "Quality ~ CSAT correlation") == "1.00"
+    scatter = _specs(at)[-1]
+    assert scatter["layout"]["title"]["text"].startswith("Quality score vs CSAT per agent (r = ")
+
+
+def test_agents_are_refused_even_when_opening_the_page_file_directly(small_db):
+    at = AppTest.from_file(str(PAGE_FILE), default_timeout=60)
+    at.session_state["viewer"] = Viewer("ben", "agent", agent_id="a2")
+    at.run()
+    assert [e.value for e in at.error] == ["This page is not available to your role."]
+    assert not at.get("plotly_chart")
+
+
+def test_empty_database_shows_a_plain_message(db_path, monkeypatch):
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    at = open_page(ADMIN, "team_trends")
+    assert any("No conversations" in i.value for i in at.info)
