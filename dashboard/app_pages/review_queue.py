@@ -1,0 +1,205 @@
+"""Review queue: conversations waiting for human review, queue building by sampling rules, disputes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard.loaders import reviews as data
+from dashboard.session import current_viewer
+from warehouse.errors import WarehouseError
+from warehouse.review_queue import ASSIGN_ROLES
+from warehouse.reviews import REVIEW_ROLES
+from warehouse.sampling import RULE_NAMES, QueueFilters, Selection
+
+REVIEW_PAGE = "app_pages/review_conversation.py"
+EVERYONE = "(everyone)"
+
+
+def open_review(conversation_id: str) -> None:
+    st.session_state["review_conversation_id"] = conversation_id
+    st.switch_page(REVIEW_PAGE, query_params={"conversation": conversation_id})
+
+
+def sidebar_filters(options: dict) -> QueueFilters:
+    with st.sidebar:
+        st.subheader("Queue filters")
+        teams = st.multiselect("Team", [v for v, _ in options["team"]], key="queue_teams")
+        agent_names = dict(options["agent"])
+        agents = st.multiselect(
+            "Agent",
+            list(agent_names),
+            format_func=lambda a: agent_names.get(a, a),
+            key="queue_agents",
+        )
+        channels = st.multiselect(
+            "Channel", [v for v, _ in options["channel"]], key="queue_channels"
+        )
+        dates = st.date_input(
+            "Conversation dates", value=(), key="queue_dates", format="YYYY-MM-DD"
+        )
+        rubric = st.selectbox(
+            "Score band applies to",
+            [None] + [v for v, _ in options["rubric"]],
+            format_func=lambda r: "Quality score" if r is None else f"Rubric: {r}",
+            key="queue_rubric",
+        )
+        band = st.slider("Score band", 0, 100, (0, 100), key="queue_band")
+    since = dates[0] if len(dates) >= 1 and isinstance(dates[0], date) else None
+    until = dates[1] if len(dates) == 2 else since
+    return QueueFilters(
+        teams=tuple(teams), agents=tuple(agents), channels=tuple(channels), since=since, until=until,
+        rubric_id=rubric, score_min=float(band[0]), score_max=float(band[1]),
+    )  # fmt: skip
+
+
+def queue_tab(viewer, filters: QueueFilters) -> None:
+    left, middle, right = st.columns([2, 2, 1])
+    if viewer.role in ASSIGN_ROLES or viewer.role == "manager":
+        counts = data.open_counts(viewer)
+        reviewers = (
+            sorted({*counts["reviewer_id"].tolist(), viewer.user_id})
+            if len(counts)
+            else [viewer.user_id]
+        )
+        chosen = left.selectbox("Reviewer", [EVERYONE, *reviewers], key="queue_reviewer")
+        reviewer_id = None if chosen == EVERYONE else chosen
+    else:
+        reviewer_id = viewer.user_id
+        left.markdown(f"**My queue** ({viewer.user_id})")
+    status = middle.radio("Status", ["open", "done", "all"], horizontal=True, key="queue_status")
+    statuses = ["open", "done", "released"] if status == "all" else [status]
+    frame = data.queue(viewer, reviewer_id, statuses, filters)
+    right.metric("In view", f"{len(frame):,}")
+    if frame.empty:
+        st.info(
+            "Nothing in this queue with these filters. A QA lead can build a queue in the next tab."
+        )
+        return
+    shown = frame[
+        ["conversation_id", "reviewer_id", "status", "agent_name", "team", "channel", "created_at",
+         "quality_score", "score_source", "auto_critical_failed", "csat", "rule"]
+    ]  # fmt: skip
+    event = st.dataframe(
+        shown, key="queue_table", hide_index=True, on_select="rerun", selection_mode="single-row",
+        width="stretch",
+        column_config={
+            "conversation_id": "Conversation", "reviewer_id": "Reviewer", "agent_name": "Agent",
+            "quality_score": st.column_config.NumberColumn("Quality", format="%.0f"),
+            "score_source": "Source", "auto_critical_failed": "Critical fail", "created_at": "Date",
+            "rule": "Sampled by",
+        },
+    )  # fmt: skip
+    selected = event.selection.rows if event and hasattr(event, "selection") else []
+    if selected:
+        open_review(str(shown.iloc[selected[0]]["conversation_id"]))
+    open_rows = frame[frame["status"] == "open"]
+    cols = st.columns([2, 2, 3])
+    if cols[0].button(
+        "Review next",
+        key="queue_start",
+        type="primary",
+        disabled=open_rows.empty,
+        help="Open the top open one",
+    ):
+        open_review(str(open_rows.iloc[0]["conversation_id"]))
+    pick = cols[1].selectbox("Conversation", frame["conversation_id"].tolist(), key="queue_pick")
+    if cols[2].button("Open", key="queue_open") and pick:
+        open_review(pick)
+
+
+def build_tab(viewer, filters: QueueFilters) -> None:
+    config = data.sampling_config()
+    st.caption(
+        "The rules run on the filters in the sidebar. Conversations already in a queue are never picked twice."
+    )
+    with st.form("queue_build_form"):
+        rules = st.multiselect(
+            "Sampling rules", list(RULE_NAMES), default=list(config.default_rules),
+            format_func=config.label, key="queue_rules",
+        )  # fmt: skip
+        combine = st.radio(
+            "Combine", ["any", "all"], horizontal=True, key="queue_combine",
+            format_func=lambda c: "match any rule" if c == "any" else "match all rules",
+        )  # fmt: skip
+        reviewers = st.text_input("Reviewers (user ids, comma-separated)", key="queue_reviewers")
+        strategy = st.radio(
+            "Assign", ["round_robin", "by_team"], horizontal=True, key="queue_strategy",
+            format_func=lambda s: "round robin" if s == "round_robin" else "by team",
+        )  # fmt: skip
+        team_map = st.text_area(
+            "Reviewers per team (by team only), one line per team: `Billing: rita, sam`",
+            key="queue_team_map",
+        )
+        limit = st.number_input("Conversations to sample", 1, 10_000, 50, key="queue_limit")
+        preview = st.form_submit_button("Preview", key="queue_preview")
+        build = st.form_submit_button("Build queue", key="queue_build", type="primary")
+    selection = Selection(tuple(rules), combine)
+    if preview:
+        found = data.candidates(viewer, selection, filters, int(limit))
+        st.write(f"The rules pick **{len(found):,}** conversation(s) (up to {int(limit):,}).")
+        if not found.empty:
+            st.dataframe(found, hide_index=True, key="queue_preview_table")
+    if build:
+        names = [r.strip() for r in reviewers.split(",") if r.strip()]
+        per_team: dict[str, list[str]] = {}
+        for line in team_map.splitlines():
+            if ":" in line:
+                team, people = line.split(":", 1)
+                per_team[team.strip()] = [p.strip() for p in people.split(",") if p.strip()]
+        if strategy == "by_team" and per_team:
+            names = sorted({*names, *(p for people in per_team.values() for p in people)})
+        try:
+            result = data.build_queue(
+                viewer, selection, filters, names, strategy, per_team, int(limit)
+            )
+        except WarehouseError as error:
+            st.error(str(error))
+        else:
+            summary = ", ".join(f"{r}: {n}" for r, n in result.assigned.items())
+            st.success(
+                f"Assigned {result.total:,} of {result.candidates:,} picked conversation(s) — {summary}."
+            )
+
+
+def disputes_tab(viewer) -> None:
+    status = st.radio("Disputes", ["open", "resolved"], horizontal=True, key="queue_dispute_status")
+    frame = data.disputes(viewer, ["open"] if status == "open" else ["upheld", "changed"])
+    if frame.empty:
+        st.info("No disputes here.")
+        return
+    st.dataframe(
+        frame[["dispute_id", "conversation_id", "agent_name", "rubric_id", "criterion_id", "status",
+               "agent_comment", "reviewer_id", "opened_at", "resolved_by", "resolution_comment"]],
+        hide_index=True, key="queue_disputes_table", width="stretch",
+    )  # fmt: skip
+    pick = st.selectbox(
+        "Dispute", frame["dispute_id"].tolist(), key="queue_dispute_pick",
+        format_func=lambda d: f"#{d} — {frame.set_index('dispute_id').loc[d, 'conversation_id']}",
+    )  # fmt: skip
+    if st.button("Open to resolve", key="queue_dispute_open"):
+        open_review(str(frame.set_index("dispute_id").loc[pick, "conversation_id"]))
+
+
+viewer = current_viewer()
+st.title("Review queue")
+if viewer.role not in (*REVIEW_ROLES, "manager"):
+    st.info(
+        "The review queue is for reviewers, QA leads and managers. Your reviews are on My feedback."
+    )
+    st.stop()
+try:
+    filters = sidebar_filters(data.filter_options(viewer))
+    tabs = st.tabs(["Queue", "Build queue", "Disputes"])
+    with tabs[0]:
+        queue_tab(viewer, filters)
+    with tabs[1]:
+        if viewer.role in ASSIGN_ROLES:
+            build_tab(viewer, filters)
+        else:
+            st.info("QA leads build queues; you can review what is assigned to you.")
+    with tabs[2]:
+        disputes_tab(viewer)
+except WarehouseError as error:
+    st.error(str(error))

@@ -1,0 +1,1 @@
+"""Reusable pieces of the pages (transcript rendering, ...); plain functions, safe HTML only."""

@@ -1,0 +1,242 @@
+"""Review queue and review conversation pages, driven through the entrypoint with AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import build_small_warehouse
+from warehouse import review_queue, reviews
+from warehouse.connection import connect
+from warehouse.viewer import Viewer
+
+ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+QUEUE = "app_pages/review_queue.py"
+REVIEW = "app_pages/review_conversation.py"
+RITA = Viewer("rita", "reviewer")
+LEAD = Viewer("lee", "qa_lead")
+ANN = Viewer("ann", "agent", agent_id="agent_ann")
+BILLING_MANAGER = Viewer("meg", "manager", teams=("Billing",))
+
+
+@pytest.fixture
+def db(db_path, monkeypatch):
+    build_small_warehouse(db_path)
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    with connect(db_path) as con:  # rita's queue: 8 conversations
+        review_queue.assign(con, LEAD, [f"conv-{i:03d}" for i in range(8)], "rita")
+        review_queue.assign(con, LEAD, [f"conv-{i:03d}" for i in range(12, 16)], "sam")
+    return db_path
+
+
+def page(viewer: Viewer, target: str, conversation: str | None = None) -> AppTest:
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=60)
+    at.session_state["viewer"] = viewer
+    at.run()
+    if conversation:
+        at.query_params["conversation"] = conversation
+    at.switch_page(target)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table(at: AppTest, key: str):
+    found = [d for d in at.dataframe if getattr(d, "key", None) == key]
+    return found[0].value if found else None
+
+
+def queue_ids(at: AppTest) -> list[str]:
+    frame = table(at, "queue_table")
+    return [] if frame is None else frame["conversation_id"].tolist()
+
+
+def rows(db, sql, params=()):
+    with connect(db) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def test_queue_shows_only_the_reviewers_own_open_assignments(db):
+    at = page(RITA, QUEUE)
+    assert sorted(queue_ids(at)) == [f"conv-{i:03d}" for i in range(8)]
+    assert at.metric[0].value == "8"
+
+
+def test_queue_filters_change_the_result(db):
+    at = page(LEAD, QUEUE)
+    assert len(queue_ids(at)) == 12
+    at.multiselect(key="queue_teams").set_value(["Tech"]).run()
+    assert sorted(queue_ids(at)) == [f"conv-{i:03d}" for i in range(12, 16)]
+    at.multiselect(key="queue_teams").set_value([]).run()
+    at.selectbox(key="queue_reviewer").set_value("rita").run()
+    at.multiselect(key="queue_channels").set_value(["chat"]).run()
+    assert sorted(queue_ids(at)) == ["conv-000", "conv-003", "conv-006"]
+    at.slider(key="queue_band").set_value((60, 100)).run()
+    with connect(db) as con:
+        expected = {
+            r[0]
+            for r in con.execute(
+                "SELECT conversation_id FROM conversation_scores WHERE quality_score >= 60"
+                " AND conversation_id IN ('conv-000', 'conv-003', 'conv-006')"
+            ).fetchall()
+        }
+    assert set(queue_ids(at)) == expected and len(expected) < 3
+    at.date_input(key="queue_dates").set_value((date(2026, 3, 2), date(2026, 3, 4))).run()
+    assert not at.exception
+
+
+def test_lead_builds_a_queue_from_sampling_rules(db):
+    at = page(LEAD, QUEUE)
+    at.multiselect(key="queue_rules").set_value(["low_csat_nps"])
+    at.text_input(key="queue_reviewers").set_value("rita, sam")
+    at.number_input(key="queue_limit").set_value(4)
+    at.button(key="queue_build").click().run()
+    assert not at.exception and "Assigned 4" in at.success[0].value
+    assigned = rows(
+        db, "SELECT reviewer_id, rule FROM review_assignments WHERE rule = 'low_csat_nps'"
+    )
+    assert sorted(r[0] for r in assigned) == ["rita", "rita", "sam", "sam"]
+
+
+def test_build_queue_without_reviewers_says_so(db):
+    at = page(LEAD, QUEUE)
+    at.button(key="queue_build").click().run()
+    assert "choose at least one reviewer" in at.error[0].value
+
+
+def test_open_from_queue_switches_to_the_review_page(db):
+    at = page(RITA, QUEUE)
+    at.selectbox(key="queue_pick").set_value("conv-003")
+    at.button(key="queue_open").click().run()
+    assert not at.exception
+    assert (
+        at.query_params["conversation"] == "conv-003"
+        or at.session_state["review_conversation_id"] == "conv-003"
+    )
+    assert at.title[0].value == "Review conversation"
+
+
+def test_review_page_renders_transcript_with_evidence_and_prefilled_form(db):
+    at = page(RITA, REVIEW, "conv-001")
+    transcript = "".join(h.proto.body for h in at.get("html"))
+    assert (
+        '<mark title="Evidence: Acknowledges the customer&#x27;s feelings">I&#x27;m sorry to hear that</mark>'
+        in transcript
+    )
+    assert "Internal note" in transcript and "min later" in transcript
+    assert "Thanks &lt;b&gt;so&lt;/b&gt; much!" in transcript  # customer HTML shown as text
+    assert at.radio(key="review_value_empathy_tone").value == "2"
+    assert at.radio(key="review_value_empathy_acknowledges_feelings").value == "Yes"
+
+
+def test_submitting_a_review_with_override_and_comments_writes_rows(db):
+    at = page(RITA, REVIEW, "conv-001")
+    at.radio(key="review_value_empathy_tone").set_value("5")
+    at.text_input(key="review_reason_empathy_tone").set_value("Warm and personal")
+    at.selectbox(key="review_comment_message").set_value(1)
+    at.text_area(key="review_comment_text").set_value("Great apology")
+    at.text_area(key="review_overall").set_value("Well handled")
+    at.button(key="review_submit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "saved" in at.success[0].value
+    assert rows(db, "SELECT reviewer_id, version, overall_comment FROM reviews") == [
+        ("rita", 1, "Well handled")
+    ]
+    assert rows(
+        db,
+        "SELECT value, overridden, override_reason FROM review_criteria WHERE criterion_id = 'tone'",
+    ) == [(5.0, True, "Warm and personal")]
+    assert rows(db, "SELECT message_index, body FROM comments ORDER BY comment_id") == [
+        (None, "Well handled"), (1, "Great apology"),
+    ]  # fmt: skip
+    assert rows(db, "SELECT status FROM review_assignments WHERE conversation_id = 'conv-001'") == [
+        ("done",)
+    ]
+    assert at.radio(key="review_value_empathy_tone").value == "5"  # the saved review is shown
+
+
+def test_override_without_reason_is_refused_with_a_clear_message(db):
+    at = page(RITA, REVIEW, "conv-001")
+    at.radio(key="review_value_empathy_tone").set_value("4")
+    at.button(key="review_submit").click().run()
+    assert "give a reason for the override" in at.error[0].value
+    assert rows(db, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_comment_of_100k_characters_is_refused_with_the_limit(db):
+    at = page(RITA, REVIEW, "conv-001")
+    at.text_area(key="review_overall").set_value("a" * 100_000)
+    at.button(key="review_submit").click().run()
+    assert "100,000 characters" in at.error[0].value and "10,000" in at.error[0].value
+    assert rows(db, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_script_in_a_comment_is_stored_and_shown_as_text(db):
+    script = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    at = page(RITA, REVIEW, "conv-001")
+    at.selectbox(key="review_comment_message").set_value(0)
+    at.text_area(key="review_comment_text").set_value(script)
+    at.button(key="review_submit").click().run()
+    assert rows(db, "SELECT body FROM comments") == [(script,)]
+    transcript = "".join(h.proto.body for h in at.get("html"))
+    assert "<script>" not in transcript and "<img" not in transcript
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in transcript
+
+
+def test_submit_and_next_opens_the_next_conversation_in_the_queue(db):
+    at = page(RITA, REVIEW, "conv-001")
+    at.button(key="review_submit_next").click().run()
+    assert not at.exception
+    following = at.query_params["conversation"]
+    assert following != "conv-001" and following.startswith("conv-00")
+    assert at.radio(key="review_value_empathy_tone").value is not None
+
+
+def test_agent_cannot_reach_the_review_pages_even_by_url(db):
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=60)
+    at.session_state["viewer"] = ANN
+    at.run()
+    for target in (REVIEW, QUEUE):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(target)
+    assert "Review conversation" not in [t.value for t in at.title]
+
+
+def test_manager_resolves_a_dispute_on_the_review_page(db):
+    with connect(db) as con:
+        review_id = reviews.submit_review(
+            con, RITA, "conv-001", [reviews.CriterionAnswer("empathy", "tone", 1.0, reason="curt")]
+        )
+        dispute_id = reviews.open_dispute(
+            con, ANN, review_id, "empathy", "tone", "I was polite <b>really</b>"
+        )
+    at = page(BILLING_MANAGER, REVIEW, "conv-001")
+    assert any("I was polite <b>really</b>" == t.value for t in at.text)
+    at.radio(key=f"dispute_outcome_{dispute_id}").set_value("changed")
+    at.radio(key=f"dispute_value_{dispute_id}").set_value("4")
+    at.text_area(key=f"dispute_comment_{dispute_id}").set_value("Agreed, tone was fine")
+    at.button(key=f"dispute_resolve_{dispute_id}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert rows(db, "SELECT status, resolved_by FROM disputes") == [("changed", "meg")]
+    assert rows(db, "SELECT count(*) FROM reviews") == [(2,)]
+
+
+def test_unknown_conversation_id_shows_a_message_not_a_traceback(db):
+    at = page(RITA, REVIEW, "no-such-id<script>")
+    assert not at.exception and "does not exist" in at.error[0].value
+
+
+def test_disputes_tab_lists_open_disputes(db):
+    with connect(db) as con:
+        review_id = reviews.submit_review(con, RITA, "conv-001", [])
+        reviews.open_dispute(con, ANN, review_id, "empathy", "tone", "please check")
+    at = page(RITA, QUEUE)
+    table_ = next(
+        d.value for d in at.dataframe if "dispute_id" in d.value.columns
+    )  # no key without selection
+    assert table_["conversation_id"].tolist() == ["conv-001"] and table_["status"].tolist() == [
+        "open"
+    ]
