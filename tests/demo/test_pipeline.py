@@ -30,10 +30,17 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert _count(db, "SELECT count(*) FROM quarantine") == 0
     assert _count(db, "SELECT count(DISTINCT channel) FROM conversations") == 4
     assert _count(db, "SELECT count(DISTINCT team) FROM conversations") == 8
+    assert _count(db, "SELECT count(*) FROM conversation_scores") == 300
+    assert _count(db, "SELECT count(DISTINCT rubric_id) FROM rubric_scores") == 5
+    assert _count(db, "SELECT count(*) FROM users") >= 5
+    assert _count(db, "SELECT count(*) FROM coaching_sessions") > 0
+    assert "password" in out  # the demo accounts are printed
+    assert (tmp_path / "demo_accounts.txt").is_file()
 
     # Running it again adds nothing.
     assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
-    assert "300 unchanged" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "300 unchanged" in again and "scored 0 of 0" in again
     assert _count(db, "SELECT count(*) FROM conversations") == 300
 
 
