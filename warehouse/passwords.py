@@ -35,7 +35,7 @@ def check_policy(password: str, login: str = "") -> None:
         raise WeakPasswordError(f"password must have at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
         raise WeakPasswordError(f"password must have at most {MAX_LENGTH} characters")
-    if login and login.lower() in password.lower():
+    if len(login) >= 4 and login.lower() in password.lower():
         raise WeakPasswordError("password must not contain the login name")
     if len(set(password)) < 5:
         raise WeakPasswordError("password is too repetitive (use at least 5 different characters)")

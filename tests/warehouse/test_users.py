@@ -1,0 +1,288 @@
+"""Accounts, password hashing, sign-in with lockout, sessions, demo accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+
+from warehouse import audit, passwords, users
+from warehouse.connection import connect
+from warehouse.errors import PermissionDeniedError
+from warehouse.viewer import SYSTEM, Viewer
+
+T0 = datetime(2026, 5, 4, 9, 0, 0)
+POLICY = users.LockoutPolicy(
+    max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
+)
+
+
+REAL_HASHER = passwords._hasher
+# Cheap argon2 parameters for the many sign-ins below (the real ones cost ~0.1-0.3 s each on a
+# busy 2-core box); test_production_hashes_are_argon2id_with_strong_parameters checks the real ones.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", FAST_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", FAST_HASHER.hash("dummy"))
+
+
+def test_production_hashes_are_argon2id_with_strong_parameters():
+    stored = REAL_HASHER.hash("sunflower-77")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert REAL_HASHER.verify(stored, "sunflower-77")
+
+
+@pytest.fixture
+def con(db_path):
+    with connect(db_path) as connection:
+        users.add_user(connection, SYSTEM, "root", "admin", "admin-secret-42")
+        users.add_user(
+            connection, SYSTEM, "ann", "agent", "sunflower-77", display_name="Ann",
+            agent_id="agent_ann",
+        )  # fmt: skip
+        yield connection
+
+
+def _fail(con, login: str, at: datetime, times: int = 1) -> list[Exception]:
+    errors = []
+    for i in range(times):
+        with pytest.raises(users.SignInError) as caught:
+            users.authenticate(
+                con, login, "wrong password", now=at + timedelta(seconds=i), policy=POLICY
+            )
+        errors.append(caught.value)
+    return errors
+
+
+def test_password_is_stored_only_as_an_argon2id_hash(con):
+    stored = con.execute("SELECT password_hash FROM users WHERE user_id = 'ann'").fetchall()[0][0]
+    assert stored.startswith("$argon2id$")
+    assert "sunflower" not in stored
+    assert passwords.verify_password(stored, "sunflower-77")
+    assert not passwords.verify_password(stored, "sunflower-78")
+
+
+def test_list_users_has_no_password_hash(con):
+    rows = users.list_users(con, SYSTEM)
+    assert {r["user_id"] for r in rows} == {"root", "ann"}
+    assert all("password_hash" not in r for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", "at least 10"),
+        ("aaaaaaaaaaaaaa", "repetitive"),
+        ("x" * 2000, "at most"),
+        ("newperson-password", "login name"),
+    ],
+)
+def test_weak_passwords_are_refused(con, password, message):
+    with pytest.raises(passwords.WeakPasswordError, match=message):
+        users.add_user(con, SYSTEM, "newperson", "reviewer", password)
+    assert users.get_user(con, "newperson") is None
+
+
+@pytest.mark.parametrize(
+    ("login", "role", "kwargs", "message"),
+    [
+        ("Bad Login", "reviewer", {}, "not valid"),
+        ("x", "reviewer", {}, "not valid"),
+        ("robert'); drop table users;--", "reviewer", {}, "not valid"),
+        ("newbie", "superuser", {}, "unknown role"),
+        ("newbie", "agent", {}, "agent-id"),
+        ("newbie", "manager", {}, "team"),
+        ("ann", "reviewer", {}, "already exists"),
+    ],
+)
+def test_bad_account_data_gets_a_clear_message(con, login, role, kwargs, message):
+    with pytest.raises(users.UserError, match=message):
+        users.add_user(con, SYSTEM, login, role, "long-enough-99", **kwargs)
+
+
+def test_logins_are_case_insensitive(con):
+    viewer = users.authenticate(con, "  ANN ", "sunflower-77", now=T0)
+    assert viewer == Viewer("ann", "agent", agent_id="agent_ann")
+
+
+def test_sign_in_returns_the_viewer_with_scope(con):
+    users.add_user(con, SYSTEM, "mia", "manager", "tulip-garden-5", teams=["Billing", "Tech"])
+    viewer = users.authenticate(con, "mia", "tulip-garden-5", now=T0)
+    assert viewer.role == "manager" and viewer.teams == ("Billing", "Tech")
+
+
+def test_wrong_password_and_unknown_login_get_the_same_message(con):
+    (known,) = _fail(con, "ann", T0)
+    (unknown,) = _fail(con, "nobody", T0)
+    assert str(known) == str(unknown) == "Wrong login or password."
+
+
+def test_lockout_after_five_failures_within_the_window(con):
+    errors = _fail(con, "ann", T0, times=5)
+    assert [type(e) for e in errors[:4]] == [users.SignInError] * 4
+    assert "1 attempt left" in str(errors[3])
+    assert isinstance(errors[4], users.LockedOutError)
+    # Locked: even the right password is refused, without being checked.
+    with pytest.raises(users.LockedOutError, match="locked"):
+        users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=5), policy=POLICY)
+    # After the lockout the right password works again.
+    viewer = users.authenticate(
+        con, "ann", "sunflower-77", now=T0 + timedelta(minutes=16), policy=POLICY
+    )
+    assert viewer.user_id == "ann"
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(con):
+    for i in range(8):
+        _fail(con, "ann", T0 + timedelta(minutes=4 * i))  # at most 4 inside any 15 minutes
+    assert users.lockout_until(con, "ann", T0 + timedelta(minutes=30)) is None
+    assert users.authenticate(
+        con, "ann", "sunflower-77", now=T0 + timedelta(minutes=31), policy=POLICY
+    )
+
+
+def test_a_successful_sign_in_resets_the_count(con):
+    _fail(con, "ann", T0, times=4)
+    users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(seconds=10), policy=POLICY)
+    errors = _fail(con, "ann", T0 + timedelta(seconds=20), times=4)
+    assert not any(isinstance(e, users.LockedOutError) for e in errors)
+
+
+def test_failures_after_a_lockout_count_afresh(con):
+    _fail(con, "ann", T0, times=5)
+    after = T0 + timedelta(minutes=16)
+    errors = _fail(con, "ann", after, times=4)
+    assert not any(isinstance(e, users.LockedOutError) for e in errors)
+    assert isinstance(_fail(con, "ann", after + timedelta(seconds=30))[0], users.LockedOutError)
+
+
+def test_unknown_logins_are_locked_too_so_lockout_reveals_nothing(con):
+    errors = _fail(con, "ghost", T0, times=5)
+    assert isinstance(errors[-1], users.LockedOutError)
+
+
+def test_lockout_of_one_login_does_not_affect_another(con):
+    _fail(con, "ann", T0, times=5)
+    assert users.authenticate(
+        con, "root", "admin-secret-42", now=T0 + timedelta(minutes=1), policy=POLICY
+    )
+
+
+def test_sign_ins_failures_and_lockouts_are_audited(con):
+    _fail(con, "ann", T0, times=5)
+    users.authenticate(con, "root", "admin-secret-42", now=T0)
+    actions = [r["action"] for r in audit.entries(con, SYSTEM, action="sign_in")]
+    assert actions.count("sign_in.failed") == 4
+    assert actions.count("sign_in.locked") == 1
+    assert actions.count("sign_in.ok") == 1
+
+
+def test_disabled_account_cannot_sign_in_and_its_sessions_end(con):
+    viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
+    token = users.create_session(con, viewer, now=T0)
+    users.disable_user(con, SYSTEM, "ann")
+    assert users.validate_session(con, token, now=T0 + timedelta(minutes=1)) is None
+    with pytest.raises(users.SignInError, match="disabled"):
+        users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=2))
+    users.enable_user(con, SYSTEM, "ann")
+    assert users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=3))
+
+
+def test_the_last_admin_cannot_be_disabled_or_demoted(con):
+    with pytest.raises(users.UserError, match="last active admin"):
+        users.disable_user(con, SYSTEM, "root")
+    with pytest.raises(users.UserError, match="last active admin"):
+        users.change_role(con, SYSTEM, "root", "reviewer")
+
+
+def test_session_lifecycle_idle_timeout_and_absolute_limit(con):
+    viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
+    token = users.create_session(con, viewer, now=T0)
+    assert len(token) >= 40
+    stored = con.execute("SELECT token_hash FROM sessions").fetchall()[0][0]
+    assert stored != token and len(stored) == 64  # only the sha256 is stored
+    # Activity keeps it alive...
+    for hours in (2, 4, 6, 8, 10):
+        assert users.validate_session(con, token, now=T0 + timedelta(hours=hours)) == viewer
+    # ...8 hours idle ends it.
+    assert users.validate_session(con, token, now=T0 + timedelta(hours=18, minutes=1)) is None
+    # The absolute limit (24 h) ends even an active session.
+    token2 = users.create_session(con, viewer, now=T0)
+    for hours in range(1, 24):
+        assert users.validate_session(con, token2, now=T0 + timedelta(hours=hours)) is not None
+    assert users.validate_session(con, token2, now=T0 + timedelta(hours=24)) is None
+
+
+def test_sign_out_ends_the_session_and_bad_tokens_are_refused(con):
+    viewer = users.authenticate(con, "ann", "sunflower-77")
+    token = users.create_session(con, viewer)
+    users.end_session(con, token)
+    assert users.validate_session(con, token) is None
+    assert users.validate_session(con, "not-a-token") is None
+    assert users.validate_session(con, "") is None
+
+
+def test_role_change_applies_to_open_sessions_by_ending_them(con):
+    viewer = users.authenticate(con, "ann", "sunflower-77")
+    token = users.create_session(con, viewer)
+    users.change_role(con, SYSTEM, "ann", "reviewer")
+    assert users.validate_session(con, token) is None
+    assert users.authenticate(con, "ann", "sunflower-77").role == "reviewer"
+
+
+def test_users_change_their_own_password_but_not_others(con):
+    ann = Viewer("ann", "agent", agent_id="agent_ann")
+    users.set_password(con, ann, "ann", "new-sunflower-9")
+    assert users.authenticate(con, "ann", "new-sunflower-9")
+    with pytest.raises(PermissionDeniedError):
+        users.set_password(con, ann, "root", "taken-over-99")
+
+
+def test_user_changes_are_audited_with_the_actor(con):
+    admin = Viewer("root", "admin")
+    users.add_user(con, admin, "rev", "reviewer", "reviewing-is-fun")
+    users.change_role(con, admin, "rev", "manager", teams=["Tech"])
+    users.disable_user(con, admin, "rev")
+    rows = audit.entries(con, SYSTEM, actor="root")
+    assert [r["action"] for r in rows] == ["user.disable", "user.change_role", "user.add"]
+    assert all(r["target"] == "rev" for r in rows)
+    assert "Tech" in rows[1]["details"]
+
+
+def test_demo_accounts_one_per_role_linked_to_the_roster(con):
+    from cornerstone.demo.roster import build_roster
+
+    roster = build_roster(7)
+    accounts = users.seed_demo_accounts(con, roster)
+    assert [a.role for a in accounts] == ["admin", "qa_lead", "reviewer", "manager", "agent"]
+    agent = next(a for a in accounts if a.role == "agent")
+    manager = next(a for a in accounts if a.role == "manager")
+    assert agent.agent_id in {a.agent_id for a in roster.agents}
+    assert manager.teams == (roster.agent(agent.agent_id).team,)
+    for account in accounts:
+        assert users.authenticate(con, account.login, account.password).role == account.role
+    # A re-run prints new, working passwords (and the old ones stop working).
+    again = users.seed_demo_accounts(con, roster)
+    assert {a.password for a in again}.isdisjoint({a.password for a in accounts})
+    assert users.authenticate(con, again[0].login, again[0].password)
+    text = users.format_demo_accounts(again)
+    assert all(a.password in text and a.login in text for a in again)
+
+
+def test_no_default_password_in_code():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [
+        *root.glob("warehouse/*.py"),
+        *root.glob("cornerstone/**/*.py"),
+        *root.glob("dashboard/**/*.py"),
+    ]
+    pattern = re.compile(r"password\s*=\s*[\"'][^\"']+[\"']", re.IGNORECASE)
+    offenders = [str(p) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert not offenders
