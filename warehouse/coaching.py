@@ -191,7 +191,7 @@ def seed_demo_coaching(
         team_rows = queries.run(con, "agent_for_coaching", viewer=SYSTEM, agent_id=event.agent_id)
         if not team_rows:
             continue  # the agent has no conversations in this (small) demo
-        coach = Viewer(user_id=event.coach_user_id, role="manager", teams=(team_rows[0]["team"],))
+        coach = _demo_coach(con, event.coach_user_id, team_rows[0]["team"])
         created.append(
             create_session(
                 con,
@@ -208,6 +208,16 @@ def seed_demo_coaching(
             )
         )
     return created
+
+
+def _demo_coach(con: duckdb.DuckDBPyConnection, user_id: str, team: str) -> Viewer:
+    """The coach as the viewer they sign in as (a demo account), else the team's manager."""
+    from warehouse import users  # seeded by the users step before coaching
+
+    user = users.get_user(con, user_id)
+    if user is not None and user.role != "agent":
+        return Viewer(user_id=user_id, role=user.role, teams=tuple(user.teams or ()))
+    return Viewer(user_id=user_id, role="manager", teams=(team,))
 
 
 def _worst_recent_conversations(

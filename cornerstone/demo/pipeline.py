@@ -121,11 +121,11 @@ def step_users(run: DemoRun) -> str:
 
 # ---- E1: reviews and disputes ------------------------------------------------------------------
 def step_reviews(run: DemoRun) -> str:
-    reviews = _require("warehouse.reviews", "seed_demo_reviews")
+    demo_reviews = _require("warehouse.demo_reviews", "seed_demo_reviews")
     from warehouse.connection import connect
 
     with connect(run.db_path) as con:
-        return str(reviews.seed_demo_reviews(con, run.roster))
+        return str(demo_reviews.seed_demo_reviews(con, run.roster, seed=run.seed))
 
 
 # ---- E2: coaching and calibration --------------------------------------------------------------
@@ -144,12 +144,15 @@ def step_calibration(run: DemoRun) -> str:
     from warehouse.viewer import Viewer
 
     lead = run.roster.users_by_role("qa_lead")[0]
-    reviewers = [user.user_id for user in run.roster.users_by_role("reviewer")]
+    reviewers = run.roster.users_by_role("reviewer")
     with connect(run.db_path) as con:
         created = calibration.seed_demo_calibration(
-            con, Viewer(user_id=lead.user_id, role="qa_lead"), reviewers
+            con,
+            Viewer(user_id=lead.user_id, role="qa_lead"),
+            [user.user_id for user in reviewers],
+            leniency={user.user_id: user.leniency for user in reviewers},
         )
-    return f"{len(created)} calibration sessions"
+    return f"{len(created)} calibration sessions, {len(reviewers)} reviewers each"
 
 
 DEMO_STEPS: tuple[Step, ...] = (
@@ -157,7 +160,7 @@ DEMO_STEPS: tuple[Step, ...] = (
     Step("ingest", "warehouse.ingest", step_ingest),
     Step("score", "warehouse.scores", step_score),
     Step("users", "warehouse.users", step_users),
-    Step("reviews", "warehouse.reviews", step_reviews),
+    Step("reviews", "warehouse.demo_reviews", step_reviews),
     Step("coaching", "warehouse.coaching", step_coaching),
     Step("calibration", "warehouse.calibration", step_calibration),
 )
