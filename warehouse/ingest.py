@@ -532,25 +532,42 @@ def _validated(
 # fast path (canonical JSONL read by DuckDB)
 
 _ISO = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
+# cs_ts: the ISO 8601 forms whose DuckDB reading provably equals Python's fromisoformat; NULL for
+# anything else (then Python decides). The LIKE + translate test is a cheap exact match of the
+# common "2024-03-05T10:00:00Z" layouts; hour 24 is excluded (DuckDB rolls it over, Python
+# refuses it); offsets go through TIMESTAMPTZ (a plain TIMESTAMP cast would drop them).
 _SQL_MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO cs_ts(s) AS CASE
-    WHEN regexp_full_match(s, '{_ISO}') THEN try_cast(s AS TIMESTAMP)
-    WHEN regexp_full_match(s, '{_ISO}(Z|[+-]\d{{2}}:\d{{2}})')
+    WHEN substr(s, 12, 2) >= '24' THEN NULL
+    WHEN (s LIKE '____-__-__T__:__:__Z' AND translate(s, '0123456789', '') = '--T::Z')
+      OR (s LIKE '____-__-__T__:__:__' AND translate(s, '0123456789', '') = '--T::')
+      OR (s LIKE '____-__-__ __:__:__' AND translate(s, '0123456789', '') = '-- ::')
+        THEN try_cast(s AS TIMESTAMP)
+    WHEN regexp_full_match(s, '{_ISO}Z?') THEN try_cast(s AS TIMESTAMP)
+    WHEN regexp_full_match(s, '{_ISO}[+-]\d{{2}}:\d{{2}}')
         THEN timezone('UTC', try_cast(s AS TIMESTAMPTZ))
     END;
-CREATE OR REPLACE TEMP MACRO cs_ts_ok(s) AS
-    s IS NULL OR coalesce(year(cs_ts(s)) BETWEEN 1970 AND 2200, false);
-CREATE OR REPLACE TEMP MACRO cs_textish(s) AS
-    s IS NULL OR regexp_full_match(s, '-?[0-9]{{1,18}}')
-    OR NOT (s IN ('true', 'false') OR left(s, 1) IN ('{{', '[')
-            OR try_cast(s AS DOUBLE) IS NOT NULL);
+CREATE OR REPLACE TEMP MACRO cs_ts_ok(raw, parsed) AS
+    raw IS NULL OR coalesce(year(parsed) BETWEEN 1970 AND 2200, false);
+-- Could this text have been a JSON number, boolean, object or list (all read as text)? Then
+-- only Python, which sees the JSON types, may judge it. Whole numbers are fine either way.
+CREATE OR REPLACE TEMP MACRO cs_textish(s) AS s IS NULL OR CASE s[1]
+    WHEN '{{' THEN false
+    WHEN '[' THEN false
+    WHEN 't' THEN s <> 'true'
+    WHEN 'f' THEN s <> 'false'
+    WHEN '-' THEN regexp_full_match(s, '-[0-9]{{1,17}}') OR try_cast(s AS DOUBLE) IS NULL
+    ELSE NOT (s[1] BETWEEN '0' AND '9')
+         OR regexp_full_match(s, '[0-9]{{1,18}}') OR try_cast(s AS DOUBLE) IS NULL
+    END;
 CREATE OR REPLACE TEMP MACRO cs_has_word(s) AS regexp_matches(s, '[[:alnum:]]');
 CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
     agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,
     messages) AS printf('%016x', hash(conversation_id, channel, created_at, status, agent_id,
     agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject, messages));
 CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
-    s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}') AND coalesce(try_cast(s AS INTEGER) BETWEEN low AND high, false));
+    s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}')
+                  AND coalesce(try_cast(s AS INTEGER) BETWEEN low AND high, false));
 """
 _RAW_COLUMNS = {
     **{
@@ -564,50 +581,56 @@ _RAW_COLUMNS = {
     "messages": "STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at VARCHAR,"
     " internal VARCHAR)[]",
 }  # fmt: skip
+# Three levels so that every value is parsed once: `parsed` reads the file and parses
+# timestamps, `checked` decides `ok` and shapes the messages, the outer level hashes.
 _FAST_STAGE = """
 CREATE TEMP TABLE stage_fast AS
 SELECT *, cs_content_hash(conversation_id, channel, created_at, status, agent_id, agent_name,
     team, customer_id, customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
-FROM (SELECT
-    conversation_id,
-    channel,
-    cs_ts(created_at) AS created_at,
-    nullif(status, '') AS status,
-    nullif(agent_id, '') AS agent_id,
-    nullif(agent_name, '') AS agent_name,
-    nullif(team, '') AS team,
-    nullif(customer_id, '') AS customer_id,
-    nullif(customer_name, '') AS customer_name,
-    try_cast(csat AS SMALLINT) AS csat,
-    try_cast(nps AS SMALLINT) AS nps,
-    try_cast(ces AS SMALLINT) AS ces,
-    coalesce(tags, []::VARCHAR[]) AS tags,
-    nullif(subject, '') AS subject,
-    list_transform(messages, lambda m: struct_pack(
-        role := m.role, author := nullif(m.author, ''), text := m.text,
-        sent_at := cs_ts(m.sent_at), internal := coalesce(m.internal = 'true', false)
-    )) AS messages,
-    coalesce(
-        conversation_id IS NOT NULL AND cs_textish(conversation_id)
-        AND cs_has_word(conversation_id)
-        AND (channel IS NULL OR (cs_textish(channel)
-                                 AND regexp_full_match(channel, '[a-z0-9_-]+')))
-        AND cs_ts_ok(created_at)
-        AND cs_textish(status) AND cs_textish(agent_id) AND cs_textish(agent_name)
-        AND cs_textish(team) AND cs_textish(customer_id) AND cs_textish(customer_name)
-        AND cs_textish(subject)
-        AND cs_survey_ok(csat, 1, 5) AND cs_survey_ok(nps, 0, 10) AND cs_survey_ok(ces, 1, 7)
-        AND (tags IS NULL OR list_bool_and(list_transform(tags, lambda t:
-                coalesce(cs_textish(t) AND cs_has_word(t), false))) IS NOT false)
-        AND len(messages) > 0
-        AND list_bool_and(list_transform(messages, lambda m: coalesce(
-                m IS NOT NULL AND m.role IN ('customer', 'agent', 'bot', 'system')
-                AND m.text IS NOT NULL AND cs_textish(m.text) AND cs_has_word(m.text)
-                AND cs_textish(m.author) AND cs_ts_ok(m.sent_at)
-                AND (m.internal IS NULL OR m.internal IN ('true', 'false')), false))),
-        false) AS ok
-FROM read_json($path, format = 'newline_delimited', columns = $columns,
-               maximum_object_size = 33554432))
+FROM (
+    SELECT
+        conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
+        customer_name, try_cast(csat AS SMALLINT) AS csat, try_cast(nps AS SMALLINT) AS nps,
+        try_cast(ces AS SMALLINT) AS ces, coalesce(tags, []::VARCHAR[]) AS tags, subject,
+        list_transform(msgs, lambda m: struct_pack(role := m.role, author := m.author,
+            text := m.text, sent_at := m.sent_at, internal := m.internal)) AS messages,
+        coalesce(
+            conversation_id IS NOT NULL AND cs_textish(conversation_id)
+            AND cs_has_word(conversation_id)
+            AND (channel IS NULL OR (cs_textish(channel)
+                                     AND regexp_full_match(channel, '[a-z0-9_-]+')))
+            AND cs_ts_ok(created_at_raw, created_at)
+            AND cs_textish(status) AND cs_textish(agent_id) AND cs_textish(agent_name)
+            AND cs_textish(team) AND cs_textish(customer_id) AND cs_textish(customer_name)
+            AND cs_textish(subject)
+            AND cs_survey_ok(csat, 1, 5) AND cs_survey_ok(nps, 0, 10) AND cs_survey_ok(ces, 1, 7)
+            AND (raw_tags IS NULL OR list_bool_and(list_transform(raw_tags, lambda t:
+                    coalesce(cs_textish(t) AND cs_has_word(t), false))) IS NOT false)
+            AND len(msgs) > 0
+            AND list_bool_and(list_transform(msgs, lambda m:
+                    coalesce(m.valid AND cs_ts_ok(m.sent_raw, m.sent_at), false))),
+            false) AS ok
+    FROM (
+        SELECT
+            conversation_id, channel, created_at AS created_at_raw,
+            cs_ts(created_at) AS created_at, nullif(status, '') AS status,
+            nullif(agent_id, '') AS agent_id, nullif(agent_name, '') AS agent_name,
+            nullif(team, '') AS team, nullif(customer_id, '') AS customer_id,
+            nullif(customer_name, '') AS customer_name, csat, nps, ces,
+            tags, tags AS raw_tags, nullif(subject, '') AS subject,
+            list_transform(messages, lambda m: struct_pack(
+                role := m.role, author := nullif(m.author, ''), text := m.text,
+                sent_raw := m.sent_at, sent_at := cs_ts(m.sent_at),
+                internal := coalesce(m.internal = 'true', false),
+                valid := m IS NOT NULL AND m.role IN ('customer', 'agent', 'bot', 'system')
+                    AND m.text IS NOT NULL AND cs_textish(m.text) AND cs_has_word(m.text)
+                    AND cs_textish(m.author)
+                    AND (m.internal IS NULL OR m.internal IN ('true', 'false'))
+            )) AS msgs
+        FROM read_json($path, format = 'newline_delimited', columns = $columns,
+                       maximum_object_size = 33554432)
+    )
+)
 """
 
 

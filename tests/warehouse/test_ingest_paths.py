@@ -90,6 +90,19 @@ ODD_BUT_READABLE = [
     variant("dup"),
     variant("dup", status="later version"),
     variant("control", m0_text="tab\there\u0000nul"),
+    variant("hour-24", created_at="2024-03-05T24:00:00Z"),
+    variant("space-in-time", created_at="2024-03-05T1 :00:00Z"),
+    variant("offset-time", m0_sent_at="2024-03-05T10:00:00-05:30"),
+    variant("lower-z", m0_sent_at="2024-03-05T10:00:00z"),
+    variant("date-only", created_at="2024-03-05"),
+    variant("dash-text", m0_text="- first point"),
+    variant("minus-number-text", m0_text=-5),
+    variant("exp-text", m0_text=1e5),
+    variant("zeros-text", m0_text="007"),
+    variant("long-digits", conversation_id="12345678901234567890"),
+    variant("long-number", conversation_id=12345678901234567890),
+    variant("false-id", conversation_id="false"),
+    variant("nan-text", m0_text="NaN"),
 ]
 
 
