@@ -189,6 +189,9 @@ def seed_demo_calibration(
     leniency = leniency or {}
     created = []
     for number in range(sessions):
+        title = f"Calibration round {number + 1}"
+        if queries.run(con, "calibration_session_titled", title=title):
+            continue  # a re-run of the demo adds nothing
         candidates = queries.run(
             con,
             "calibration_candidates",
@@ -203,7 +206,7 @@ def seed_demo_calibration(
         session_id = create_session(
             con,
             lead,
-            title=f"Calibration round {number + 1}",
+            title=title,
             conversation_ids=conversation_ids,
             reviewer_ids=reviewer_ids,
             notes="Demo session: every reviewer scores the same conversations.",

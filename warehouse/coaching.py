@@ -177,7 +177,8 @@ def before_after(
 def seed_demo_coaching(
     con: duckdb.DuckDBPyConnection, events: Iterable, *, max_sources: int = 5
 ) -> list[int]:
-    """Record the demo roster's coaching events as sessions (coach = the event's coach).
+    """Record the demo roster's coaching events as sessions (coach = the event's coach); events
+    already recorded are skipped, so re-running the demo adds nothing.
 
     The sources are the agent's lowest-scored conversations on the focus criteria in the four
     weeks before the session, so the demo's before/after panels have something to point at.
@@ -185,6 +186,10 @@ def seed_demo_coaching(
     created = []
     for event in events:
         held_at = datetime.combine(event.coached_on, datetime.min.time()) + timedelta(hours=10)
+        if queries.run(con, "coaching_session_exists", agent_id=event.agent_id, held_at=held_at)[0][
+            "n"
+        ]:
+            continue  # a re-run of the demo adds nothing
         sources = _worst_recent_conversations(
             con, event.agent_id, event.focus_criteria, held_at, max_sources
         )

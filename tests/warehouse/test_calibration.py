@@ -166,3 +166,30 @@ def test_all_double_reviewed_conversations_include_ordinary_reviews(session_db):
             "interval",
         )
     )
+
+
+def test_demo_seeding_writes_biased_reviews_once(db_path):
+    build_small_warehouse(db_path)
+    reviewers = ["lenient", "strict", "middle"]
+    with connect(db_path) as con:
+        created = calibration.seed_demo_calibration(
+            con, LEAD, reviewers, leniency={"lenient": 30.0, "strict": -30.0},
+            sessions=2, conversations_per_session=4,
+        )  # fmt: skip
+        again = calibration.seed_demo_calibration(
+            con, LEAD, reviewers, sessions=2, conversations_per_session=4
+        )
+        done = con.execute(
+            "SELECT calibration_session_id, count(DISTINCT reviewer_id), count(*) FROM reviews"
+            " WHERE calibration_session_id IS NOT NULL GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        leniency = {
+            r["reviewer_id"]: r["leniency"]
+            for r in queries.run(
+                con, "reviewer_leniency", viewer=LEAD, calibration_session_id=created[0]
+            )
+        }
+    assert len(created) == 2 and again == []
+    # All three reviewers in round 1; the last round is left with one reviewer still to do.
+    assert done == [(created[0], 3, 12), (created[1], 2, 8)]
+    assert leniency["lenient"] >= leniency["strict"]

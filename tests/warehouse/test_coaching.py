@@ -148,3 +148,28 @@ def test_agent_acknowledges_own_session_and_feedback_only(small_db):
         ).fetchall()
     assert row == [(True, "Understood, will do")]
     assert acks == [("c4", 1, "a2", "ben", "thanks")]
+
+
+def test_demo_seeding_records_roster_events_once_with_before_after_movement(small_db):
+    from cornerstone.demo.roster import CoachingEvent
+
+    event = CoachingEvent(
+        agent_id="a2",
+        coached_on=date(2026, 4, 10),
+        focus_criteria=(APOLOGY,),
+        coach_user_id="mona",
+        notes="Apologise first",
+        goals="Pass empathy.apology on 8 of 10",
+        due_date=date(2026, 5, 10),
+    )
+    missing_agent = CoachingEvent(
+        "zz", date(2026, 4, 10), (APOLOGY,), "mona", "", "", date(2026, 5, 10)
+    )
+    with connect(small_db) as con:
+        first = coaching.seed_demo_coaching(con, [event, missing_agent])
+        again = coaching.seed_demo_coaching(con, [event, missing_agent])
+        rows = coaching.before_after(con, ALPHA_MANAGER, first[0], window_days=28)
+        sources = con.execute("SELECT conversation_id FROM coaching_sources ORDER BY 1").fetchall()
+    assert len(first) == 1 and again == []
+    assert (rows[0]["before_score"], rows[0]["after_score"]) == (0.0, 100.0)
+    assert sources == [("c6",), ("c7",)]  # the failed apologies in the four weeks before

@@ -156,3 +156,7 @@ SELECT user_id FROM users WHERE role IN ('reviewer', 'qa_lead') AND NOT disabled
 UNION
 SELECT DISTINCT reviewer_id FROM reviews
 ORDER BY user_id;
+
+-- name: calibration_session_titled
+-- Demo re-runs: sessions with this title.
+SELECT calibration_session_id FROM calibration_sessions WHERE title = $title;

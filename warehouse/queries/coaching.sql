@@ -163,3 +163,7 @@ WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.te
 GROUP BY c.conversation_id
 ORDER BY quality_score, c.conversation_id
 LIMIT $limit;
+
+-- name: coaching_session_exists
+-- Demo re-runs: is there already a session for this agent at this time?
+SELECT count(*) AS n FROM coaching_sessions WHERE agent_id = $agent_id AND held_at = $held_at;
