@@ -1,0 +1,200 @@
+"""Sign-in through the real entrypoint (AppTest): messages, lockout, role-gated navigation,
+sign-out and session expiry; the admin pages (users, audit log)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from streamlit.testing.v1 import AppTest
+
+from tests.fixtures import build_small_warehouse
+from warehouse import audit, passwords, users
+from warehouse.connection import connect
+from warehouse.viewer import SYSTEM, Viewer
+
+ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+ACCOUNTS = {
+    "root": ("admin", "admin-secret-42", {}),
+    "ann": ("agent", "sunflower-77", {"agent_id": "agent_ann"}),
+    "mia": ("manager", "tulip-garden-5", {"teams": ["Billing"]}),
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    monkeypatch.setattr(passwords, "_hasher", FAST_HASHER)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", FAST_HASHER.hash("dummy"))
+
+
+@pytest.fixture
+def db(db_path, monkeypatch):
+    build_small_warehouse(db_path, per_agent=2)
+    with connect(db_path) as con:
+        for login, (role, password, scope) in ACCOUNTS.items():
+            users.add_user(con, SYSTEM, login, role, password, **scope)
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    return db_path
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=60)
+    at.run()
+    return at
+
+
+def _sign_in(at: AppTest, login: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_login").input(login)
+    at.text_input(key="sign_in_password").input(password)
+    at.button[0].click().run()  # the form's submit button
+    return at
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_visitor_sees_only_the_sign_in_form(db):
+    at = _app()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Cornerstone QA"]
+    assert at.text_input(key="sign_in_password").proto.type == 1  # PASSWORD: never echoed
+    # No other page is even registered for this session, so none can be reached.
+    with pytest.raises(ValueError, match="Known pages: \\[.*sign_in.py'\\]"):
+        at.switch_page("app_pages/audit_log.py")
+    assert "viewer" not in at.session_state
+
+
+def test_first_run_without_accounts_says_how_to_create_the_admin(db_path, monkeypatch):
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    at = _app()
+    assert any("qa users add admin --role admin" in w.value for w in at.warning)
+
+
+def test_wrong_password_gets_one_plain_message(db):
+    at = _sign_in(_app(), "ann", "not my password")
+    assert _errors(at) == ["Wrong login or password."]
+    assert "viewer" not in at.session_state
+    at = _sign_in(at, "nobody", "not my password")
+    assert _errors(at) == ["Wrong login or password."]
+
+
+def test_empty_fields_are_asked_for(db):
+    at = _sign_in(_app(), "", "")
+    assert _errors(at) == ["Enter your login and your password."]
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(db):
+    at = _app()
+    for _ in range(4):
+        _sign_in(at, "ann", "guess-guess")
+    assert "1 attempt left" in _errors(at)[0]
+    _sign_in(at, "ann", "guess-guess")
+    assert "locked" in _errors(at)[0]
+    _sign_in(at, "ann", ACCOUNTS["ann"][1])
+    assert "locked" in _errors(at)[0]
+    assert "viewer" not in at.session_state
+
+
+def test_agent_signs_in_to_their_feedback_and_cannot_open_other_pages(db):
+    at = _sign_in(_app(), "ANN", ACCOUNTS["ann"][1])
+    assert not _errors(at) and not at.exception
+    assert at.session_state["viewer"] == Viewer("ann", "agent", agent_id="agent_ann")
+    at.run()
+    assert [t.value for t in at.title] == ["My feedback"]
+    for page in ("team_trends", "review_queue", "audit_log", "users", "calibration", "coaching"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"app_pages/{page}.py")
+    at.switch_page("app_pages/rubrics.py").run()  # shared with every role
+    assert [t.value for t in at.title] != ["My feedback"] and not at.exception
+
+
+def test_manager_lands_on_team_trends_and_cannot_open_admin_pages(db):
+    at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
+    at.run()
+    assert [t.value for t in at.title] == ["Team trends"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/users.py")
+
+
+def test_sign_out_returns_to_the_form_and_ends_the_session(db):
+    at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
+    at.run()
+    token = at.session_state["session_token"]
+    at.button(key="session_sign_out").click().run()
+    assert "viewer" not in at.session_state
+    assert any("signed out" in i.value for i in at.info)
+    with connect(db) as con:
+        assert users.validate_session(con, token) is None
+
+
+def test_idle_session_expires_and_asks_to_sign_in_again(db):
+    at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
+    at.run()
+    with connect(db) as con:
+        con.execute(
+            "UPDATE sessions SET last_seen_at = last_seen_at - $idle",
+            {"idle": users.IDLE_TIMEOUT + timedelta(minutes=1)},
+        )
+    at.session_state["session_checked_at"] = 0.0  # force the once-a-minute re-check now
+    at.run()
+    assert "viewer" not in at.session_state
+    assert any("session has ended" in i.value for i in at.info)
+
+
+def test_disabled_account_is_signed_out_on_the_next_check(db):
+    at = _sign_in(_app(), "ann", ACCOUNTS["ann"][1])
+    with connect(db) as con:
+        users.disable_user(con, SYSTEM, "ann")
+    at.session_state["session_checked_at"] = 0.0
+    at.run()
+    assert "viewer" not in at.session_state
+
+
+def test_admin_sees_the_audit_log_with_sign_ins_and_csv(db):
+    at = _app()
+    _sign_in(at, "ann", "wrong-wrong-1")
+    _sign_in(at, "root", ACCOUNTS["root"][1])
+    at.switch_page("app_pages/audit_log.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Audit log"]
+    frame = at.dataframe[0].value
+    assert {"sign_in.ok", "sign_in.failed"} <= set(frame["action"])
+    assert len(at.get("download_button")) == 1
+    at.selectbox(key="audit_action").select("sign_in.failed").run()
+    assert set(at.dataframe[0].value["action"]) == {"sign_in.failed"}
+
+
+def test_admin_adds_and_disables_a_user_on_the_users_page(db):
+    at = _sign_in(_app(), "root", ACCOUNTS["root"][1])
+    at.switch_page("app_pages/users.py").run()
+    assert not at.exception
+    at.text_input(key="users_add_login").input("newrev")
+    at.selectbox(key="users_add_role").select("reviewer")
+    at.text_input(key="users_add_password").input("short")
+    at.button[0].click().run()
+    assert any("at least 10" in e for e in _errors(at))
+    at.text_input(key="users_add_login").input("newrev")
+    at.selectbox(key="users_add_role").select("reviewer")
+    at.text_input(key="users_add_password").input("reviewing-rocks-1")
+    at.button[0].click().run()
+    assert not _errors(at)
+    assert "newrev" in set(at.dataframe[0].value["login"])
+    at.selectbox(key="users_access_login").select("newrev")
+    at.button(key="users_disable").click().run()
+    with connect(db) as con:
+        assert users.get_user(con, "newrev").disabled
+        actions = [r["action"] for r in audit.entries(con, SYSTEM, actor="root")]
+    assert "user.add" in actions and "user.disable" in actions
+
+
+def test_page_tests_can_still_set_the_viewer_directly(db):
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=60)
+    at.session_state["viewer"] = Viewer("boss", "admin")
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Cornerstone QA"]  # overview
+    assert not at.text_input  # no sign-in form
