@@ -135,9 +135,12 @@ _B_DECR, _C_INCR, _N_SCALAR = _C.B_DECR, _C.C_INCR, _C.N_SCALAR
 
 
 @cache
-def _lexicon() -> dict[str, float]:
-    # the same dictionary nltk builds in SentimentIntensityAnalyzer.make_lex_dict
+def vader_lexicon() -> dict[str, float]:
+    """Word -> valence (-4..4): the dictionary nltk builds in `make_lex_dict` (do not mutate)."""
     return analyzer().lexicon
+
+
+_lexicon = vader_lexicon
 
 
 def _tokens(text: str) -> list[str]:

@@ -1,0 +1,516 @@
+"""Politeness of the agent's messages, by the strategies of Danescu-Niculescu-Mizil et al. (2013).
+
+"A computational approach to politeness" found that a handful of linguistic strategies predict
+how polite a request reads: gratitude, deference, greetings, apologising, "please" inside a
+sentence, indirect and counterfactual questions ("could you", "would you mind"), hedges ("I
+think", "perhaps"), first-person plural ("we", "let's") make a request more polite; direct
+questions ("why did you...?"), sentences starting with "you", "so"/"and"/"but", a bare
+imperative or "please" at the very start, factuality markers ("actually", "in fact") and
+negative words make it less polite. Each strategy is a phrase list with a weight (rubric YAML
+`politeness` params may override both); the detector adds up the weights of the strategies an
+agent message uses and maps the mean over agent messages to 0..1 (0.5 = neutral):
+`value = 0.5 + 0.5 * tanh(total / scale)`. Evidence quotes the strongest cues both ways.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from scoring.detectors.base import DetectorOutcome, Evidence, detector
+from scoring.outcomes import ParameterError, not_applicable, number, outcome
+from scoring.phrases import pattern
+from scoring.sentiment import vader_lexicon
+from scoring.text import sentence_spans, words
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A politeness strategy: its phrases, where they count, and its weight."""
+
+    phrases: tuple[str, ...]
+    weight: float
+    at_start: bool = False  # only counts at the start of a sentence
+    label: str = ""
+
+
+# Phrase syntax is scoring/phrases.py's (case-insensitive, word-bounded, `*` = any ending,
+# `re:` = a raw regular expression). Weights follow the signs and rough sizes of the paper's
+# strategy coefficients; a rubric may override any of them.
+DEFAULT_STRATEGIES: dict[str, Strategy] = {
+    "gratitude": Strategy(
+        ("thank*", "thx", "appreciate*", "grateful", "much obliged", "cheers"),
+        0.8,
+        label="gratitude",
+    ),
+    "greeting": Strategy(
+        (
+            "hi",
+            "hello",
+            "hey",
+            "dear",
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "greetings",
+        ),
+        0.5,
+        at_start=True,
+        label="a greeting",
+    ),
+    "deference": Strategy(
+        (
+            "great",
+            "good",
+            "nice",
+            "interesting",
+            "cool",
+            "excellent",
+            "awesome",
+            "wonderful",
+            "well done",
+            "good job",
+            "good point",
+            "good question",
+            "kudos",
+        ),
+        0.5,
+        at_start=True,
+        label="deference",
+    ),
+    "apologising": Strategy(
+        (
+            "sorry",
+            "apolog*",
+            "oops",
+            "whoops",
+            "excuse me",
+            "forgive me",
+            "pardon",
+            "my bad",
+            "my mistake",
+            "i regret",
+        ),
+        0.2,
+        label="an apology",
+    ),
+    "please": Strategy(("please", "pls", "plz", "kindly"), 0.1, label="please"),
+    "counterfactual_modal": Strategy(
+        (
+            "could you",
+            "would you",
+            "could we",
+            "would it be",
+            "might you",
+            "would you mind",
+            "if you don't mind",
+            "if you wouldn't mind",
+            "do you mind",
+            "would you be willing",
+            "would you be able",
+            "if possible",
+            "if you could",
+            "if you can",
+            "when you get a chance",
+            "when you have a moment",
+            "when you have time",
+        ),
+        0.3,
+        label="an indirect request",
+    ),
+    "indicative_modal": Strategy(("can you", "will you", "can we"), 0.15, label="a modal request"),
+    "hedges": Strategy(
+        (
+            "i think",
+            "i believe",
+            "i guess",
+            "i suppose",
+            "i suggest",
+            "i wonder*",
+            "i was wondering",
+            "perhaps",
+            "maybe",
+            "possibly",
+            "probably",
+            "might",
+            "seems",
+            "it seems",
+            "somewhat",
+            "sort of",
+            "kind of",
+            "a bit",
+            "a little",
+            "in my opinion",
+            "if i understand",
+            "not sure",
+            "i'm not sure",
+            "unless",
+        ),
+        0.05,
+        label="a hedge",
+    ),
+    "indirect": Strategy(("by the way", "btw", "incidentally"), 0.1, label="an indirect opener"),
+    "first_person_plural": Strategy(("we", "our", "us", "let's", "let us"), 0.05, label="'we'"),
+    "first_person_start": Strategy(("i", "i'm", "i've", "i'd", "my"), 0.1, True, "an 'I' start"),
+    "help_offer": Strategy(
+        (
+            "happy to",
+            "glad to",
+            "feel free",
+            "hope this helps",
+            "hope that helps",
+            "let me know",
+            "if you need",
+        ),
+        0.3,
+        label="an offer of help",
+    ),
+    # negative strategies
+    "direct_question": Strategy(
+        ("what", "why", "who", "where", "how", "which", "when"),
+        -0.1,
+        at_start=True,
+        label="a direct question",
+    ),
+    "why_question": Strategy(("why", "how come"), -0.45, label="a 'why' challenge"),
+    "direct_start": Strategy(("so", "then", "and", "but", "or"), -0.15, True, "a direct start"),
+    "second_person_start": Strategy(
+        ("you", "your", "you're", "u", "ur"), -0.25, at_start=True, label="a 'you' start"
+    ),
+    "please_start": Strategy(
+        ("please", "pls", "plz"), -0.05, at_start=True, label="'please' first"
+    ),
+    "imperative_start": Strategy(
+        (
+            "stop",
+            "don't",
+            "do not",
+            "read",
+            "look",
+            "check",
+            "fix",
+            "answer",
+            "explain",
+            "tell",
+            "give",
+            "provide",
+            "send",
+            "see",
+            "go",
+            "use",
+            "try",
+            "make",
+            "remove",
+            "add",
+            "change",
+            "leave",
+            "get",
+            "show",
+            "note",
+        ),
+        -0.25,
+        at_start=True,
+        label="a bare imperative",
+    ),
+    "factuality": Strategy(
+        (
+            "actually",
+            "in fact",
+            "the fact is",
+            "the point is",
+            "the truth is",
+            "the reality is",
+            "obviously",
+            "clearly",
+            "of course",
+            "as i said",
+            "as i already said",
+            "as already mentioned",
+            "as i mentioned",
+        ),
+        -0.2,
+        label="a factuality marker",
+    ),
+    "negative_lexicon": Strategy(
+        (
+            "stupid",
+            "idiot*",
+            "dumb",
+            "ridiculous",
+            "nonsense",
+            "absurd",
+            "pathetic",
+            "useless",
+            "wrong",
+            "bad",
+            "terrible",
+            "awful",
+            "horrible",
+            "hate",
+            "damn*",
+            "crap*",
+            "shit*",
+            "wtf",
+            "hell",
+            "annoying",
+            "lazy",
+            "incompetent",
+            "vandal*",
+            "mess",
+            "fault",
+            "blame",
+            "whatever",
+            "seriously",
+        ),
+        -0.2,
+        label="a negative word",
+    ),
+    "permission": Strategy(
+        ("may i", "can i", "could i", "might i", "do you mind if", "would it be ok*", "is it ok*"),
+        0.2,
+        label="asking permission",
+    ),
+    "praise": Strategy(
+        (
+            "brilliant",
+            "superb",
+            "impressed",
+            "impressive",
+            "great work",
+            "great job",
+            "nice work",
+            "nice job",
+            "excellent",
+            "fantastic",
+            "amazing",
+            "great idea",
+            "good idea",
+            "kind of you",
+        ),
+        0.3,
+        label="praise",
+    ),
+    "negative_question": Strategy(
+        (
+            "don't you",
+            "didn't you",
+            "can't you",
+            "won't you",
+            "aren't you",
+            "haven't you",
+            "do you even",
+            "did you even",
+            "have you even",
+            "you do know",
+            "did you not",
+            "do you really",
+            "are you serious",
+            "are you kidding",
+        ),
+        -0.4,
+        label="a challenging question",
+    ),
+    "challenge": Strategy(
+        (
+            "re:\\breally\\s*\\?",
+            "seriously",
+            "what the",
+            "the hell",
+            "in the world",
+            "on earth",
+            "wtf",
+            "come on",
+            "no offense",
+            "got it?",
+            "is that clear",
+            "how about you",
+            "how many times",
+            "what's wrong with",
+            "what is wrong with",
+            "what's the point",
+            "who cares",
+            "for god's sake",
+            "ffs",
+            "ugh",
+            "duh",
+        ),
+        -0.6,
+        label="a challenge",
+    ),
+    "shouting": Strategy(("re:[!?]{2,}",), -0.5, label="emphatic punctuation"),
+}
+DEFAULT_SCALE = 1.0
+# words of the VADER lexicon (valence >= 1 or <= -1) count as the paper's positive/negative
+# lexicon strategies: a small weight per word, at most LEXICON_WORDS_CAP words per message
+DEFAULT_POSITIVE_WORD_WEIGHT = 0.05
+DEFAULT_NEGATIVE_WORD_WEIGHT = -0.08
+LEXICON_WORDS_CAP = 3
+
+
+@lru_cache(maxsize=256)
+def _compiled(phrases: tuple[str, ...], at_start: bool) -> re.Pattern[str] | None:
+    """The strategy's phrases as one pattern; anchored to a sentence start when `at_start`."""
+    base = pattern(phrases)
+    if base is None:
+        return None
+    if not at_start:
+        return base
+    # a sentence start: optional opening quotes/brackets/markup, then the phrase
+    return re.compile(r"^[\s\"'(\[*_>-]*(?:" + base.pattern + r")", re.IGNORECASE)
+
+
+class StrategySet(tuple):
+    """(name, Strategy) pairs; hashed by identity so per-text caches key on it cheaply."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+_STRATEGY_SETS: dict[str, StrategySet] = {}
+DEFAULT_STRATEGY_SET = StrategySet(DEFAULT_STRATEGIES.items())
+
+
+def strategies_from(params: Mapping[str, Any]) -> StrategySet:
+    """Default strategies, with phrase lists/weights overridden by the `strategies` param.
+
+    YAML shape: `strategies: {gratitude: {weight: 1.2, phrases: [...], at_start: false}, ...}`;
+    a new name adds a strategy, `weight: 0` switches one off.
+    """
+    overrides = params.get("strategies") or {}
+    if not isinstance(overrides, Mapping):
+        raise ParameterError("parameter 'strategies' must map strategy names to settings")
+    if not overrides:
+        return DEFAULT_STRATEGY_SET
+    key = repr(sorted((str(k), repr(v)) for k, v in overrides.items()))
+    cached = _STRATEGY_SETS.get(key)
+    if cached is None:
+        cached = _STRATEGY_SETS[key] = _build_strategies(overrides)
+    return cached
+
+
+def _build_strategies(overrides: Mapping[str, Any]) -> StrategySet:
+    result = dict(DEFAULT_STRATEGIES)
+    for name, settings in overrides.items():
+        if not isinstance(settings, Mapping):
+            raise ParameterError(f"strategy {name!r} must be a mapping (weight, phrases, at_start)")
+        unknown = set(settings) - {"weight", "phrases", "at_start", "label"}
+        if unknown:
+            raise ParameterError(f"strategy {name!r}: unknown setting(s) {sorted(unknown)}")
+        base = result.get(name)
+        if base is None and "phrases" not in settings:
+            raise ParameterError(f"new strategy {name!r} needs a 'phrases' list")
+        phrases = settings.get("phrases", base.phrases if base else ())
+        if isinstance(phrases, str) or not all(isinstance(p, str) for p in phrases):
+            raise ParameterError(f"strategy {name!r}: 'phrases' must be a list of phrases")
+        weight = number(settings, "weight", base.weight if base else None)
+        result[name] = Strategy(
+            tuple(phrases),
+            weight,
+            bool(settings.get("at_start", base.at_start if base else False)),
+            str(settings.get("label", base.label if base else name.replace("_", " "))),
+        )
+    return StrategySet(result.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    strategy: str
+    weight: float
+    evidence: Evidence
+    label: str
+
+
+def message_cues(text: str, message_index: int, strategies: StrategySet) -> list[Cue]:
+    """Every strategy used in one message (each strategy counted once per sentence)."""
+    return [
+        Cue(name, weight, Evidence(message_index, start, end, text[start:end]), label)
+        for name, weight, start, end, label in _text_cues(text, strategies)
+    ]
+
+
+@lru_cache(maxsize=65_536)
+def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
+    # cached per text: support conversations repeat agent texts (macros, templates) a lot
+    cues: list[tuple[str, float, int, int, str]] = []
+    spans = sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
+    for name, strategy in strategies:
+        if strategy.weight == 0:
+            continue
+        compiled = _compiled(strategy.phrases, strategy.at_start)
+        if compiled is None:
+            continue
+        for start, end in spans:
+            if strategy.at_start:
+                if not compiled.match(text[start:end]):
+                    continue
+                # the anchored pattern may have consumed leading quotes: quote the phrase only
+                match = pattern(strategy.phrases).search(text, start, end)
+            else:
+                match = compiled.search(text, start, end)
+            if match and match.end() > match.start():
+                cues.append((name, strategy.weight, match.start(), match.end(), strategy.label))
+    return tuple(cues)
+
+
+def politeness_total(cues: list[Cue]) -> float:
+    return sum(cue.weight for cue in cues)
+
+
+@lru_cache(maxsize=65_536)
+def lexicon_words(text: str) -> tuple[int, int]:
+    """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
+    lexicon = vader_lexicon()
+    positive = negative = 0
+    for word in words(text):
+        valence = lexicon.get(word.lower(), 0.0)
+        if valence >= 1.0:
+            positive += 1
+        elif valence <= -1.0:
+            negative += 1
+    return min(positive, LEXICON_WORDS_CAP), min(negative, LEXICON_WORDS_CAP)
+
+
+@detector("politeness")
+def politeness(signals, params) -> DetectorOutcome:
+    """How polite the agent's messages read (0.5 = neutral), from politeness strategies."""
+    strategies = strategies_from(params)
+    scale = number(params, "scale", DEFAULT_SCALE)
+    positive_weight = number(params, "positive_word_weight", DEFAULT_POSITIVE_WORD_WEIGHT)
+    negative_weight = number(params, "negative_word_weight", DEFAULT_NEGATIVE_WORD_WEIGHT)
+    if scale <= 0:
+        raise ParameterError("parameter 'scale' must be positive")
+    indices = [i for i in signals.agent if signals.messages[i].text.strip()]
+    if not indices:
+        return not_applicable("no agent message to judge")
+    all_cues: list[Cue] = []
+    total = 0.0
+    for i in indices:
+        text = signals.messages[i].text
+        cues = message_cues(text, i, strategies)
+        all_cues.extend(cues)
+        positive, negative = lexicon_words(text)
+        total += politeness_total(cues) + positive * positive_weight + negative * negative_weight
+    mean = total / len(indices)
+    value = 0.5 + 0.5 * math.tanh(mean / scale)
+    positives = sorted((c for c in all_cues if c.weight > 0), key=lambda c: -c.weight)
+    negatives = sorted((c for c in all_cues if c.weight < 0), key=lambda c: c.weight)
+    evidence = [c.evidence for c in positives[:2]] + [c.evidence for c in negatives[:2]]
+    if not all_cues:
+        return outcome(value, "the agent used no politeness strategy, polite or impolite")
+    parts = []
+    if positives:
+        parts.append(
+            "polite: "
+            + ", ".join(dict.fromkeys(f"{c.label} “{c.evidence.quote}”" for c in positives[:3]))
+        )
+    if negatives:
+        parts.append(
+            "impolite: "
+            + ", ".join(dict.fromkeys(f"{c.label} “{c.evidence.quote}”" for c in negatives[:3]))
+        )
+    return outcome(value, "; ".join(parts), evidence)
