@@ -11,10 +11,12 @@ has ~3M rows: rows are read once, roots found with memoised parent links (linear
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,8 @@ from warehouse.importers.vendor_json import guarded
 REQUIRED = ("tweet_id", "author_id", "inbound", "text")
 COLUMNS = (*REQUIRED, "created_at", "response_tweet_id", "in_response_to_tweet_id")
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$")
+MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+NO_TIME = -(2**62)
 TRUE = {"true", "1", "yes", "t"}
 FALSE = {"false", "0", "no", "f"}
 
@@ -65,107 +69,181 @@ class TwcsImporter:
                 error=f"not a TWCS header: missing column(s) {', '.join(missing)}",
             )
             return
-        index = {c: names.index(c) for c in COLUMNS if c in names}
-        tweets: dict[str, tuple] = {}  # id -> (row number, row, author, inbound, parent, sent)
-        order: list[str] = []
+        tweets = _Tweets()
+        yield from tweets.read(reader, names)
+        yield from tweets.conversations()
+
+
+class _Tweets:
+    """Every tweet in parallel arrays (the real file has ~3M rows: no object per tweet)."""
+
+    def __init__(self) -> None:
+        self.row_of: dict[int | str, int] = {}  # tweet id -> index
+        self.ids: list[int | str] = []
+        self.rows = array("l")  # data row number in the file, for positions
+        self.authors: list[str] = []
+        self.inbound = bytearray()
+        self.sent = array("q")  # epoch seconds, or NO_TIME
+        self.odd_times: dict[int, str] = {}  # index -> created_at we could not read
+        self.texts: list[str] = []
+        self.parent_ids: list[int | str | None] = []
+
+    def read(self, reader: Iterator[list[str]], names: list[str]) -> Iterator[RawRecord]:
+        at = {c: names.index(c) for c in COLUMNS if c in names}
+        tweet_at, author_at, inbound_at, text_at = (at[c] for c in REQUIRED)
+        created_at, parent_at = at.get("created_at"), at.get("in_response_to_tweet_id")
+        width = len(names)
+        interned: dict[str, str] = {}
         for number, row in enumerate(reader, start=1):
-            if not any(cell.strip() for cell in row):
+            if len(row) < width:
+                if any(cell.strip() for cell in row):
+                    yield RawRecord(
+                        f"row {number}", _line(row), error=f"{len(row)} fields, header has {width}"
+                    )
                 continue
-            where = f"row {number}"
-            if len(row) < len(header):
+            tweet_id = _id(row[tweet_at])
+            if tweet_id is None:
+                yield RawRecord(f"row {number}", _line(row), error="row without tweet_id")
+                continue
+            inbound = row[inbound_at].strip().lower()
+            if inbound not in TRUE and inbound not in FALSE:
                 yield RawRecord(
-                    where, _line(row), error=f"{len(row)} fields, header has {len(header)}"
-                )
-                continue
-            tweet_id = _id(row[index["tweet_id"]])
-            if not tweet_id:
-                yield RawRecord(where, _line(row), error="row without tweet_id")
-                continue
-            inbound = row[index["inbound"]].strip().lower()
-            if inbound not in TRUE | FALSE:
-                yield RawRecord(
-                    where,
+                    f"row {number}",
                     _line(row),
                     error=f"tweet {tweet_id}: `inbound` must be True or False, got {inbound!r}",
                 )
                 continue
-            if tweet_id in tweets:
-                yield RawRecord(where, _line(row), error=f"tweet {tweet_id} appears twice")
+            if tweet_id in self.row_of:
+                yield RawRecord(
+                    f"row {number}", _line(row), error=f"tweet {tweet_id} appears twice"
+                )
                 continue
-            parent_cell = (
-                row[index["in_response_to_tweet_id"]] if "in_response_to_tweet_id" in index else ""
-            )
-            created = row[index["created_at"]] if "created_at" in index else ""
-            tweets[tweet_id] = (
-                number,
-                row,
-                row[index["author_id"]].strip(),
-                inbound in TRUE,
-                _id(parent_cell),
-                _utc(created),
-            )
-            order.append(tweet_id)
-        roots = _roots(tweets)
-        threads: dict[str, list[str]] = {}
-        for tweet_id in order:
-            threads.setdefault(roots[tweet_id], []).append(tweet_id)
-        for root, members in sorted(threads.items(), key=lambda item: tweets[item[1][0]][0]):
-            yield _conversation(root, members, tweets, index["text"])
+            index = len(self.ids)
+            self.row_of[tweet_id] = index
+            self.ids.append(tweet_id)
+            self.rows.append(number)
+            author = row[author_at].strip()
+            self.authors.append(interned.setdefault(author, author))
+            self.inbound.append(inbound in TRUE)
+            created = row[created_at].strip() if created_at is not None else ""
+            epoch = _epoch(created)
+            if epoch is None and created:
+                self.odd_times[index] = created
+            self.sent.append(NO_TIME if epoch is None else epoch)
+            self.texts.append(row[text_at])
+            self.parent_ids.append(_id(row[parent_at]) if parent_at is not None else None)
 
+    def roots(self) -> array:
+        """Each tweet's thread root index: parent links followed once per tweet (memoised)."""
+        parents = array(
+            "l", (self.row_of.get(p, -1) if p is not None else -1 for p in self.parent_ids)
+        )
+        self.parent_ids = []  # no longer needed: free it before grouping
+        roots = array("l", [-1]) * len(parents)
+        for start in range(len(parents)):
+            path: list[int] = []
+            seen: set[int] = set()
+            current = start
+            while roots[current] == -1:
+                parent = parents[current]
+                if parent == -1 or parent in seen or parent == current:
+                    roots[current] = current
+                    break
+                path.append(current)
+                seen.add(current)
+                current = parent
+            root = roots[current]
+            for index in path:
+                roots[index] = root
+        return roots
 
-def _roots(tweets: dict[str, tuple]) -> dict[str, str]:
-    """Each tweet's thread root, following parent links once per tweet (memoised)."""
-    roots: dict[str, str] = {}
-    for start in tweets:
-        path = []
-        current = start
-        while current not in roots:
-            path.append(current)
-            parent = tweets[current][4]
-            if parent is None or parent not in tweets or parent in path:
-                roots[current] = current
-                path.pop()
-                break
-            current = parent
-        root = roots[current]
-        for tweet_id in path:
-            roots[tweet_id] = root
-    return roots
+    def conversations(self) -> Iterator[RawRecord]:
+        roots = self.roots()
+        # one pass: chain each thread's members (file order) with a next-pointer array
+        following = array("l", [-1]) * len(roots)
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for index, root in enumerate(roots):
+            if root in last:
+                following[last[root]] = index
+            else:
+                first[root] = index
+            last[root] = index
+        del last
+        for root, index in first.items():  # threads in order of their first row
+            members = []
+            while index != -1:
+                members.append(index)
+                index = following[index]
+            yield self.conversation(root, members)
 
-
-def _conversation(
-    root: str, members: list[str], tweets: dict[str, tuple], text_at: int
-) -> RawRecord:
-    rows = [tweets[m] for m in members]
-    rows.sort(key=lambda t: (t[5] or "", t[0]))
-    numbers = sorted(t[0] for t in rows)
-    where = (
-        ", ".join(f"row {n}" for n in numbers)
-        if len(numbers) <= 3
-        else f"rows {numbers[0]}..{numbers[-1]} ({len(numbers)} tweets)"
-    ) + f" (thread {root})"
-    messages = [
-        {
-            "role": "customer" if inbound else "agent",
-            "author": author,
-            "text": row[text_at],
-            "sent_at": sent,
+    def conversation(self, root: int, members: list[int]) -> RawRecord:
+        members.sort(key=lambda i: (self.sent[i], self.rows[i]))
+        numbers = sorted(self.rows[i] for i in members)
+        where = (
+            ", ".join(f"row {n}" for n in numbers)
+            if len(numbers) <= 3
+            else f"rows {numbers[0]}..{numbers[-1]} ({len(numbers)} tweets)"
+        ) + f" (thread {self.ids[root]})"
+        times = [self.time(i) for i in members]
+        messages = [
+            {
+                "role": "customer" if self.inbound[i] else "agent",
+                "author": self.authors[i],
+                "text": self.texts[i],
+                "sent_at": sent,
+            }
+            for i, sent in zip(members, times, strict=True)
+        ]
+        agent = next((self.authors[i] for i in members if not self.inbound[i]), None)
+        customer = next((self.authors[i] for i in members if self.inbound[i]), None)
+        conversation = {
+            "conversation_id": f"twcs:{self.ids[root]}",
+            "channel": "social",
+            "created_at": messages[0]["sent_at"],
+            "agent_id": agent,
+            "agent_name": agent,
+            "team": agent,
+            "customer_id": customer,
+            "messages": messages,
         }
-        for _, row, author, inbound, _, sent in rows
-    ]
-    agent = next((t[2] for t in rows if not t[3]), None)
-    customer = next((t[2] for t in rows if t[3]), None)
-    conversation = {
-        "conversation_id": f"twcs:{root}",
-        "channel": "social",
-        "created_at": messages[0]["sent_at"],
-        "agent_id": agent,
-        "agent_name": agent,
-        "team": agent,
-        "customer_id": customer,
-        "messages": messages,
-    }
-    return RawRecord(where, "\n".join(_line(t[1]) for t in rows), conversation=conversation)
+        raw = "\n".join(self.raw(i, sent) for i, sent in zip(members, times, strict=True))
+        return RawRecord(where, raw, conversation=conversation)
+
+    def time(self, index: int) -> str | None:
+        if self.sent[index] == NO_TIME:
+            return self.odd_times.get(index)  # passed on as found: the engine explains
+        return datetime.fromtimestamp(self.sent[index], UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def raw(self, index: int, sent: str | None) -> str:
+        """The tweet as a CSV line of the columns read (the file's own line is not kept)."""
+        return _line(
+            [
+                str(self.ids[index]),
+                self.authors[index],
+                "True" if self.inbound[index] else "False",
+                sent or "",
+                self.texts[index],
+            ]
+        )
+
+
+def _epoch(cell: str) -> int | None:
+    """Epoch seconds of "Tue Oct 31 22:10:47 +0000 2017" (hand-parsed: strptime is slow)."""
+    parts = cell.split()
+    if len(parts) != 6:
+        return None
+    _, month, day, clock, offset, year = parts
+    try:
+        hours, minutes, seconds = clock.split(":")
+        sign = -1 if offset[0] == "-" else 1
+        shift = sign * (int(offset[1:3]) * 3600 + int(offset[3:5]) * 60)
+        moment = (int(year), MONTHS[month], int(day), int(hours), int(minutes), int(seconds))
+        if len(offset) != 5 or not 1 <= moment[2] <= 31:
+            return None
+        return calendar.timegm(moment) - shift
+    except (KeyError, ValueError, IndexError):
+        return None
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
@@ -175,23 +253,14 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
         first = False
 
 
-def _id(cell: str) -> str | None:
+def _id(cell: str) -> int | str | None:
     cell = cell.strip()
     if not cell or cell.lower() == "nan":
         return None
     match = _FLOAT_ID.match(cell)
-    return match.group(1) if match else cell
-
-
-def _utc(cell: str) -> str | None:
-    cell = cell.strip()
-    if not cell:
-        return None
-    try:
-        moment = datetime.strptime(cell, "%a %b %d %H:%M:%S %z %Y")
-    except ValueError:
-        return cell  # left for the engine to parse or refuse with its own message
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if match:
+        cell = match.group(1)
+    return int(cell) if cell.isdigit() and len(cell) < 19 else cell
 
 
 def _line(row: list[str]) -> str:
