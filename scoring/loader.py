@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from cornerstone.model import Conversation
 from scoring import detectors as detectors_package
 from scoring.detectors.base import REGISTRY
-from scoring.rubric import Rubric, RubricError, RubricSet, normalise_rubric
+from scoring.rubric import Criterion, Rubric, RubricError, RubricSet, normalise_rubric
 
 ENGINE_VERSION = "1"
 DEFAULT_RUBRICS_DIR = Path(__file__).resolve().parents[1] / "rubrics"
@@ -63,6 +63,8 @@ def _location(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
 
 def _describe(error: dict[str, Any]) -> str:
     message = error["msg"]
+    if error["loc"] and error["loc"][-1] == "scale":
+        return f"must be yes/no or 1-5, got {error.get('input')!r}"
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if error["type"] == "extra_forbidden":
@@ -89,25 +91,37 @@ def _parse_file(path: Path, data: Any, problems: list[str]) -> Rubric | None:
             where, rest = _location(normalised, tuple(item["loc"]))
             field = ".".join(str(part) for part in rest) or "(whole)"
             problems.append(f"{path}: {where} → {field}: {_describe(item)}")
-        return None
+    # Still check the detectors of the criteria that are valid on their own, so one run of
+    # `qa rubrics check` lists every problem in the file.
+    for index, raw in enumerate(normalised.get("criteria") or []):
+        try:
+            criterion = Criterion.model_validate(raw)
+        except ValidationError:
+            continue
+        _check_criterion(path, index, criterion, problems)
+    return None
 
 
 def _check_detectors(path: Path, rubric: Rubric, problems: list[str]) -> None:
+    for index, criterion in enumerate(rubric.criteria):
+        _check_criterion(path, index, criterion, problems)
+
+
+def _check_criterion(path: Path, index: int, criterion: Criterion, problems: list[str]) -> None:
     from scoring.signals import ConversationSignals
 
     empty = ConversationSignals(Conversation(conversation_id="(rubric check)", messages=()))
-    for index, criterion in enumerate(rubric.criteria):
-        where = f"{path}: criterion {criterion.id!r} (criteria[{index}])"
-        for spec in criterion.detectors:
-            function = REGISTRY.get(spec.detector)
-            if function is None:
-                known = ", ".join(sorted(REGISTRY))
-                problems.append(f"{where} → unknown detector {spec.detector!r}; known: {known}")
-                continue
-            try:
-                function(empty, spec.params)
-            except (ValueError, TypeError, KeyError) as error:
-                problems.append(f"{where} → detector {spec.detector!r}: {error}")
+    where = f"{path}: criterion {criterion.id!r} (criteria[{index}])"
+    for spec in criterion.detectors:
+        function = REGISTRY.get(spec.detector)
+        if function is None:
+            known = ", ".join(sorted(REGISTRY))
+            problems.append(f"{where} → unknown detector {spec.detector!r}; known: {known}")
+            continue
+        try:
+            function(empty, spec.params)
+        except (ValueError, TypeError, KeyError) as error:
+            problems.append(f"{where} → detector {spec.detector!r}: {error}")
 
 
 def _is_rubric(data: Any) -> bool:

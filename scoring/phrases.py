@@ -17,36 +17,82 @@ from scoring.detectors.base import Evidence
 QUOTE_LIMIT = 160  # longest quote kept as evidence for a whole-message citation
 
 
-def _phrase_regex(phrase: str) -> str:
-    phrase = phrase.strip()
-    if phrase.startswith("re:"):
-        return f"(?:{phrase[3:].strip()})"
-    parts = []
-    for word in phrase.split():
+_END = ""  # trie key marking "a phrase ends here"
+
+
+def _atoms(phrase: str) -> list[str]:
+    r"""A literal phrase as regex atoms: one per character, `\s+` between words, `\w*` for `*`."""
+    atoms: list[str] = []
+    if re.match(r"\w", phrase):
+        atoms.append(r"\b")
+    for n, word in enumerate(phrase.split()):
+        if n:
+            atoms.append(r"\s+")
         wildcard = word.endswith("*") and len(word) > 1
-        body = re.escape(word[:-1] if wildcard else word).replace("'", "['’]")
-        parts.append(body + (r"\w*" if wildcard else ""))
-    body = r"\s+".join(parts)
-    start = r"\b" if re.match(r"\w", phrase) else ""
-    end = r"\b" if re.search(r"\w\*?$", phrase) else ""
-    return f"{start}{body}{end}"
+        for ch in word[:-1] if wildcard else word:
+            if ch in "'’":
+                atoms.append("['’]")
+            else:
+                lower = ch.lower()
+                atoms.append(re.escape(lower if len(lower) == 1 else ch))
+        if wildcard:
+            atoms.append(r"\w*")
+    if re.search(r"\w\*?$", phrase):
+        atoms.append(r"\b")
+    return atoms
+
+
+def _emit(node: dict) -> str:
+    """Regex for a trie node: shared prefixes are matched once (Python's re does not do this)."""
+    # A zero-width word boundary ends a phrase: try the longer phrases sharing the prefix first.
+    ordered = sorted(node.items(), key=lambda item: (item[0] == r"\b", item[0]))
+    branches = [atom + _emit(child) for atom, child in ordered if atom != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        body = f"(?:{body})?"  # greedy: prefer the longer phrase
+    return body
+
+
+def _trie_regex(phrases: list[str]) -> str:
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for atom in _atoms(phrase):
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+    return _emit(root)
 
 
 @lru_cache(maxsize=512)
 def pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One compiled alternation for a phrase list (longest phrases first); None when empty."""
-    cleaned = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    """One compiled, case-insensitive pattern for a phrase list; None when the list is empty.
+
+    Literal phrases are merged into a trie-shaped regex, so a list of 80 phrases costs about as
+    much to search as a list of a few; `re:` phrases are appended as alternatives.
+    """
+    bad = [p for p in phrases if not isinstance(p, str)]
+    if bad:
+        raise ValueError(f"a phrase list must hold text only, found {bad[0]!r}")
+    cleaned = sorted({p.strip() for p in phrases if p.strip()})
     if not cleaned:
         return None
-    return re.compile("|".join(_phrase_regex(p) for p in cleaned), re.IGNORECASE)
+    literal = [p for p in cleaned if not p.startswith("re:")]
+    raw = [f"(?:{p[3:].strip()})" for p in cleaned if p.startswith("re:")]
+    parts = ([_trie_regex(literal)] if literal else []) + raw
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
     """A detector parameter that must be a phrase list: a clear error otherwise."""
+    if type(value) is tuple:
+        pattern(value)  # validates the items (once: cached)
+        return value
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
+    if isinstance(value, list):
+        return as_phrases(tuple(value), name)
     raise ValueError(f"parameter {name!r} must be a list of phrases, got {value!r}")
 
 

@@ -1,0 +1,99 @@
+-- name: rubric_set_exists
+-- Whether a rubric set (by version hash) is already recorded.
+SELECT count(*) AS n FROM rubric_sets WHERE rubric_set_hash = $rubric_set_hash
+
+-- name: insert_rubric_set
+-- Record a rubric set the first time it scores anything (its validated definition, as JSON).
+INSERT INTO rubric_sets (rubric_set_hash, loaded_at, definition)
+VALUES ($rubric_set_hash, $loaded_at, CAST($definition AS JSON))
+
+-- name: conversations_to_score
+-- Conversations whose score is missing or stale: new, content changed since scoring, scored by
+-- another rubric set, or all of them when $rescore_all.
+SELECT c.conversation_id, c.content_hash
+FROM conversations AS c
+LEFT JOIN conversation_scores AS s USING (conversation_id)
+WHERE $rescore_all
+   OR s.conversation_id IS NULL
+   OR s.content_hash <> c.content_hash
+   OR s.rubric_set_hash <> $rubric_set_hash
+ORDER BY c.conversation_id
+
+-- name: template_reply_texts
+-- Agent replies (normalised as scoring.signals.normalise_reply does: lowercase, whitespace runs
+-- folded) sent in at least $min_conversations conversations: the template table for scoring.
+SELECT lower(trim(regexp_replace(m.text, '[ \t\n\r\f\v]+', ' ', 'g'))) AS normalised,
+       count(DISTINCT m.conversation_id) AS conversations
+FROM messages AS m
+WHERE m.role = 'agent' AND NOT m.internal AND length(m.text) >= $min_chars
+GROUP BY 1
+HAVING count(DISTINCT m.conversation_id) >= $min_conversations
+
+-- name: delete_criterion_scores_for_batch
+-- Remove previous criterion scores of the conversations in the registered frame new_conversation_scores.
+DELETE FROM criterion_scores WHERE conversation_id IN (SELECT conversation_id FROM new_conversation_scores)
+
+-- name: delete_rubric_scores_for_batch
+-- Remove previous rubric scores of the conversations in new_conversation_scores.
+DELETE FROM rubric_scores WHERE conversation_id IN (SELECT conversation_id FROM new_conversation_scores)
+
+-- name: delete_conversation_scores_for_batch
+-- Remove previous conversation scores of the conversations in new_conversation_scores.
+DELETE FROM conversation_scores WHERE conversation_id IN (SELECT conversation_id FROM new_conversation_scores)
+
+-- name: insert_conversation_scores_for_batch
+-- Bulk insert from the registered frame new_conversation_scores.
+INSERT INTO conversation_scores BY NAME SELECT * FROM new_conversation_scores
+
+-- name: insert_rubric_scores_for_batch
+-- Bulk insert from the registered frame new_rubric_scores.
+INSERT INTO rubric_scores BY NAME SELECT * FROM new_rubric_scores
+
+-- name: insert_criterion_scores_for_batch
+-- Bulk insert from the registered frame new_criterion_scores (evidence arrives as JSON text).
+INSERT INTO criterion_scores BY NAME
+    SELECT * REPLACE (CAST(evidence AS JSON) AS evidence) FROM new_criterion_scores
+
+-- name: scored_conversation
+-- One conversation's auto-score and timing/sentiment signals, if the viewer may see it.
+SELECT s.conversation_id, s.quality_score, s.critical_failed, s.rubric_set_hash, s.content_hash,
+       s.first_response_seconds, s.longest_reply_gap_seconds, s.handle_seconds,
+       s.customer_sentiment_start, s.customer_sentiment_end, s.customer_sentiment_min,
+       s.resolved, s.scored_at
+FROM conversation_scores AS s
+JOIN conversations AS c USING (conversation_id)
+WHERE s.conversation_id = $conversation_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+
+-- name: rubric_scores_for_conversation
+-- Per-rubric auto-scores (0-100, NULL when all criteria were N/A) of one visible conversation.
+SELECT r.rubric_id, r.score
+FROM rubric_scores AS r
+JOIN conversations AS c USING (conversation_id)
+WHERE r.conversation_id = $conversation_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY r.rubric_id
+
+-- name: criterion_scores_for_conversation
+-- Per-criterion auto-scores with rationale and evidence of one visible conversation.
+SELECT k.rubric_id, k.criterion_id, k.value, k.score, k.na, k.failed, k.critical, k.rationale,
+       k.evidence
+FROM criterion_scores AS k
+JOIN conversations AS c USING (conversation_id)
+WHERE k.conversation_id = $conversation_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY k.rubric_id, k.criterion_id
+
+-- name: score_summary
+-- Scored conversations the viewer can see: count, mean quality, critical failures, by rubric.
+SELECT r.rubric_id,
+       count(*) AS conversations,
+       avg(r.score) AS mean_score,
+       count(*) FILTER (WHERE r.score IS NULL) AS not_applicable,
+       count(*) FILTER (WHERE s.critical_failed) AS critical_failures
+FROM rubric_scores AS r
+JOIN conversation_scores AS s USING (conversation_id)
+JOIN conversations AS c USING (conversation_id)
+WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+GROUP BY r.rubric_id
+ORDER BY r.rubric_id
