@@ -110,3 +110,42 @@ def test_text_without_digits_or_at_signs_is_unchanged(text):
 def test_redaction_is_idempotent(text):
     once = redact(text)
     assert redact(once) == once
+
+
+def test_ingest_with_redact_stores_placeholders_and_keeps_first_names(db_path, tmp_path):
+    """A's ingest engine calls the redactor on message text when asked (`qa ingest --redact`)."""
+    import json
+
+    from warehouse import audit
+    from warehouse.connection import connect
+    from warehouse.ingest import ingest_file
+    from warehouse.viewer import SYSTEM
+
+    record = {
+        "conversation_id": "pii-1",
+        "customer_name": "Maria Lopez",
+        "messages": [
+            {
+                "role": "customer",
+                "text": "Hi, I'm Maria. Card 4111 1111 1111 1111, call +44 20 7946 0958",
+            },
+            {
+                "role": "agent",
+                "text": "Thanks Maria! I emailed maria@example.com about order 12345678.",
+            },
+        ],
+    }
+    export = tmp_path / "pii.jsonl"
+    export.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = ingest_file(db_path, export, redact=True)
+    assert report.new == 1
+    with connect(db_path) as con:
+        texts = [r[0] for r in con.execute(
+            "SELECT text FROM messages WHERE conversation_id = 'pii-1' ORDER BY message_index"
+        ).fetchall()]  # fmt: skip
+        imports = audit.entries(con, SYSTEM, action="import")
+    assert texts == [
+        "Hi, I'm Maria. Card [CARD], call [PHONE]",
+        "Thanks Maria! I emailed [EMAIL] about order 12345678.",
+    ]
+    assert imports and imports[0]["target"] == "pii.jsonl"
