@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from cornerstone.demo.dialogue import tables
 from cornerstone.demo.generator import (
     BLOCK_SIZE,
     CSV_COLUMNS,
-    _context,
     generate,
     iter_conversations,
 )
@@ -256,7 +256,7 @@ def test_canned_replies_are_verbatim_across_customers(sample_2k: list) -> None:
 
 
 def test_memory_does_not_grow_with_the_number_of_conversations(tmp_path: Path) -> None:
-    _context(DEFAULT_SEED, DEFAULT_END_DATE, DEFAULT_MONTHS)  # cached tables are not per-N
+    tables(DEFAULT_SEED, DEFAULT_END_DATE, DEFAULT_MONTHS)  # cached lookup tables are not per-N
     peaks = {}
     for count in (2_000, 20_000):
         tracemalloc.start()
