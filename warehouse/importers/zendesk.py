@@ -11,6 +11,8 @@ Shapes read (one conversation per ticket, id `zendesk:<ticket id>`):
   description is the first message; embedded `comments` lists, when present, are used instead.
 - `{"ticket_events": [...]}` (incremental ticket event export with `include=comment_events`).
 - JSON Lines of tickets (with their `comments`) or audits, one per line (account data export);
+- Airbyte Zendesk Support records (`{"stream": "tickets" | "ticket_comments" | "ticket_audits"
+  | "users", "data": {...}}`, JSON Lines);
 - betamax cassettes of those API calls (tests of Zendesk clients): every response body is read.
 Roles: `users` sideload (`role` end-user = customer, agent/admin = agent) first; else the
 ticket's requester is the customer and anyone else an agent; author -1 is Zendesk itself
@@ -117,6 +119,10 @@ class ZendeskImporter:
             return 0.95
         if any_key(head, "audits", "audit") and has_keys(head, "ticket_id", "events"):
             return 0.95
+        if has_keys(head, "stream", "data") and re.search(
+            r'"stream"\s*:\s*"(tickets|ticket_comments|ticket_audits)"', head
+        ):
+            return 0.9  # Airbyte Zendesk Support records
         if has_keys(head, "ticket_events") and any_key(head, "child_events", "ticket_id"):
             return 0.95
         if any_key(head, "tickets", "ticket", "results") and has_keys(
@@ -196,6 +202,14 @@ class _Reader:
         return self.tickets[key]
 
     def read(self, prefix: str, body: Any) -> Iterator[RawRecord]:
+        if isinstance(body, dict) and isinstance(body.get("data"), dict) and "stream" in body:
+            if str(body["stream"]) not in AIRBYTE_STREAMS:
+                stream = body["stream"]
+                yield RawRecord(
+                    prefix, compact(body), error=f"stream {stream!r} holds no conversations"
+                )
+                return
+            body = _airbyte(body)  # Airbyte record: {"stream": "tickets", "data": {...}}
         if isinstance(body, list):
             body = {"tickets" if any(_is_ticket(x) for x in body) else "audits": body}
         if _is_ticket(body):
@@ -339,9 +353,9 @@ class _Reader:
         if isinstance(body.get("ticket"), dict) and body["ticket"].get("id") is not None:
             fallback = str(body["ticket"]["id"])
         else:
-            number = re.search(r"\d+", self.path.stem)
+            number = _ticket_number(self.path)
             if number:
-                fallback = number.group()
+                fallback = number
             elif comments and isinstance(comments[0], dict) and comments[0].get("id") is not None:
                 fallback = f"comments-{comments[0]['id']}"
         for index, comment in enumerate(comments):
@@ -521,12 +535,38 @@ def _guarded(where: str, item: Any, records: Iterator[RawRecord]) -> Iterator[Ra
         yield RawRecord(where, compact(item), error=shape_error(error))
 
 
+def _ticket_number(path: Path) -> str | None:
+    """The ticket id in a comments file's name: ticket_4711_comments.json, tickets/4711/comments.json."""
+    named = re.search(r"tickets?\D{0,3}?(\d+)", path.stem, re.IGNORECASE)
+    if named:
+        return named.group(1)
+    plain = re.fullmatch(r"(\d+)(?:[_-]?comments)?", path.stem, re.IGNORECASE)
+    if plain:
+        return plain.group(1)
+    return path.parent.name if path.parent.name.isdigit() else None
+
+
 def _id(value: Any) -> str | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
+
+
+AIRBYTE_STREAMS = {
+    "tickets": "ticket",
+    "ticket_comments": "comments",
+    "ticket_audits": "audit",
+    "users": "users",
+    "groups": "groups",
+}
+
+
+def _airbyte(record: dict[str, Any]) -> dict[str, Any]:
+    key = AIRBYTE_STREAMS[str(record["stream"])]
+    data = record["data"]
+    return {key: [data] if key in ("comments", "users", "groups") else data}
 
 
 def _is_ticket(value: Any) -> bool:

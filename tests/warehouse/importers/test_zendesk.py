@@ -285,3 +285,45 @@ def test_json_lines_of_tickets_with_comments_account_export():
     (error,) = parsed.errors
     assert error.position == "line 3" and "invalid JSON" in error.error
     assert parsed.records[-1].position == "line 2: ticket (ticket 2)"
+
+
+def test_airbyte_zendesk_records_group_comments_under_their_ticket():
+    lines = [
+        {
+            "stream": "tickets",
+            "data": {
+                "id": 7,
+                "requester_id": 8,
+                "submitter_id": 8,
+                "via": {"channel": "chat"},
+                "description": "hi",
+                "status": "open",
+            },
+        },
+        {"stream": "ticket_comments", "data": {**_comment(1, 8, "hi"), "ticket_id": 7}},
+        {
+            "stream": "ticket_comments",
+            "data": {**_comment(2, 5, "hello!", "2024-01-01T00:01:00Z"), "ticket_id": 7},
+        },
+        {"stream": "organizations", "data": {"id": 1}},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines)
+    assert IMPORTER.sniff(None, text) > 0.5
+    parsed = parse_text(IMPORTER, text, "airbyte.jsonl")
+    (conversation,) = parsed.conversations
+    assert conversation.conversation_id == "zendesk:7" and conversation.channel == "chat"
+    assert roles(conversation) == ["customer", "agent"]
+    (skipped,) = parsed.errors
+    assert skipped.position == "line 4"
+    assert "'organizations' holds no conversations" in skipped.error
+
+
+def test_ticket_number_only_from_ticket_like_file_names():
+    from pathlib import Path
+
+    from warehouse.importers.zendesk import _ticket_number
+
+    assert _ticket_number(Path("ticket_4711_comments.json")) == "4711"
+    assert _ticket_number(Path("tickets/4711/comments.json")) == "4711"
+    assert _ticket_number(Path("4711.json")) == "4711"
+    assert _ticket_number(Path("export_2024-03-05.json")) is None
