@@ -501,7 +501,12 @@ def politeness(signals, params) -> DetectorOutcome:
     negatives = sorted((c for c in all_cues if c.weight < 0), key=lambda c: c.weight)
     evidence = [c.evidence for c in positives[:2]] + [c.evidence for c in negatives[:2]]
     if not all_cues:
-        return outcome(value, "the agent used no politeness strategy, polite or impolite")
+        tone = (
+            ""
+            if value == 0.5
+            else f" (word choice alone reads {'warmer' if value > 0.5 else 'harsher'})"
+        )
+        return outcome(value, f"the agent used no politeness strategy, polite or impolite{tone}")
     parts = []
     if positives:
         parts.append(

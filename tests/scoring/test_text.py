@@ -1,0 +1,149 @@
+"""Text measures: golden numbers, the empty input first."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scoring import text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", []),
+        ("   ", []),
+        ("Hello.", ["Hello"]),
+        (
+            "I can't log in!! My follow-up #123 failed.",
+            ["I", "can't", "log", "in", "My", "follow-up", "123", "failed"],
+        ),
+        ("Ça coûte 5 €, d’accord?", ["Ça", "coûte", "5", "d’accord"]),
+    ],
+)
+def test_words(value, expected):
+    assert text.words(value) == expected
+    assert [value[s:e] for s, e in text.word_spans(value)] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", []),
+        ("...", []),
+        ("Hello.", ["Hello."]),
+        (
+            "Hi Dr. Smith, I can't log in!! My order is late. Please help?",
+            ["Hi Dr. Smith, I can't log in!!", "My order is late.", "Please help?"],
+        ),
+        ("Line one\nLine two", ["Line one", "Line two"]),
+        ("J. Smith said hi. OK?", ["J. Smith said hi.", "OK?"]),
+        ("Wait...what? Really!?", ["Wait...what?", "Really!?"]),
+        ('He said "stop." Then left.', ['He said "stop."', "Then left."]),
+    ],
+)
+def test_sentences(value, expected):
+    assert text.sentences(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "count"),
+    [
+        ("", 0),
+        ("the", 1),
+        ("cat", 1),
+        ("table", 2),
+        ("wanted", 2),
+        ("hello", 2),
+        ("beautiful", 3),
+        ("everyone", 3),
+        ("123", 1),
+    ],
+)
+def test_syllables(word, count):
+    assert text.syllables(word) == count
+
+
+def test_readability_of_empty_text_is_all_zero():
+    assert text.readability("") == text.EMPTY_READABILITY
+    assert text.readability("?!") == text.EMPTY_READABILITY
+
+
+@pytest.mark.parametrize(
+    ("value", "words", "sentences", "average", "ease"),
+    [
+        ("The cat sat on the mat.", 6, 1, 6.0, 116.15),
+        (
+            "Hi Dr. Smith, I can't log in!! My order #123 is late. Please help?",
+            14,
+            3,
+            4.6667,
+            111.46,
+        ),
+        (
+            "Notwithstanding the aforementioned considerations, organisational restructuring "
+            "necessitates comprehensive evaluation.",
+            9,
+            1,
+            9.0,
+            -159.5,  # 38 syllables by the heuristic (a dictionary count gives 37)
+        ),
+    ],
+)
+def test_readability_golden_numbers(value, words, sentences, average, ease):
+    result = text.readability(value)
+    assert (result.words, result.sentences) == (words, sentences)
+    assert result.average_sentence_words == average
+    assert result.flesch_reading_ease == ease
+
+
+def test_long_words_lower_reading_ease():
+    plain = text.readability("We sent the new card today. It should come on Monday.")
+    dense = text.readability("Replacement documentation regarding authentication is unavailable.")
+    assert plain.flesch_reading_ease > 60 > dense.flesch_reading_ease
+    assert dense.long_word_share > plain.long_word_share
+
+
+def test_stem_needs_no_download():
+    assert text.stem("apologising") == text.stem("apologise") == "apologis"
+    assert text.stems("Refunds refunded") == ["refund", "refund"]
+
+
+def test_tokens_keep_emoticons_and_handles():
+    assert text.tokens("so sad :( @bob") == ["so", "sad", ":(", "@bob"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shouted", "shouting"),
+    [
+        ("", [], False),
+        ("Your PIN and the FAQ are OK", [], False),
+        ("I said NO", [], False),
+        ("WHY IS THIS STILL NOT WORKING", ["WHY", "THIS", "STILL", "NOT", "WORKING"], True),
+        ("This is URGENT, please", ["URGENT"], False),
+    ],
+)
+def test_shouting(value, shouted, shouting):
+    assert [value[s:e] for s, e in text.shouted_spans(value)] == shouted
+    assert text.is_shouting(value) is shouting
+
+
+def test_capitals_share():
+    assert text.capitals_share("") == 0.0
+    assert text.capitals_share("STOP this now") == pytest.approx(1 / 3)
+
+
+def test_exclamation_runs():
+    assert text.exclamation_runs("") == []
+    assert text.exclamation_runs("Hi! Why?!?! Now!!!") == [(7, 11), (15, 18)]
+
+
+@given(st.text())
+def test_text_measures_never_crash(value):
+    result = text.readability(value)
+    assert result.words == len(text.words(value))
+    for start, end in text.sentence_spans(value):
+        assert 0 <= start < end <= len(value)
+    text.is_shouting(value)
+    text.exclamation_runs(value)
