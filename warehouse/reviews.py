@@ -163,7 +163,7 @@ def load_form(
             a = auto.get(key)
             evidence = tuple(json.loads(a["evidence"]) or ()) if a and a["evidence"] else ()
             auto_na = bool(a["na"]) if a else None
-            auto_value = None if not a or a["na"] else a["value"]
+            auto_value = None if not a or a["na"] else spec.nearest(a["value"])
             prior = mine.get(key)
             if prior:
                 value, na, reason = (

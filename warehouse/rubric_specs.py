@@ -31,6 +31,14 @@ class CriterionSpec:
     def valid_values(self) -> tuple[float, ...]:
         return (0.0, 1.0) if self.scale == "yes_no" else (1.0, 2.0, 3.0, 4.0, 5.0)
 
+    def nearest(self, value: float | None) -> float | None:
+        """The answer a reviewer can give that is closest to an auto value (1-5 auto values are fractional)."""
+        if value is None:
+            return None
+        if self.scale == "yes_no":
+            return 1.0 if value >= 0.5 else 0.0
+        return float(min(5, max(1, int(value + 0.5))))
+
     def to_score(self, value: float | None) -> float | None:
         """The value on its own scale as 0-100."""
         if value is None:

@@ -38,7 +38,7 @@ CREATE TABLE review_criteria (
     na BOOLEAN NOT NULL,
     failed BOOLEAN NOT NULL,
     critical BOOLEAN NOT NULL,
-    auto_value DOUBLE,                     -- what the auto-scorer said (criterion_scores.value)
+    auto_value DOUBLE,                     -- the auto-score as an answer on the scale (1-5 rounded)
     auto_na BOOLEAN,
     overridden BOOLEAN NOT NULL,           -- reviewer changed value or N/A versus the auto-score
     override_reason VARCHAR                -- required when overridden

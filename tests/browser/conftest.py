@@ -1,0 +1,213 @@
+"""Shared fixtures for the real-browser tests: a demo database, `qa serve`, headless Chromium.
+
+The demo database is built once with the real `qa demo` (generate → ingest → score → seed) and
+cached under data/generated/browser-demo-<N>/ (N = $CORNERSTONE_BROWSER_CONVERSATIONS, default
+2,000; the acceptance run uses 10,000). Each test session works on a copy, so tests never see
+another run's reviews. `qa serve` runs as a subprocess on a free port; Chromium is Debian's
+(`/usr/bin/chromium`), because `playwright install` cannot download browsers here.
+
+    def test_x(browser_page, server, accounts):
+        sign_in(browser_page, server.url, *accounts["reviewer"])
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+QA = Path(sys.executable).with_name("qa")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+CONVERSATIONS = int(os.environ.get("CORNERSTONE_BROWSER_CONVERSATIONS", "2000"))
+STARTUP_SECONDS = 90
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    db_path: Path
+    process: subprocess.Popen
+
+
+def build_demo_db(conversations: int) -> Path:
+    """The cached demo database for `conversations` (built with `qa demo` when absent)."""
+    folder = ROOT / "data" / "generated" / f"browser-demo-{conversations}"
+    db = folder / "demo.duckdb"
+    if db.exists() and (folder / "demo_accounts.txt").exists():
+        return db
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    result = subprocess.run(
+        [str(QA), "demo", "--conversations", str(conversations), "--db", str(db)],
+        cwd=ROOT, capture_output=True, text=True, timeout=3600,
+    )  # fmt: skip
+    if result.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.fail(f"qa demo failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return db
+
+
+def read_accounts(accounts_file: Path) -> dict[str, tuple[str, str]]:
+    """role -> (login, password) from the demo accounts table `qa demo` writes."""
+    accounts: dict[str, tuple[str, str]] = {}
+    for line in accounts_file.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] in ("admin", "qa_lead", "reviewer", "manager", "agent"):
+            accounts.setdefault(parts[1], (parts[0], parts[2]))
+    return accounts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float = STARTUP_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"qa serve exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"qa serve did not answer {url}/_stcore/health within {seconds:.0f}s")
+
+
+def start_server(db_path: Path) -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(QA), "serve", "--db", str(db_path), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", db_path, process)
+    wait_healthy(server.url, process)
+    return server
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory) -> Path:
+    """A private copy of the cached demo database (and its accounts file) for this test session."""
+    source = build_demo_db(CONVERSATIONS)
+    folder = tmp_path_factory.mktemp("browser-demo")
+    shutil.copy2(source, folder / "demo.duckdb")
+    shutil.copy2(source.parent / "demo_accounts.txt", folder / "demo_accounts.txt")
+    return folder / "demo.duckdb"
+
+
+@pytest.fixture(scope="session")
+def accounts(demo_copy: Path) -> dict[str, tuple[str, str]]:
+    return read_accounts(demo_copy.parent / "demo_accounts.txt")
+
+
+@pytest.fixture(scope="session")
+def server(demo_copy: Path) -> Iterator[Server]:
+    running = start_server(demo_copy)
+    try:
+        yield running
+    finally:
+        stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def browser_page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context (its own Streamlit session) with a wide viewport."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]  # JS errors seen, for assertions
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def wait_for_app(page: Page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the script (no spinner, app rendered)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.trim() === ''",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
+
+
+def sign_in(page: Page, base_url: str, login: str, password: str) -> None:
+    """Open the app and sign in (a page reload is a new Streamlit session: sign in again)."""
+    try:  # F's helper, when present, knows the sign-in page best
+        from tests.browser.signin import sign_in as f_sign_in
+    except ImportError:
+        f_sign_in = None
+    if f_sign_in is not None:
+        f_sign_in(page, base_url, login, password)
+        wait_for_app(page)
+        return
+    page.goto(base_url)
+    page.get_by_label("Login", exact=True).fill(login)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
+def open_page(page: Page, title: str) -> None:
+    """Click a page in the sidebar navigation (keeps the signed-in session)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    expect(page.locator("h1").filter(has_text=title).first).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
+def assert_no_errors(page: Page) -> None:
+    """No Python exception box, no st.error and no JS page error on the current page."""
+    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
+        '[data-testid="stException"]'
+    ).first.inner_text()
+    assert not getattr(page, "errors", []), page.errors  # type: ignore[attr-defined]

@@ -1,0 +1,151 @@
+"""A reviewer in a real browser: queue, review with an override and a comment, reload, still there.
+
+Runs `qa serve` on a `qa demo` database (see conftest.py) and drives Debian's Chromium headless.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ROOT, assert_no_errors, open_page, sign_in, wait_for_app
+from warehouse.connection import connect
+
+SCREENSHOT = ROOT / "docs" / "screenshots" / "review.png"
+COMMENT = "Browser check: <script>alert('x')</script> kept as text"
+
+
+def db_rows(db: Path, sql: str, params=()):
+    with connect(db) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def open_next_in_queue(page: Page) -> str:
+    """From the queue, open the top open conversation; return its id (shown in the page header)."""
+    open_page(page, "Review queue")
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=60_000)
+    assert_no_errors(page)
+    page.get_by_role("button", name="Review next").click()
+    expect(page.locator(".cq-transcript")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    return page.locator("[data-testid='stHtml'] code").first.inner_text().strip()
+
+
+def open_by_id(page: Page, conversation_id: str) -> None:
+    open_page(page, "Review conversation")
+    box = page.locator('[data-testid="stSidebar"]').get_by_label("Open conversation by id")
+    box.fill(conversation_id)
+    box.press("Enter")
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Open", exact=True).click()
+    expect(
+        page.locator("[data-testid='stHtml'] code").filter(has_text=conversation_id)
+    ).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
+def first_criterion(page: Page):
+    form = page.locator('[data-testid="stForm"]').first
+    return form.locator('[data-testid="stRadio"]').first
+
+
+def checked_option(radio) -> str:
+    return radio.locator("label:has(input:checked)").inner_text().strip()
+
+
+def override_first_criterion(page: Page, reason: str) -> tuple[str, str]:
+    """Change the first criterion to another answer with a reason; return (before, after)."""
+    radio = first_criterion(page)
+    before = checked_option(radio)
+    options = [t.strip() for t in radio.locator("label").all_inner_texts() if t.strip()]
+    choices = [o for o in options if o not in (before, "N/A")]
+    after = choices[-1]
+    radio.locator("label").filter(has_text=re.compile(rf"^{re.escape(after)}$")).first.click()
+    page.locator('[data-testid="stForm"]').first.get_by_label(
+        "Reason if you change the auto-score"
+    ).first.fill(reason)
+    return before, after
+
+
+def test_reviewer_reviews_with_override_and_comment_and_sees_it_after_reload(
+    browser_page, server, accounts
+):
+    page = browser_page
+    login, password = accounts["reviewer"]
+    sign_in(page, server.url, login, password)
+    conversation_id = open_next_in_queue(page)
+    assert_no_errors(page)
+    assert page.locator(".cq-msg").count() >= 2
+    before, after = override_first_criterion(page, "Browser test: checked the transcript")
+    page.get_by_label("Overall comment (for the agent)").fill(COMMENT)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_text(re.compile(r"Review #\d+ saved"))).to_be_visible(timeout=60_000)
+    assert_no_errors(page)
+
+    saved = db_rows(
+        server.db_path,
+        "SELECT r.review_id, r.reviewer_id, r.overall_comment FROM current_reviews r"
+        " WHERE r.conversation_id = ? AND r.reviewer_id = ?",
+        [conversation_id, login],
+    )
+    assert len(saved) == 1 and saved[0][2] == COMMENT
+    overrides = db_rows(
+        server.db_path,
+        "SELECT override_reason FROM review_criteria WHERE review_id = ? AND overridden",
+        [saved[0][0]],
+    )
+    assert ("Browser test: checked the transcript",) in overrides
+
+    page.reload()
+    sign_in(page, server.url, login, password)
+    open_by_id(page, conversation_id)
+    assert checked_option(first_criterion(page)) == after != before
+    expect(page.get_by_text("Your review (version 1)")).to_be_visible()
+    page.get_by_text(re.compile(r"Overall comments \(\d+\)")).click()
+    expect(page.get_by_text(COMMENT, exact=True)).to_be_visible()  # the script is text, not markup
+    injected = page.evaluate(
+        "() => Array.from(document.querySelectorAll('script')).some(s => s.textContent.includes(\"alert('x')\"))"
+    )
+    assert injected is False
+    assert_no_errors(page)
+
+
+def test_two_browser_sessions_submitting_at_once_lose_nothing(browser, server, accounts):
+    login, password = accounts["reviewer"]
+    ids = [
+        r[0]
+        for r in db_rows(
+            server.db_path,
+            "SELECT conversation_id FROM review_assignments WHERE reviewer_id = ? AND status = 'open'"
+            " ORDER BY assignment_id DESC LIMIT 2",
+            [login],
+        )
+    ]
+    assert len(ids) == 2
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in ids]
+    try:
+        pages = [c.new_page() for c in contexts]
+        for page, conversation_id in zip(pages, ids, strict=True):
+            sign_in(page, server.url, login, password)
+            open_by_id(page, conversation_id)
+            page.get_by_label("Overall comment (for the agent)").fill(
+                f"Concurrent review of {conversation_id}"
+            )
+        for page in pages:  # both submits are in flight before either answer arrives
+            page.get_by_role("button", name="Submit review").click(no_wait_after=True)
+        for page in pages:
+            expect(page.get_by_text(re.compile(r"Review #\d+ saved"))).to_be_visible(timeout=60_000)
+            assert_no_errors(page)
+        for conversation_id in ids:
+            rows = db_rows(
+                server.db_path,
+                "SELECT overall_comment FROM current_reviews WHERE conversation_id = ? AND reviewer_id = ?",
+                [conversation_id, login],
+            )
+            assert rows == [(f"Concurrent review of {conversation_id}",)]
+    finally:
+        for context in contexts:
+            context.close()
