@@ -42,6 +42,7 @@ CHANNELS = {"CHAT": "chat", "VOICE": "phone", "EMAIL": "email"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(?:\.\d+)?Z?")
 _DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"\s*")
 
 
 class AmazonConnectImporter:
@@ -63,20 +64,23 @@ class AmazonConnectImporter:
         return guarded(self._records(path, text))
 
     def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
-        document, ignored = _lenient_object(text)
-        if document is None:
-            yield RawRecord("line 1", text, error=ignored[0][1] if ignored else "not JSON")
-            return
+        documents, ignored = _lenient_objects(text)
         for where, note, raw in ignored:
             yield RawRecord(where, raw, error=note)
-        try:
-            yield _conversation(path, document, text)
-        except SHAPE_ERRORS as error:
-            yield RawRecord("document", text, error=shape_error(error))
+        for number, (where, document) in enumerate(documents, start=1):
+            raw = compact(document)
+            if not isinstance(document, dict):
+                yield RawRecord(where, raw, error="a Contact Lens file holds JSON objects")
+                continue
+            try:
+                yield _conversation(path, document, raw, number, where)
+            except SHAPE_ERRORS as error:
+                yield RawRecord(where, raw, error=shape_error(error))
 
 
-def _lenient_object(text: str) -> tuple[dict[str, Any] | None, list[tuple[str, str, str]]]:
-    """The first JSON object of `text`, and (position, note, text) for everything ignored."""
+def _lenient_objects(text: str) -> tuple[list[tuple[str, Any]], list[tuple[str, str, str]]]:
+    """The JSON objects of `text` (one per contact, usually one), and (position, note, text)
+    for everything ignored."""
     body = text.lstrip("\ufeff")
     notes: list[tuple[str, str, str]] = []
     start = len(body) - len(body.lstrip())
@@ -88,31 +92,39 @@ def _lenient_object(text: str) -> tuple[dict[str, Any] | None, list[tuple[str, s
             value, end = _DECODER.raw_decode(cleaned, start)
         except json.JSONDecodeError as error:
             where = f"line {error.lineno}"
-            return None, [
-                (where, f"invalid JSON ({error.msg} at {where} column {error.colno})", "")
-            ]
+            reason = f"invalid JSON ({error.msg} at {where} column {error.colno})"
+            return [], [(where, reason, text)]
         comments = re.findall(r"//[^\n]*", body)
         notes.append(
             ("comments", f"ignored {removed} // comment(s) in the JSON", "\n".join(comments))
         )
         body = cleaned
-    rest = body[end:]
-    if rest.strip():
-        where = f"line {line_of(body, end)}"
-        notes.append((where, f"ignored text after the JSON object (from {where})", rest))
-    if not isinstance(value, dict):
-        return None, [("line 1", "a Contact Lens file holds one JSON object", "")]
-    return value, notes
+    objects = [(f"line {line_of(body, start)}", value)]
+    while True:  # more contacts concatenated in one file (JSON Lines or back to back)
+        start = _SPACE.match(body, end).end()
+        if start >= len(body):
+            break
+        try:
+            value, end = _DECODER.raw_decode(body, start)
+        except json.JSONDecodeError:
+            where = f"line {line_of(body, start)}"
+            notes.append((where, f"ignored text after the JSON (from {where})", body[start:]))
+            break
+        objects.append((f"line {line_of(body, start)}", value))
+    return objects, notes
 
 
-def _conversation(path: Path, document: dict[str, Any], text: str) -> RawRecord:
+def _conversation(
+    path: Path, document: dict[str, Any], text: str, number: int, where: str
+) -> RawRecord:
     metadata = document.get("CustomerMetadata") or {}
     contact_id = metadata.get("ContactId") if isinstance(metadata, dict) else None
     contact_id = contact_id or document.get("ContactId")  # plain chat transcripts (S3)
     if not contact_id:
         match = _UUID.search(path.name)
         contact_id = match.group() if match else path.name.split(".")[0]
-    position = f"contact {contact_id}"
+        contact_id += f"-{number}" if number > 1 else ""
+    position = f"{where} (contact {contact_id})"
     transcript = document.get("Transcript")
     if not isinstance(transcript, list):
         return RawRecord(position, text, error="no `Transcript` list in this Contact Lens file")

@@ -42,7 +42,7 @@ def test_voice_sample_with_trailing_text_is_read_and_the_rest_reported():
     # no start time in the file or its name: turns keep their order, without times
     assert all(m.sent_at is None for m in call.messages)
     (ignored,) = parsed.errors
-    assert ignored.error.startswith("ignored text after the JSON object")
+    assert ignored.error.startswith("ignored text after the JSON")
     assert ignored.raw.strip() == "}"
 
 
@@ -78,7 +78,7 @@ def test_malformed_files_are_refused_with_reasons():
         (no_content, "Transcript[1]: message without text"),
         (no_transcript, "no `Transcript` list"),
         (only_events, "no MESSAGE items"),
-        ([1, 2], "one JSON object"),
+        ([1, 2], "holds JSON objects"),
     ]:
         parsed = parse_text(IMPORTER, json.dumps(document))
         assert parsed.conversations == []
@@ -127,3 +127,19 @@ def test_plain_connect_chat_transcript_with_top_level_contact_id():
     (chat,) = parse_text(IMPORTER, json.dumps(transcript), "t.json").conversations
     assert chat.conversation_id == "connect:11111111-2222-3333-4444-555555555555"
     assert roles(chat) == ["customer", "agent"] and chat.channel == "chat"
+
+
+def test_contacts_concatenated_in_one_file_are_each_read():
+    text = shared_data("formats", "amazon_connect", CHAT).read_text()
+    one = json.loads(text)
+    other = {**one, "CustomerMetadata": {**one["CustomerMetadata"], "ContactId": "second"}}
+    joined = json.dumps(one) + "\n" + json.dumps(other) + "\n"
+    parsed = parse_text(IMPORTER, joined, "contacts.jsonl")
+    assert [c.conversation_id for c in parsed.conversations] == [
+        "connect:b49644f6-672f-445c-b209-f76b36482830",
+        "connect:second",
+    ]
+    assert [r.position for r in parsed.records] == [
+        "line 1 (contact b49644f6-672f-445c-b209-f76b36482830)",
+        "line 2 (contact second)",
+    ]
