@@ -294,3 +294,100 @@ def open_page(viewer, page: str, query: dict | None = None):
 
 def metric_value(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+# ---- real browser ------------------------------------------------------------------------------
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--no-first-run",
+]  # fmt: skip
+PASSWORD = "Corner-stone-2026!"
+ACCOUNTS = {
+    # login: (role, agent_id, teams)
+    "mona": ("manager", None, ("Alpha",)),
+    "ben": ("agent", "a2", ()),
+    "lead": ("qa_lead", None, ()),
+}
+
+
+def build_browser_warehouse(db_path) -> int:
+    """The small warehouse, one account per role under test and a reviewed calibration session;
+    returns the session id."""
+    from warehouse import calibration, users
+    from warehouse.viewer import SYSTEM, Viewer
+
+    build_small_warehouse(db_path)
+    with connect(db_path) as con:
+        for login, (role, agent_id, teams) in ACCOUNTS.items():
+            users.add_user(con, SYSTEM, login, role, PASSWORD, agent_id=agent_id, teams=teams)
+        session_id = calibration.create_session(
+            con, Viewer("lead", "qa_lead"), title="March round",
+            conversation_ids=["c1", "c2"], reviewer_ids=["r1", "r2", "r3"],
+        )  # fmt: skip
+        ratings = {"r1": (1.0, 80.0), "r2": (1.0, 70.0), "r3": (0.0, 40.0)}
+        for reviewer, (apology, quality) in ratings.items():
+            for conversation_id in ("c1", "c2"):
+                add_review(
+                    con, conversation_id, reviewer, quality=quality,
+                    criteria={CRITERIA[0]: apology if conversation_id == "c1" else 0.0,
+                              CRITERIA[1]: 1.0},
+                    created_at=datetime(2026, 3, 20), calibration_session_id=session_id,
+                )  # fmt: skip
+    return session_id
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_dashboard(db_path, port: int):
+    """`qa serve` on `db_path` in a subprocess; returns it once the health endpoint answers."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    env = {**os.environ, "CORNERSTONE_DB": str(db_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cornerstone.cli", "serve", "--db", str(db_path), "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("the dashboard did not start within 60 s")
+
+
+def wait_for_app(page, timeout_ms: float = 60_000) -> None:
+    """Until Streamlit has finished running the script (no 'running' status widget)."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelector('[data-testid=\"stApp\"]')"
+        "      ?.getAttribute('data-test-script-state') !== 'running'",
+        timeout=timeout_ms,
+    )
+
+
+def browser_sign_in(page, base_url: str, login: str, password: str = PASSWORD) -> None:
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Login").fill(login)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    wait_for_app(page)
+
+
+def open_nav_page(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav'] a", has_text=title).first.click()
+    wait_for_app(page)
