@@ -531,34 +531,28 @@ def _validated(
 # ---------------------------------------------------------------------------------------------
 # fast path (canonical JSONL read by DuckDB)
 
-_ISO = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
+_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
 # cs_ts: the ISO 8601 forms whose DuckDB reading provably equals Python's fromisoformat; NULL for
-# anything else (then Python decides). The LIKE + translate test is a cheap exact match of the
-# common "2024-03-05T10:00:00Z" layouts; hour 24 is excluded (DuckDB rolls it over, Python
-# refuses it); offsets go through TIMESTAMPTZ (a plain TIMESTAMP cast would drop them).
+# anything else (then Python decides). Hour 24 is excluded (DuckDB rolls it over, Python refuses
+# it); offsets go through TIMESTAMPTZ (a plain TIMESTAMP cast would drop them).
+# cs_textish: could this text have been a JSON number, boolean, object or list (DuckDB reads all
+# of them as text)? Then only Python, which sees JSON types, may judge it; whole numbers are the
+# same either way. The first line is a cheap byte-range test that settles almost every text
+# (first character not one of - . / 0-9 [ { f t); the rest look closer.
 _SQL_MACROS = rf"""
 CREATE OR REPLACE TEMP MACRO cs_ts(s) AS CASE
-    WHEN substr(s, 12, 2) >= '24' THEN NULL
-    WHEN (s LIKE '____-__-__T__:__:__Z' AND translate(s, '0123456789', '') = '--T::Z')
-      OR (s LIKE '____-__-__T__:__:__' AND translate(s, '0123456789', '') = '--T::')
-      OR (s LIKE '____-__-__ __:__:__' AND translate(s, '0123456789', '') = '-- ::')
-        THEN try_cast(s AS TIMESTAMP)
     WHEN regexp_full_match(s, '{_ISO}Z?') THEN try_cast(s AS TIMESTAMP)
-    WHEN regexp_full_match(s, '{_ISO}[+-]\d{{2}}:\d{{2}}')
+    WHEN regexp_full_match(s, '{_ISO}[+-][0-9]{{2}}:[0-9]{{2}}')
         THEN timezone('UTC', try_cast(s AS TIMESTAMPTZ))
     END;
 CREATE OR REPLACE TEMP MACRO cs_ts_ok(raw, parsed) AS
     raw IS NULL OR coalesce(year(parsed) BETWEEN 1970 AND 2200, false);
--- Could this text have been a JSON number, boolean, object or list (all read as text)? Then
--- only Python, which sees the JSON types, may judge it. Whole numbers are fine either way.
-CREATE OR REPLACE TEMP MACRO cs_textish(s) AS s IS NULL OR CASE s[1]
-    WHEN '{{' THEN false
-    WHEN '[' THEN false
-    WHEN 't' THEN s <> 'true'
-    WHEN 'f' THEN s <> 'false'
-    WHEN '-' THEN regexp_full_match(s, '-[0-9]{{1,17}}') OR try_cast(s AS DOUBLE) IS NULL
-    ELSE NOT (s[1] BETWEEN '0' AND '9')
-         OR regexp_full_match(s, '[0-9]{{1,18}}') OR try_cast(s AS DOUBLE) IS NULL
+CREATE OR REPLACE TEMP MACRO cs_textish(s) AS CASE
+    WHEN s IS NULL THEN true
+    WHEN (s < '-' OR s >= ':') AND (s < '[' OR s >= '\\') AND (s < '{{' OR s >= '|')
+         AND (s < 'f' OR s >= 'g') AND (s < 't' OR s >= 'u') THEN true
+    ELSE s NOT IN ('true', 'false') AND left(s, 1) NOT IN ('{{', '[')
+         AND (regexp_full_match(s, '-?[0-9]{{1,17}}') OR try_cast(s AS DOUBLE) IS NULL)
     END;
 CREATE OR REPLACE TEMP MACRO cs_has_word(s) AS regexp_matches(s, '[[:alnum:]]');
 CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
