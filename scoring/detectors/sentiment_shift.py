@@ -2,8 +2,9 @@
 
 value = 0.5 + (closing - opening) / 2, clamped to 0..1, so an unchanged mood scores 0.5 and a
 turn from angry to happy scores 1. A closing turn at or above `happy_above` scores at least
-`happy_floor` (the customer ended content even if they started content). N/A with fewer than two
-customer turns.
+`happy_floor` (the customer ended content even if they started content); a closing turn at or
+below `unhappy_below` scores at most `unhappy_ceiling` (ending upset is never a pass, however
+upset they started). N/A with fewer than two customer turns.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from scoring.phrases import message_evidence
 def sentiment_shift(signals, params):
     happy_above = number(params, "happy_above", 0.3)
     happy_floor = number(params, "happy_floor", 0.75)
+    unhappy_below = number(params, "unhappy_below", -0.3)
+    unhappy_ceiling = number(params, "unhappy_ceiling", 0.4)
     turns = [i for i in signals.customer if signals.messages[i].text.strip()]
     if len(turns) < 2:
         return not_applicable("fewer than two customer messages: no change to measure")
@@ -24,6 +27,8 @@ def sentiment_shift(signals, params):
     value = 0.5 + (closing - opening) / 2
     if closing >= happy_above:
         value = max(value, happy_floor)
+    elif closing <= unhappy_below:
+        value = min(value, unhappy_ceiling)
     direction = (
         "improved"
         if closing > opening + 0.05

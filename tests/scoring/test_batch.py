@@ -1,0 +1,64 @@
+"""Batch scoring: both cores give the same results as one, and templates are found across the batch."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from cornerstone.demo.generator import iter_conversations
+from cornerstone.model import Conversation, Message
+from scoring.batch import score_batch, template_hashes_for
+from scoring.engine import score
+from scoring.loader import load_rubrics
+
+RUBRICS = load_rubrics()
+T0 = datetime(2026, 3, 1, 10, 0, 0)
+CANNED = "Thank you for contacting us. We have received your request and will respond shortly."
+
+
+def test_two_workers_give_the_same_scores_in_the_same_order_as_one():
+    conversations = list(iter_conversations(600, seed=11))
+    hashes = template_hashes_for(conversations, RUBRICS)
+    sequential = [score(c, RUBRICS, hashes) for c in conversations]
+    parallel = list(score_batch(conversations, RUBRICS, workers=2, chunk_size=100))
+    assert [r.conversation_id for r in parallel] == [c.conversation_id for c in conversations]
+    assert parallel == sequential
+
+
+def test_json_output_is_serialised_in_the_workers():
+    conversations = list(iter_conversations(300, seed=3))
+    lines = list(score_batch(conversations, RUBRICS, workers=2, chunk_size=50, output="json"))
+    assert len(lines) == 300 and lines[0].startswith('{"conversation_id": "demo-')
+
+
+def canned(i: int, personal: bool) -> Conversation:
+    reply = f"Hi customer {i}, your order #{1000 + i} is on its way now." if personal else CANNED
+    return Conversation(
+        f"c{i}",
+        (
+            Message("customer", f"Where is my order #{1000 + i}?", sent_at=T0),
+            Message("agent", reply, sent_at=T0 + timedelta(seconds=30)),
+        ),
+        channel="email",
+    )
+
+
+def test_same_reply_sent_to_many_customers_is_a_template():
+    batch = [
+        canned(i, personal=i % 2 == 0) for i in range(60)
+    ]  # the canned text in 30 conversations
+    results = {r.conversation_id: r for r in score_batch(batch, RUBRICS, workers=1)}
+    assert results["c1"].criterion("personalisation", "not_template").failed
+    quote = results["c1"].criterion("personalisation", "not_template").evidence[0].quote
+    assert CANNED.startswith(quote)
+    assert not results["c0"].criterion("personalisation", "not_template").failed
+
+
+def test_a_reply_in_fewer_conversations_than_the_threshold_is_not_a_template():
+    batch = [canned(i, personal=i >= 5) for i in range(30)]  # canned in 5 < 20 conversations
+    results = {r.conversation_id: r for r in score_batch(batch, RUBRICS, workers=1)}
+    assert not results["c1"].criterion("personalisation", "not_template").failed
+
+
+def test_scoring_alone_leaves_template_detection_na():
+    result = score(canned(1, personal=False), RUBRICS)
+    assert result.criterion("personalisation", "not_template").na
