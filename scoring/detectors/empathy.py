@@ -327,7 +327,10 @@ EXPLORATION = (
 YOU = r"\b(?:you|your|you're|youre|yourself|u)\b"
 
 DEFAULT_UPSET_BELOW = -0.3
-DEFAULT_SATURATION = 3.0
+DEFAULT_SATURATION = 3.0  # cues for full marks (acknowledges_feelings, warm_tone)
+UNDERSTANDING_SATURATION = 4.0
+SHARED_EXPERIENCE_WEIGHT = 0.75  # a first-person sentence counts less than an explicit phrase
+EXPLORATION_SATURATION = 2.5
 
 
 @lru_cache(maxsize=64)
@@ -472,8 +475,8 @@ def shows_understanding(signals, params) -> DetectorOutcome:
         signals, agent, phrases(params, "understanding", UNDERSTANDING)
     )
     shared = shared_experience(signals, agent, params)
-    shared_weight = number(params, "shared_experience_weight", 1.0)
-    saturation = number(params, "saturation", DEFAULT_SATURATION)
+    shared_weight = number(params, "shared_experience_weight", SHARED_EXPERIENCE_WEIGHT)
+    saturation = number(params, "saturation", UNDERSTANDING_SATURATION)
     count = len(understanding) + shared_weight * len(shared)
     if count == 0:
         return outcome(0.0, "nothing shows the agent understood the customer's situation")
@@ -515,7 +518,7 @@ def empathic_exploration(signals, params) -> DetectorOutcome:
             target = questions_to_customer if to_you else other_questions
             target.append(Evidence(i, start, end, text[start:end]))
     explorations = _distinct_matches(signals, agent, phrases(params, "exploration", EXPLORATION))
-    saturation = number(params, "saturation", DEFAULT_SATURATION)
+    saturation = number(params, "saturation", EXPLORATION_SATURATION)
     other_weight = number(params, "other_question_weight", 0.5)
     phrase_weight = number(params, "phrase_weight", 0.5)
     count = (
