@@ -164,14 +164,15 @@ def review_form(viewer, view, conversation_id: str) -> None:
                     "N/A" if item.auto_na else to_choice(s.scale, item.auto_value, False)
                 )  # fmt: skip
                 critical = " :red-badge[critical]" if s.critical else ""
-                st.radio(
+                answer, why = st.columns([3, 2], vertical_alignment="bottom")
+                answer.radio(
                     f"{s.label}{critical}", options_for(s.scale), horizontal=True,
                     key=value_key(s.rubric_id, s.criterion_id),
                     help=f"Auto-score: {auto}. {item.rationale}".strip(),
                 )  # fmt: skip
-                st.text_input(
+                why.text_input(
                     "Reason if you change the auto-score", key=reason_key(s.rubric_id, s.criterion_id),
-                    label_visibility="collapsed", placeholder=f"Reason (required if you change '{auto}')",
+                    label_visibility="collapsed", placeholder=f"Reason if not '{auto}'",
                 )  # fmt: skip
         st.divider()
         st.selectbox(

@@ -80,6 +80,7 @@ def test_reviewer_reviews_with_override_and_comment_and_sees_it_after_reload(
     before, after = override_first_criterion(page, "Browser test: checked the transcript")
     page.get_by_label("Overall comment (for the agent)").fill(COMMENT)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.locator("h1").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     page.get_by_role("button", name="Submit review").click()
     expect(page.get_by_text(re.compile(r"Review #\d+ saved"))).to_be_visible(timeout=60_000)
@@ -149,3 +150,18 @@ def test_two_browser_sessions_submitting_at_once_lose_nothing(browser, server, a
     finally:
         for context in contexts:
             context.close()
+
+
+def test_every_page_in_the_navigation_renders_without_errors(browser_page, server, accounts):
+    """Acceptance: signed in as admin (who sees every page), each page renders, charts included."""
+    page = browser_page
+    sign_in(page, server.url, *accounts["admin"])
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    titles = [t.strip() for t in nav.all_inner_texts() if t.strip()]
+    assert {"Review queue", "Review conversation"} <= set(titles), titles
+    for title in titles:
+        open_page(page, title)
+        charts = page.locator(".js-plotly-plot")
+        if charts.count():
+            expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=60_000)
+        assert_no_errors(page)

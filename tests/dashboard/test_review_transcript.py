@@ -1,0 +1,93 @@
+"""The transcript renderer: escaped text, evidence marks, internal notes, gaps between replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.components.transcript import (
+    Highlight,
+    describe_gap,
+    highlights_for,
+    marked_text,
+    transcript_html,
+)
+
+T0 = datetime(2026, 3, 2, 9, 0)
+
+
+def message(index, text, role="agent", sent_at=None, internal=False, author=None):
+    return {"message_index": index, "text": text, "role": role, "sent_at": sent_at, "internal": internal,
+            "author": author}  # fmt: skip
+
+
+def test_empty_transcript_renders_an_empty_container():
+    assert '<div class="cq-transcript"></div>' in transcript_html([])
+
+
+def test_evidence_is_marked_and_the_rest_escaped():
+    text = "Sorry <b>Dana</b>, I'm on it"
+    marks = highlights_for(
+        [message(0, text)],
+        [("Apology", {"message_index": 0, "start": 0, "end": 5, "quote": "Sorry"})],
+    )
+    assert marked_text(text, marks[0]) == (
+        '<mark title="Evidence: Apology">Sorry</mark> &lt;b&gt;Dana&lt;/b&gt;, I&#x27;m on it'
+    )
+
+
+def test_stale_offsets_fall_back_to_the_quote_and_unknown_quotes_are_dropped():
+    messages = [message(0, "Hello there, sorry for the wait")]
+    evidence = [
+        ("Apology", {"message_index": 0, "start": 0, "end": 5, "quote": "sorry"}),  # offsets wrong
+        ("Ghost", {"message_index": 0, "start": 0, "end": 3, "quote": "not in text"}),
+        ("Elsewhere", {"message_index": 7, "start": 0, "end": 3, "quote": "abc"}),
+    ]
+    assert highlights_for(messages, evidence) == {0: [Highlight(13, 18, ("Apology",))]}
+
+
+def test_overlapping_evidence_becomes_one_mark_naming_both_criteria():
+    messages = [message(0, "I am so sorry about that")]
+    evidence = [
+        ("Apology", {"message_index": 0, "start": 8, "end": 13, "quote": "sorry"}),
+        ("Empathy", {"message_index": 0, "start": 5, "end": 13, "quote": "so sorry"}),
+    ]
+    assert highlights_for(messages, evidence)[0] == [Highlight(5, 13, ("Empathy", "Apology"))]
+
+
+def test_internal_notes_roles_authors_and_gaps_are_shown():
+    html = transcript_html([
+        message(0, "Hi", "customer", T0, author="Dana"),
+        message(1, "note", "agent", T0.replace(minute=5), internal=True, author="<Ann>"),
+        message(2, "Done", "agent", T0.replace(hour=11), author="Ann"),
+    ])  # fmt: skip
+    assert "cq-internal" in html and "Internal note" in html
+    assert "&lt;Ann&gt;" in html and "<Ann>" not in html
+    assert "5 min later" in html and "cq-gap cq-gap-long" in html and "1.9 h later" in html
+
+
+def test_gap_wording():
+    assert [describe_gap(s) for s in (30, 600, 7200, 3 * 86400)] == ["30 s later", "10 min later", "2.0 h later",
+                                                                     "3.0 days later"]  # fmt: skip
+
+
+@given(st.text(), st.integers(0, 40), st.integers(0, 40))
+def test_no_user_text_ever_becomes_markup(text, a, b):
+    start, end = sorted((a, b))
+    evidence = [("C", {"message_index": 0, "start": start, "end": end, "quote": text[start:end]})]
+    html = transcript_html([message(0, text, author=text)], highlights_for([message(0, text)], evidence),
+                           {0: [{"author_id": text, "body": text}]})  # fmt: skip
+    body = html.split('<div class="cq-transcript">', 1)[1]
+    stripped = body
+    for tag in (
+        '<div class="cq-',
+        "</div>",
+        "<mark title=",
+        "</mark>",
+        '<span class="cq-badge">',
+        "</span>",
+    ):
+        stripped = stripped.replace(tag, "")
+    assert "<" not in stripped.replace('<div class="cq-msg', "")
