@@ -231,12 +231,16 @@ class _Reader:
             if isinstance(body.get(user_key), dict) and body[user_key].get("id") is not None:
                 self.users[str(body[user_key]["id"])] = body[user_key]
         found = False
-        tickets = as_list(body.get("tickets")) + as_list(body.get("results"))
+        tickets = [(f"{prefix}tickets[{i}]", t) for i, t in enumerate(as_list(body.get("tickets")))]
+        tickets += [  # search results mix tickets with users, organizations, ...
+            (f"{prefix}results[{i}]", r)
+            for i, r in enumerate(as_list(body.get("results")))
+            if not (isinstance(r, dict) and r.get("result_type") not in (None, "ticket"))
+        ]
         if isinstance(body.get("ticket"), dict):
-            tickets.append(body["ticket"])
-        for index, ticket in enumerate(tickets):
+            tickets.append((_single(prefix, "ticket"), body["ticket"]))
+        for where, ticket in tickets:
             found = True
-            where = f"{prefix}tickets[{index}]" if "ticket" not in body else f"{prefix}ticket"
             if not isinstance(ticket, dict) or ticket.get("id") is None:
                 yield RawRecord(where, compact(ticket), error="ticket without an id")
                 continue
@@ -246,7 +250,7 @@ class _Reader:
             audits.append(body["audit"])
         for index, audit in enumerate(audits):
             found = True
-            where = f"{prefix}audits[{index}]" if "audit" not in body else f"{prefix}audit"
+            where = f"{prefix}audits[{index}]" if "audit" not in body else _single(prefix, "audit")
             yield from _guarded(where, audit, self.add_audit(where, audit))
         for index, event in enumerate(as_list(body.get("ticket_events"))):
             found = True
@@ -526,6 +530,11 @@ class _Reader:
         if fallback == "":
             return key
         return fallback
+
+
+def _single(prefix: str, name: str) -> str:
+    """Position of the one object of a response: "ticket", or "line 3" in JSON Lines."""
+    return prefix.rstrip(": ") if prefix.startswith("line") else f"{prefix}{name}"
 
 
 def _guarded(where: str, item: Any, records: Iterator[RawRecord]) -> Iterator[RawRecord]:

@@ -284,7 +284,7 @@ def test_json_lines_of_tickets_with_comments_account_export():
     assert all(roles(c) == ["customer", "agent"] for c in parsed.conversations)
     (error,) = parsed.errors
     assert error.position == "line 3" and "invalid JSON" in error.error
-    assert parsed.records[-1].position == "line 2: ticket (ticket 2)"
+    assert parsed.records[-1].position == "line 2 (ticket 2)"
 
 
 def test_airbyte_zendesk_records_group_comments_under_their_ticket():
