@@ -257,7 +257,8 @@ def _run_import(
 ) -> None:
     tick = progress or (lambda done, total: None)
     tick(0, source.size)
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    previous_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # DuckDB spills staging beyond this
     fast = importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact
     try:
         _drop_staging(con)
@@ -270,6 +271,7 @@ def _run_import(
             _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
     finally:
         _drop_staging(con)
+        con.execute(f"SET memory_limit = '{previous_limit}'")
     tick(source.size, source.size)
 
 

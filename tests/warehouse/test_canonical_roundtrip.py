@@ -106,7 +106,7 @@ def roundtrip(path: Path, db: Path) -> dict[str, Conversation]:
         return {c.conversation_id: c for c in load_conversations(con, batch_size=3)}
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
