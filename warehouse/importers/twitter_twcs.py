@@ -138,7 +138,8 @@ class _Tweets:
         parents = array(
             "l", (self.row_of.get(p, -1) if p is not None else -1 for p in self.parent_ids)
         )
-        self.parent_ids = []  # no longer needed: free it before grouping
+        self.parent_ids = []  # parents and ids are resolved: free both before grouping
+        self.row_of = {}
         roots = array("l", [-1]) * len(parents)
         for start in range(len(parents)):
             path: list[int] = []
