@@ -11,6 +11,7 @@ by a hash of the conversation id ("half A" / "half B"): a rule that only fits on
 as a gap. The sets are never copied into the project and nothing is trained on them.
 
     python benchmarks/validity.py [--eval-dir ../shared/data/eval] [--rubrics rubrics] [--workers 2]
+                                  [--set epitome_empathy ...]
 """
 
 from __future__ import annotations
@@ -254,12 +255,13 @@ def _rho(pairs: list[tuple[float, float]]) -> float:
     )
 
 
-def run(eval_dir: Path, rubrics_dir: Path, workers: int) -> int:
+def run(eval_dir: Path, rubrics_dir: Path, workers: int, sets: list[str] | None = None) -> int:
     started = time.perf_counter()
     rubrics = load_rubrics(rubrics_dir)
     print(f"rubric set {rubrics.version_hash} from {rubrics_dir}; eval sets from {eval_dir}\n")
+    checks = [check for check in CHECKS if not sets or check.eval_set in sets]
     scored: dict[str, tuple[list[Conversation], list[ConversationScore], dict]] = {}
-    for name in dict.fromkeys(check.eval_set for check in CHECKS):
+    for name in dict.fromkeys(check.eval_set for check in checks):
         folder = eval_dir / name
         if not folder.is_dir():
             print(f"missing evaluation set: {folder}", file=sys.stderr)
@@ -276,7 +278,7 @@ def run(eval_dir: Path, rubrics_dir: Path, workers: int) -> int:
     )
     print("\n" + header + "\n" + "-" * len(header))
     failures = 0
-    for check in CHECKS:
+    for check in checks:
         conversations, results, labels = scored[check.eval_set]
         ours, base = [], []
         for conversation, result in zip(conversations, results, strict=True):
@@ -321,8 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR)
     parser.add_argument("--rubrics", type=Path, default=ROOT / "rubrics")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--set", action="append", dest="sets", help="only this set (repeatable)")
     arguments = parser.parse_args(argv)
-    return run(arguments.eval_dir, arguments.rubrics, arguments.workers)
+    return run(arguments.eval_dir, arguments.rubrics, arguments.workers, arguments.sets)
 
 
 if __name__ == "__main__":
