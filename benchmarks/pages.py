@@ -292,13 +292,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--real-scoring", action="store_true", help="score all conversations with D1's engine"
     )
+    parser.add_argument(
+        "--build-only", action="store_true", help="build (or find) the databases only"
+    )
     args = parser.parse_args(argv)
     say(
         f"benchmarks/pages.py · {date.today()} · machine shared with other jobs (2 cores): figures include contention"
     )
     for size in args.sizes:
         db = build(size, args.real_scoring)
-        report(size, measure(db, args.runs))
+        if not args.build_only:
+            report(size, measure(db, args.runs))
     return 0
 
 

@@ -204,7 +204,31 @@ def _auto_criteria(
     return criteria, quality, false_promise, {"empathy": empathy, "resolution": resolution}
 
 
-def build_small_warehouse(db_path: Path, per_agent: int = 6) -> FixtureInfo:
+# Accounts matching the small warehouse (login, role, agent_id, teams); password for all: FIXTURE_PASSWORD.
+FIXTURE_PASSWORD = "correct-horse-battery-staple-42"
+FIXTURE_USERS = (
+    ("admin", "admin", None, ()),
+    ("lee", "qa_lead", None, ()),
+    ("rita", "reviewer", None, ()),
+    ("sam", "reviewer", None, ()),
+    ("meg", "manager", None, ("Billing",)),
+    ("tom", "manager", None, ("Tech",)),
+    *((agent_id.removeprefix("agent_"), "agent", agent_id, ()) for agent_id in AGENT_NAMES),
+)
+
+
+def add_users(con, users=FIXTURE_USERS, password: str = FIXTURE_PASSWORD) -> None:
+    """Real accounts through F's warehouse.users.add_user (hashing, policy), e.g. for sign-in tests."""
+    from warehouse import users as accounts
+    from warehouse.viewer import SYSTEM
+
+    for login, role, agent_id, teams in users:
+        accounts.add_user(con, SYSTEM, login, role, password, agent_id=agent_id, teams=teams)
+
+
+def build_small_warehouse(
+    db_path: Path, per_agent: int = 6, with_users: bool = False
+) -> FixtureInfo:
     """2 teams × 2 agents × `per_agent` scored conversations over three weeks, with evidence."""
     info = FixtureInfo(db_path=Path(db_path))
     with connect(db_path) as con:
@@ -230,4 +254,6 @@ def build_small_warehouse(db_path: Path, per_agent: int = 6) -> FixtureInfo:
                     info.by_agent.setdefault(agent_id, []).append(conversation_id)
                     info.by_team.setdefault(team, []).append(conversation_id)
                     i += 1
+        if with_users:
+            add_users(con)
     return info
