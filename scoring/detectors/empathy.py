@@ -6,7 +6,8 @@ transparent phrase classes (rubric YAML params may replace any list or number):
 - `shows_understanding` (EPITOME "interpretations"): the agent shows it understood what the
   customer feels or lives through: understanding phrases ("I understand", "that must be
   frustrating", "sounds like") and sentences in which the agent relates it to its own experience
-  ("I had the same problem last year"; first person, not a service action such as "I'll check").
+  ("I had the same problem last year"; first person, not a service action such as "I'll check";
+  each first-person word there counts `shared_experience_weight`).
 - `acknowledges_feelings`: understanding or compassion ("sorry to hear") when it is needed:
   N/A unless the customer is upset: a customer turn with a VADER compound at or below
   `upset_below`, or a distress phrase ("frustrated", "still not working").
@@ -349,7 +350,9 @@ YOU = r"\b(?:you|your|you're|youre|yourself|u)\b"
 DEFAULT_UPSET_BELOW = -0.3
 DEFAULT_SATURATION = 3.0  # cues for full marks (acknowledges_feelings, warm_tone)
 UNDERSTANDING_SATURATION = 4.0
-SHARED_EXPERIENCE_WEIGHT = 0.75  # a first-person sentence counts less than an explicit phrase
+# each first-person word ("I", "my", "me") in a sentence about the agent's own experience counts
+# this much (an explicit understanding phrase counts 1)
+SHARED_EXPERIENCE_WEIGHT = 0.5
 EXPLORATION_SATURATION = 2.5
 
 
@@ -414,29 +417,34 @@ def customer_upset(signals, params) -> tuple[bool, Evidence | None, str]:
 
 
 @lru_cache(maxsize=65_536)
-def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, first-person words) of the sentences in which the writer talks about itself."""
     service = pattern(service_actions)
     first_person = _regex(FIRST_PERSON)
     spans = []
     for start, end in _sentences(text):
         sentence = text[start:end]
-        if sentence.rstrip().endswith("?") or not first_person.search(sentence):
+        if sentence.rstrip().endswith("?"):
             continue
-        if service is not None and service.search(sentence):
+        mentions = len(first_person.findall(sentence))
+        if not mentions or (service is not None and service.search(sentence)):
             continue
-        spans.append((start, end))
+        spans.append((start, end, mentions))
     return tuple(spans)
 
 
-def shared_experience(signals, indices: Iterable[int], params) -> list[Evidence]:
-    """Agent sentences about its own related experience: first person, not a service action."""
+def shared_experience(signals, indices: Iterable[int], params) -> tuple[list[Evidence], int]:
+    """Agent sentences about its own related experience (first person, not a service action),
+    and how many first-person words they hold (more self-disclosure, more weight)."""
     service_actions = phrases(params, "service_actions", SERVICE_ACTIONS)
     found: list[Evidence] = []
+    mentions = 0
     for i in indices:
         text = signals.messages[i].text
-        for start, end in _text_shared(text, service_actions):
+        for start, end, count in _text_shared(text, service_actions):
             found.append(Evidence(i, start, end, text[start:end]))
-    return found
+            mentions += count
+    return found, mentions
 
 
 @lru_cache(maxsize=65_536)
@@ -494,10 +502,10 @@ def shows_understanding(signals, params) -> DetectorOutcome:
     understanding = _distinct_matches(
         signals, agent, phrases(params, "understanding", UNDERSTANDING)
     )
-    shared = shared_experience(signals, agent, params)
+    shared, mentions = shared_experience(signals, agent, params)
     shared_weight = number(params, "shared_experience_weight", SHARED_EXPERIENCE_WEIGHT)
     saturation = number(params, "saturation", UNDERSTANDING_SATURATION)
-    count = len(understanding) + shared_weight * len(shared)
+    count = len(understanding) + shared_weight * mentions
     if count == 0:
         return outcome(0.0, "nothing shows the agent understood the customer's situation")
     cited = understanding[:2] + shared[:1]
