@@ -206,7 +206,9 @@ class _Reader:
             if str(body["stream"]) not in AIRBYTE_STREAMS:
                 stream = body["stream"]
                 yield RawRecord(
-                    prefix, compact(body), error=f"stream {stream!r} holds no conversations"
+                    prefix or "document",
+                    compact(body),
+                    error=f"stream {stream!r} holds no conversations",
                 )
                 return
             body = _airbyte(body)  # Airbyte record: {"stream": "tickets", "data": {...}}

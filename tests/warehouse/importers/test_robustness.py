@@ -96,19 +96,20 @@ def _mutated(value, rng: random.Random):
 def test_damaged_samples_never_raise_in_any_format(path):
     rng = random.Random(path.name)
     text = path.read_text(encoding="utf-8")
-    variants = [text[: rng.randrange(len(text))] for _ in range(8)]
+    rounds = 3 if len(text) > 200_000 else 8  # the 700 KB IBM file: fewer, same coverage kinds
+    variants = [text[: rng.randrange(len(text))] for _ in range(rounds)]
     try:
         document = json.loads(text)
     except ValueError:
         document = None
     if document is not None:
-        variants += [json.dumps(_mutated(document, rng)) for _ in range(15)]
+        variants += [json.dumps(_mutated(document, rng)) for _ in range(2 * rounds)]
     for importer in IMPORTERS:
         for variant in variants:
             _checked(importer, path, variant)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(JSON_VALUES)
 def test_arbitrary_json_never_raises(value):
     text = json.dumps(value)
