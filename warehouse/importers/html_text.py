@@ -92,5 +92,8 @@ def body_text(html: str | None = None, plain: str | None = None) -> str:
     if isinstance(plain, str) and plain.strip():
         return plain.strip()
     if isinstance(html, str):
-        return html_to_text(html)
+        text = html_to_text(html)
+        if not text and re.search(r"<img\b", html, re.IGNORECASE):
+            return "[image]"  # an inline picture is still a message the other side saw
+        return text
     return ""

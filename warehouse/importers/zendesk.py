@@ -517,7 +517,7 @@ class _Reader:
             return "system"
         user = self.users.get(author_key or "")
         if user and user.get("role"):
-            return "customer" if user["role"] == "end-user" else "agent"
+            return "customer" if str(user["role"]).lower() in ("end-user", "end_user") else "agent"
         if not public:
             return "agent"  # only agents can write internal notes
         if author_key is None or requester is None:

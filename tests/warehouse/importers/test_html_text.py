@@ -40,3 +40,8 @@ def test_plain_text_wins_over_html_and_keeps_its_line_breaks():
 @given(st.text())
 def test_escaped_text_comes_back_with_whitespace_collapsed(text):
     assert html_to_text(f"<p>{html.escape(text)}</p>") == " ".join(text.split())
+
+
+def test_a_body_that_is_only_a_picture_is_still_a_message():
+    assert body_text('<p><img src="https://x/y.png"></p>') == "[image]"
+    assert body_text('<p>look <img src="y.png"></p>') == "look"
