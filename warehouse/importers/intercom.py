@@ -165,8 +165,9 @@ def _walk(value: Any, where: str, grouper: _Grouper, top: bool) -> Iterator[RawR
             if isinstance(item, dict | list):
                 yield from _walk(item, key, grouper, top=False)
         return
-    kind = value.get("type") or value.get("object") or "untyped"
-    what = "a deletion notice" if value.get("deleted") else f"a {kind} object"
+    kind = value.get("type") or value.get("object")
+    what = f"a {kind} object" if kind else "an object without a type"
+    what = "a deletion notice" if value.get("deleted") else what
     yield RawRecord(
         label, compact(value), error=f"no conversation here ({what}): nothing to import"
     )
