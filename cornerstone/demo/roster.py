@@ -44,12 +44,12 @@ PRODUCTS = (
 _TEAMS = (
     ("Billing", "up", 0.045, (0.35, 0.35, 0.25, 0.05)),
     ("Orders & Delivery", "down", -0.045, (0.4, 0.25, 0.2, 0.15)),
-    ("Returns", "up", 0.035, (0.35, 0.4, 0.15, 0.1)),
+    ("Returns", "up", 0.045, (0.35, 0.4, 0.15, 0.1)),
     ("Tech Support", "flat", 0.0, (0.3, 0.3, 0.35, 0.05)),
-    ("Social Care", "down", -0.04, (0.15, 0.05, 0.05, 0.75)),
+    ("Social Care", "down", -0.045, (0.15, 0.05, 0.05, 0.75)),
     ("Priority Accounts", "flat", 0.0, (0.2, 0.35, 0.4, 0.05)),
     ("Onboarding", "up", 0.05, (0.45, 0.3, 0.2, 0.05)),
-    ("Night Shift", "down", -0.035, (0.55, 0.2, 0.15, 0.1)),
+    ("Night Shift", "down", -0.045, (0.55, 0.2, 0.15, 0.1)),
 )
 TEAM_SIZES = (8, 9, 7, 8, 7, 6, 7, 8)  # 60 agents
 CHANNELS = ("chat", "email", "phone", "social")
@@ -72,6 +72,7 @@ CRITERION_HABITS: dict[tuple[str, str], tuple[str, ...]] = {
     ("responsiveness", "sets_expectations"): ("set_expectations",),
     ("empathy", "acknowledge_feelings"): ("acknowledge_feelings",),
     ("empathy", "explores_situation"): ("explore",),
+    ("empathy", "shows_understanding"): ("acknowledge_feelings", "explore"),
     ("empathy", "apology"): ("apology",),
     ("empathy", "no_blame"): ("blame",),
     ("empathy", "warm_tone"): ("warmth",),

@@ -38,9 +38,15 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert (tmp_path / "demo_accounts.txt").is_file()
 
     # Running it again adds nothing.
+    seeded = {
+        table: _count(db, f"SELECT count(*) FROM {table}")
+        for table in ("users", "reviews", "disputes", "coaching_sessions", "calibration_sessions")
+    }
     assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
     again = capsys.readouterr().out
     assert "300 unchanged" in again and "scored 0 of 0" in again
+    for table, count in seeded.items():
+        assert _count(db, f"SELECT count(*) FROM {table}") == count, table
     assert _count(db, "SELECT count(*) FROM conversations") == 300
 
 
