@@ -93,12 +93,22 @@ def _now() -> datetime:
 
 
 def _retry_on_conflict(work: Callable[[], T], attempts: int = 8) -> T:
-    """DuckDB's optimistic concurrency: retry a transaction that collided with another writer."""
+    """DuckDB's optimistic concurrency: retry a transaction that collided with another writer.
+
+    A UNIQUE violation can only come from `reviews.supersedes` (two writers appending to the same
+    version at once, detected at COMMIT): that is a real conflict the reviewer must see.
+    """
     for attempt in range(attempts):
         try:
             return work()
-        except duckdb.TransactionException as error:
-            if "onflict" not in str(error) or attempt == attempts - 1:
+        except (duckdb.ConstraintException, duckdb.TransactionException) as error:
+            message = str(error).lower()
+            if "constraint" in message:
+                raise ReviewConflictError(
+                    "Someone saved a new version of this review at the same moment. Reload the page "
+                    "to see it, then submit again (nothing of yours was saved)."
+                ) from error
+            if "conflict" not in message or attempt == attempts - 1:
                 raise
             time.sleep(0.02 * (attempt + 1))
     raise AssertionError("unreachable")

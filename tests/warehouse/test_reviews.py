@@ -224,3 +224,39 @@ def test_review_writes_are_audited(db):
     assert [a for a, _ in actions].count("review.edit") == 1 and (
         "comment.add" in [a for a, _ in actions]
     )
+
+
+def test_simultaneous_edits_of_one_version_keep_one_and_refuse_the_other_plainly(db):
+    import threading
+
+    with connect(db) as con:
+        first = reviews.submit_review(con, RITA, "conv-001", [])
+    outcomes: list[object] = []
+    barrier = threading.Barrier(2)
+
+    def edit(value: float) -> None:
+        with connect(db) as con:
+            barrier.wait()
+            try:
+                outcomes.append(
+                    reviews.edit_review(
+                        con, RITA, first, [CriterionAnswer("empathy", "tone", value, reason="r")]
+                    )
+                )
+            except ReviewConflictError as error:
+                outcomes.append(error)
+
+    threads = [threading.Thread(target=edit, args=(v,)) for v in (4.0, 5.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with connect(db) as con:
+        rows = con.execute("SELECT version, supersedes FROM reviews ORDER BY review_id").fetchall()
+    saved = [o for o in outcomes if isinstance(o, int)]
+    assert len(outcomes) == 2 and len(saved) >= 1
+    assert (
+        rows[0] == (1, None)
+        and all(r == (2, first) for r in rows[1:])
+        and len(rows) == 1 + len(saved) == 2
+    )
