@@ -45,6 +45,15 @@ AUTHOR_ROLES = {
     "contact": "customer",
     "bot": "bot",
 }
+# who wrote a conversation's first message when its author is blank (Intercom: "For Twitter,
+# this will be blank")
+DELIVERED_AS_ROLES = {
+    "customer_initiated": "customer",
+    "admin_initiated": "agent",
+    "operator_initiated": "bot",
+    "automated": "agent",
+    "campaigns_initiated": "agent",
+}
 SOURCE_CHANNELS = {
     "conversation": "chat",
     "chat": "chat",
@@ -300,10 +309,16 @@ def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any
     if not isinstance(author, dict):
         raise _Refused(f"{label}: `author` must be an object")
     kind = author.get("type")
-    if not isinstance(kind, str) or kind not in AUTHOR_ROLES:
+    if not kind and label == "source" and part.get("delivered_as") in DELIVERED_AS_ROLES:
+        role = DELIVERED_AS_ROLES[part["delivered_as"]]  # e.g. Twitter sources have no author
+    elif not isinstance(kind, str) or kind not in AUTHOR_ROLES:
         raise _Refused(f"{label}: unknown author type {kind!r} (expected admin, user, lead, bot)")
+    elif author.get("from_ai_agent") or author.get("is_ai_answer"):
+        role = "bot"  # Fin and other AI agents write as an admin
+    else:
+        role = AUTHOR_ROLES[kind]
     return {
-        "role": AUTHOR_ROLES[kind],
+        "role": role,
         "author": author.get("name") or author.get("email") or _str(author.get("id")),
         "text": text,
         "sent_at": epoch_to_iso(created_at),

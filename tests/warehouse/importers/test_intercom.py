@@ -190,3 +190,35 @@ def _part(part_id, part_type, author_type, body, created_at, conversation_id=Non
     if conversation_id:
         part["conversation_id"] = conversation_id
     return part
+
+
+def test_ai_agent_parts_are_bot_and_blank_source_author_uses_delivered_as():
+    conversation = {
+        "type": "conversation",
+        "id": "88",
+        "source": {
+            "type": "twitter",
+            "delivered_as": "customer_initiated",
+            "body": "@acme help",
+            "author": {},
+        },
+        "conversation_parts": {
+            "conversation_parts": [
+                {
+                    "part_type": "comment",
+                    "body": "<p>I can help</p>",
+                    "created_at": 5,
+                    "author": {"type": "admin", "id": "9", "name": "Fin", "from_ai_agent": True},
+                },
+                {
+                    "part_type": "comment",
+                    "body": "<p>Human here</p>",
+                    "created_at": 6,
+                    "author": {"type": "admin", "id": "10", "name": "Ann"},
+                },
+            ]
+        },
+    }
+    (result,) = parse_text(IMPORTER, json.dumps(conversation)).conversations
+    assert roles(result) == ["customer", "bot", "agent"]
+    assert result.channel == "social"
