@@ -81,6 +81,7 @@ CHANNELS = {
     "sms": "sms",
     "text": "sms",
 }
+COMMENT_TYPES = ("Comment", "VoiceComment")  # VoiceComment: a Zendesk Talk call on the ticket
 SATISFACTION_TO_CSAT = {"good": 5, "bad": 1}  # Zendesk CSAT is binary; offered/unoffered = none
 SYSTEM_AUTHOR_ID = -1
 LIST_KEYS = ("audits", "comments", "tickets", "ticket_events", "results")
@@ -311,7 +312,7 @@ class _Reader:
             if not isinstance(event, dict):
                 continue
             kind = event.get("type")
-            if kind == "Comment":
+            if kind in COMMENT_TYPES:
                 yield from self.add_comment(
                     entry,
                     event,
@@ -340,7 +341,7 @@ class _Reader:
         for index, child in enumerate(as_list(event.get("child_events"))):
             if not isinstance(child, dict):
                 continue
-            if child.get("event_type") == "Comment" or child.get("type") == "Comment":
+            if child.get("event_type") in COMMENT_TYPES or child.get("type") in COMMENT_TYPES:
                 yield from self.add_comment(
                     entry,
                     child,

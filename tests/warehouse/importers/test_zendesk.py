@@ -327,3 +327,26 @@ def test_ticket_number_only_from_ticket_like_file_names():
     assert _ticket_number(Path("tickets/4711/comments.json")) == "4711"
     assert _ticket_number(Path("4711.json")) == "4711"
     assert _ticket_number(Path("export_2024-03-05.json")) is None
+
+
+def test_voice_comments_are_messages():
+    audit = {
+        "id": 1,
+        "ticket_id": 12,
+        "created_at": "2024-01-01T00:00:00Z",
+        "author_id": 7,
+        "via": {"channel": "voice"},
+        "events": [
+            {
+                "id": 2,
+                "type": "VoiceComment",
+                "public": False,
+                "author_id": 7,
+                "body": "Inbound call from +1 555 0100\nCall summary: password reset",
+            },
+            {"id": 3, "type": "Create", "field_name": "requester_id", "value": "8"},
+        ],
+    }
+    (conversation,) = parse_text(IMPORTER, json.dumps({"audits": [audit]})).conversations
+    assert conversation.channel == "phone"
+    assert [(m.role, m.internal) for m in conversation.messages] == [("agent", True)]
