@@ -80,6 +80,8 @@ CHANNELS = {
     "instagram_dm": "social",
     "sms": "sms",
     "text": "sms",
+    "api": "api",  # created by an integration: kept visible rather than folded into "other"
+    "web_service": "api",
 }
 COMMENT_TYPES = ("Comment", "VoiceComment")  # VoiceComment: a Zendesk Talk call on the ticket
 SATISFACTION_TO_CSAT = {"good": 5, "bad": 1}  # Zendesk CSAT is binary; offered/unoffered = none

@@ -27,7 +27,7 @@ def test_recorded_ticket_audits_give_one_conversation_per_ticket():
     assert sample.messages[0].text.startswith("Hi there,")
     assert sample.created_at == datetime(2023, 9, 9, 23, 52, 5)
     channels = {c.channel for c in parsed.conversations}
-    assert channels == {"other", "web"}  # via api / sample_ticket -> other, web -> web
+    assert channels == {"api", "other", "web"}  # via sample_ticket -> other
 
 
 def test_cassette_responses_are_read_and_repeated_audits_counted_once():
