@@ -118,15 +118,17 @@ def _combine(criterion: Criterion, outcomes: list[DetectorOutcome]) -> DetectorO
 
 
 def score_criterion(
-    signals: ConversationSignals, rubric_id: str, criterion: Criterion
+    signals: ConversationSignals, rubric_id: str, criterion: Criterion, functions=None
 ) -> CriterionScore:
     if not criterion.applies_to(signals.conversation.channel):
         result = DetectorOutcome(None, f"not scored on the {signals.channel} channel")
     else:
         outcomes = []
-        for spec in criterion.detectors:
+        if functions is None:
+            functions = [REGISTRY[spec.detector] for spec in criterion.detectors]
+        for function, spec in zip(functions, criterion.detectors, strict=True):
             try:
-                outcomes.append(REGISTRY[spec.detector](signals, spec.params))
+                outcomes.append(function(signals, spec.params))
             except Exception as error:  # a detector bug: say where, keep the traceback
                 raise ScoringError(
                     f"detector {spec.detector!r} failed on conversation "
@@ -169,29 +171,55 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return round(sum(v * w for v, w in pairs) / total, 2) if total else None
 
 
+_plans: dict[int, tuple[RubricSet, list]] = {}
+
+
+def _plan(rubrics: RubricSet) -> list:
+    """Per rubric: (rubric, [(criterion, detector functions, is the resolution criterion)])."""
+    cached = _plans.get(id(rubrics))
+    if cached is not None and cached[0] is rubrics:
+        return cached[1]
+    if not REGISTRY:
+        import_detectors()
+    plan = [
+        (
+            rubric,
+            [
+                (
+                    criterion,
+                    [REGISTRY[spec.detector] for spec in criterion.detectors],
+                    any(spec.detector == RESOLUTION_DETECTOR for spec in criterion.detectors),
+                )
+                for criterion in rubric.criteria
+            ],
+        )
+        for rubric in rubrics.rubrics
+    ]
+    _plans[id(rubrics)] = (rubrics, plan)  # keeps the set alive, so its id is never reused
+    return plan
+
+
 def score(
     conversation: Conversation,
     rubrics: RubricSet,
     template_hashes: frozenset[int] | None = None,
 ) -> ConversationScore:
     """Judge one conversation. Without `template_hashes` the template criterion is N/A."""
-    if not REGISTRY:
-        import_detectors()
     signals = ConversationSignals(conversation, template_hashes)
     rubric_scores: list[RubricScore] = []
     quality_pairs: list[tuple[float, float]] = []
     critical_failed = False
     resolved: bool | None = None
-    for rubric in rubrics.rubrics:
+    for rubric, criteria_plan in _plan(rubrics):
         criteria = []
         pairs = []
-        for criterion in rubric.criteria:
-            result = score_criterion(signals, rubric.id, criterion)
+        for criterion, functions, is_resolution in criteria_plan:
+            result = score_criterion(signals, rubric.id, criterion, functions)
             criteria.append(result)
             if not result.na:
                 pairs.append((result.score, criterion.weight))
                 critical_failed = critical_failed or (criterion.critical and result.failed)
-                if any(d.detector == RESOLUTION_DETECTOR for d in criterion.detectors):
+                if is_resolution:
                     resolved = not result.failed
         rubric_score = _weighted(pairs)
         rubric_scores.append(RubricScore(rubric.id, rubric_score, tuple(criteria)))

@@ -84,6 +84,27 @@ def pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+@lru_cache(maxsize=512)
+def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The same pattern for text that is already lowercased: about 2.5x faster than matching
+    case-insensitively (`re:` phrases keep an inline case-insensitive flag)."""
+    base = pattern(phrases)
+    if base is None:
+        return None
+    cleaned = sorted({p.strip() for p in phrases if p.strip()})
+    literal = [p for p in cleaned if not p.startswith("re:")]
+    raw = [f"(?i:{p[3:].strip()})" for p in cleaned if p.startswith("re:")]
+    return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
+
+
+def _matcher(signals, i: int, phrases: tuple[str, ...]):
+    """(compiled pattern, text to search) for message i: lowercase when offsets are unchanged."""
+    lower = signals.lower(i)
+    if len(lower) == len(signals.messages[i].text):
+        return lower_pattern(phrases), lower
+    return pattern(phrases), signals.messages[i].text
+
+
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
     """A detector parameter that must be a phrase list: a clear error otherwise."""
     if type(value) is tuple:
@@ -98,40 +119,42 @@ def as_phrases(value: object, name: str) -> tuple[str, ...]:
 
 def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
     """Evidence for the first `limit` matches of the phrase list in the given messages."""
-    compiled = pattern(phrases)
     found: list[Evidence] = []
-    if compiled is None:
+    if pattern(phrases) is None:
         return found
     messages = signals.messages
     for i in indices:
-        text = messages[i].text
+        compiled, text = _matcher(signals, i, phrases)
         for match in compiled.finditer(text):
-            if match.end() > match.start():
-                found.append(Evidence(i, match.start(), match.end(), match.group()))
+            start, end = match.span()
+            if end > start:
+                found.append(Evidence(i, start, end, messages[i].text[start:end]))
                 if len(found) >= limit:
                     return found
     return found
 
 
 def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    compiled = pattern(phrases)
-    if compiled is None:
+    if pattern(phrases) is None:
         return None
     messages = signals.messages
     for i in indices:
-        text = messages[i].text
+        compiled, text = _matcher(signals, i, phrases)
         match = compiled.search(text)
         if match and match.end() > match.start():
-            return Evidence(i, match.start(), match.end(), match.group())
+            start, end = match.span()
+            return Evidence(i, start, end, messages[i].text[start:end])
     return None
 
 
 def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    compiled = pattern(phrases)
-    if compiled is None:
+    if pattern(phrases) is None:
         return False
-    messages = signals.messages
-    return any(compiled.search(messages[i].text) for i in indices)
+    for i in indices:
+        compiled, text = _matcher(signals, i, phrases)
+        if compiled.search(text):
+            return True
+    return False
 
 
 def message_evidence(signals, i: int, limit: int = QUOTE_LIMIT) -> Evidence:

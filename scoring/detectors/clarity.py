@@ -1,4 +1,5 @@
-"""Clarity of the agent's writing: sentence length and readability (scoring.text).
+"""Clarity of the agent's writing: sentence length and Flesch reading ease (counts from
+scoring.text.readability, per message, summed over the agent's replies).
 
 Average words per sentence at or under `target_sentence_words` scores 1, falling to 0 at
 `max_sentence_words`; Flesch reading ease at or above `target_reading_ease` scores 1, falling to 0
@@ -7,6 +8,8 @@ at `min_reading_ease`. value = the mean of the two. N/A when the agent wrote few
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome
@@ -21,10 +24,17 @@ def _falling(value: float, good: float, bad: float) -> float:
     return 1.0 - (value - good) / (bad - good)
 
 
-@detector("clarity")
-def clarity(signals, params):
+@lru_cache(maxsize=65_536)
+def _counts(text: str) -> tuple[int, int, int]:
+    """(words, sentences, syllables) of one message: cached, replies repeat across a batch."""
     from scoring.text import readability
 
+    stats = readability(text)
+    return stats.words, stats.sentences, stats.syllables
+
+
+@detector("clarity")
+def clarity(signals, params):
     target_words = number(params, "target_sentence_words", 20)
     max_words = number(params, "max_sentence_words", 40)
     target_ease = number(params, "target_reading_ease", 60)
@@ -32,17 +42,22 @@ def clarity(signals, params):
     min_words = number(params, "min_words", 8)
     if not signals.agent:
         return not_applicable("no agent reply to judge")
-    text = "\n".join(signals.messages[i].text for i in signals.agent)
-    stats = readability(text)
-    if stats.words < min_words:
-        return not_applicable(f"the agent wrote only {stats.words} words")
-    length_value = _falling(stats.average_sentence_words, target_words, max_words)
-    ease_value = _falling(-stats.flesch_reading_ease, -target_ease, -min_ease)
+    words = sentences = syllables = 0
+    for i in signals.agent:  # sentences end at line breaks, so per-message sums = the joined text
+        w, s, y = _counts(signals.messages[i].text)
+        if w:
+            words, sentences, syllables = words + w, sentences + s, syllables + y
+    if words < min_words:
+        return not_applicable(f"the agent wrote only {words} words")
+    average_sentence_words = words / max(1, sentences)
+    reading_ease = 206.835 - 1.015 * average_sentence_words - 84.6 * syllables / words
+    length_value = _falling(average_sentence_words, target_words, max_words)
+    ease_value = _falling(-reading_ease, -target_ease, -min_ease)
     value = (length_value + ease_value) / 2
     longest = max(signals.agent, key=lambda i: len(signals.messages[i].text))
     return outcome(
         value,
-        f"{stats.average_sentence_words:.0f} words per sentence, reading ease "
-        f"{stats.flesch_reading_ease:.0f} (targets: ≤{target_words:.0f} words, ≥{target_ease:.0f})",
+        f"{average_sentence_words:.0f} words per sentence, reading ease "
+        f"{reading_ease:.0f} (targets: ≤{target_words:.0f} words, ≥{target_ease:.0f})",
         [message_evidence(signals, longest, 120)] if value < 0.5 else [],
     )
