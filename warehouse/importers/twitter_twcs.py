@@ -29,6 +29,7 @@ COLUMNS = (*REQUIRED, "created_at", "response_tweet_id", "in_response_to_tweet_i
 _FLOAT_ID = re.compile(r"^(\d+)\.0+$")
 MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 NO_TIME = -(2**62)
+NONE, ODD = -1, -2  # markers in the id arrays: no id; an id that is not a number (side dict)
 TRUE = {"true", "1", "yes", "t"}
 FALSE = {"false", "0", "no", "f"}
 
@@ -79,14 +80,17 @@ class _Tweets:
 
     def __init__(self) -> None:
         self.row_of: dict[int | str, int] = {}  # tweet id -> index
-        self.ids: list[int | str] = []
+        self.ids = array("q")  # numeric tweet ids; ODD for others, kept in odd_ids
+        self.odd_ids: dict[int, str] = {}
         self.rows = array("l")  # data row number in the file, for positions
-        self.authors: list[str] = []
+        self.authors: list[str] = []  # interned: a brand's handle is stored once
         self.inbound = bytearray()
         self.sent = array("q")  # epoch seconds, or NO_TIME
         self.odd_times: dict[int, str] = {}  # index -> created_at we could not read
-        self.texts: list[str] = []
-        self.parent_ids: list[int | str | None] = []
+        self.text_data = bytearray()  # every text, UTF-8, end to end (a third of a str list)
+        self.text_ends = array("Q")
+        self.parents = array("q")  # in_response_to id; NONE, or ODD with odd_parents
+        self.odd_parents: dict[int, str] = {}
 
     def read(self, reader: Iterator[list[str]], names: list[str]) -> Iterator[RawRecord]:
         at = {c: names.index(c) for c in COLUMNS if c in names}
@@ -120,7 +124,7 @@ class _Tweets:
                 continue
             index = len(self.ids)
             self.row_of[tweet_id] = index
-            self.ids.append(tweet_id)
+            self.ids.append(_store(tweet_id, index, self.odd_ids))
             self.rows.append(number)
             author = row[author_at].strip()
             self.authors.append(interned.setdefault(author, author))
@@ -130,16 +134,30 @@ class _Tweets:
             if epoch is None and created:
                 self.odd_times[index] = created
             self.sent.append(NO_TIME if epoch is None else epoch)
-            self.texts.append(row[text_at])
-            self.parent_ids.append(_id(row[parent_at]) if parent_at is not None else None)
+            self.text_data += row[text_at].encode("utf-8", "surrogatepass")
+            self.text_ends.append(len(self.text_data))
+            parent = _id(row[parent_at]) if parent_at is not None else None
+            self.parents.append(NONE if parent is None else _store(parent, index, self.odd_parents))
+
+    def tweet_id(self, index: int) -> int | str:
+        value = self.ids[index]
+        return self.odd_ids[index] if value == ODD else value
+
+    def text(self, index: int) -> str:
+        start = self.text_ends[index - 1] if index else 0
+        return self.text_data[start : self.text_ends[index]].decode("utf-8", "surrogatepass")
 
     def roots(self) -> array:
         """Each tweet's thread root index: parent links followed once per tweet (memoised)."""
+        row_of = self.row_of
         parents = array(
-            "l", (self.row_of.get(p, -1) if p is not None else -1 for p in self.parent_ids)
+            "l",
+            (
+                -1 if p == NONE else row_of.get(self.odd_parents[i] if p == ODD else p, -1)
+                for i, p in enumerate(self.parents)
+            ),
         )
-        self.parent_ids = []  # parents and ids are resolved: free both before grouping
-        self.row_of = {}
+        self.parents, self.odd_parents, self.row_of = array("q"), {}, {}  # resolved: free them
         roots = array("l", [-1]) * len(parents)
         for start in range(len(parents)):
             path: list[int] = []
@@ -185,13 +203,13 @@ class _Tweets:
             ", ".join(f"row {n}" for n in numbers)
             if len(numbers) <= 3
             else f"rows {numbers[0]}..{numbers[-1]} ({len(numbers)} tweets)"
-        ) + f" (thread {self.ids[root]})"
+        ) + f" (thread {self.tweet_id(root)})"
         times = [self.time(i) for i in members]
         messages = [
             {
                 "role": "customer" if self.inbound[i] else "agent",
                 "author": self.authors[i],
-                "text": self.texts[i],
+                "text": self.text(i),
                 "sent_at": sent,
             }
             for i, sent in zip(members, times, strict=True)
@@ -199,7 +217,7 @@ class _Tweets:
         agent = next((self.authors[i] for i in members if not self.inbound[i]), None)
         customer = next((self.authors[i] for i in members if self.inbound[i]), None)
         conversation = {
-            "conversation_id": f"twcs:{self.ids[root]}",
+            "conversation_id": f"twcs:{self.tweet_id(root)}",
             "channel": "social",
             "created_at": messages[0]["sent_at"],
             "agent_id": agent,
@@ -220,11 +238,11 @@ class _Tweets:
         """The tweet as a CSV line of the columns read (the file's own line is not kept)."""
         return _line(
             [
-                str(self.ids[index]),
+                str(self.tweet_id(index)),
                 self.authors[index],
                 "True" if self.inbound[index] else "False",
                 sent or "",
-                self.texts[index],
+                self.text(index),
             ]
         )
 
@@ -245,6 +263,14 @@ def _epoch(cell: str) -> int | None:
         return calendar.timegm(moment) - shift
     except (KeyError, ValueError, IndexError):
         return None
+
+
+def _store(tweet_id: int | str, index: int, odd: dict[int, str]) -> int:
+    """`tweet_id` as stored in an int64 array: itself, or ODD with the text kept in `odd`."""
+    if isinstance(tweet_id, int):
+        return tweet_id
+    odd[index] = tweet_id
+    return ODD
 
 
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:

@@ -172,3 +172,17 @@ def _csv(rows) -> str:
     writer.writerow(HEADER.strip().split(","))
     writer.writerows(rows)
     return out.getvalue()
+
+
+def test_twcs_non_numeric_ids_thread_too():
+    rows = [
+        ("b", "Brand", "False", "Tue Oct 31 22:05:00 +0000 2017", "@c1 hi", "", "a"),
+        ("a", "c1", "True", "Tue Oct 31 22:00:00 +0000 2017", "@Brand héllo ✓", "b", ""),
+        ("99999999999999999999", "c2", "True", "Tue Oct 31 23:00:00 +0000 2017", "big", "", ""),
+    ]
+    parsed = parse_text(TWCS, _csv(rows), "twcs.csv")
+    assert [c.conversation_id for c in parsed.conversations] == [
+        "twcs:a",
+        "twcs:99999999999999999999",
+    ]
+    assert [m.text for m in parsed.by_id("twcs:a").messages] == ["@Brand héllo ✓", "@c1 hi"]
