@@ -12,6 +12,7 @@ another run's reviews. `qa serve` runs as a subprocess on a free port; Chromium 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -49,20 +50,28 @@ class Server:
 
 
 def build_demo_db(conversations: int) -> Path:
-    """The cached demo database for `conversations` (built with `qa demo` when absent)."""
+    """The cached demo database for `conversations` (built with `qa demo` when absent).
+
+    A `complete` marker is written only after `qa demo` succeeded, and a lock file serialises
+    test sessions (other helpers' browser tests) that would build the same cache at once.
+    """
     folder = ROOT / "data" / "generated" / f"browser-demo-{conversations}"
     db = folder / "demo.duckdb"
-    if db.exists() and (folder / "demo_accounts.txt").exists():
-        return db
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    result = subprocess.run(
-        [str(QA), "demo", "--conversations", str(conversations), "--db", str(db)],
-        cwd=ROOT, capture_output=True, text=True, timeout=3600,
-    )  # fmt: skip
-    if result.returncode != 0:
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / f"browser-demo-{conversations}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / "complete").exists():
+            return db
         shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"qa demo failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        folder.mkdir(parents=True)
+        result = subprocess.run(
+            [str(QA), "demo", "--conversations", str(conversations), "--db", str(db)],
+            cwd=ROOT, capture_output=True, text=True, timeout=3600,
+        )  # fmt: skip
+        if result.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            pytest.fail(f"qa demo failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        (folder / "complete").write_text("built by tests/browser/conftest.py\n", encoding="utf-8")
     return db
 
 
