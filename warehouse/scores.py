@@ -42,6 +42,11 @@ class ScoreRunSummary:
     seconds: float = 0.0
 
     def __str__(self) -> str:
+        if not self.selected:
+            return (
+                f"nothing to score: all {self.considered} stored conversations are already scored "
+                f"with rubric set {self.rubric_set_hash}"
+            )
         rate = self.scored / self.seconds if self.seconds else 0.0
         return (
             f"scored {self.scored} of {self.selected} conversations needing a score "
