@@ -23,6 +23,7 @@ from warehouse.importers.vendor_json import (
     guarded,
     has_keys,
     load_document,
+    load_json_lines,
     looks_canonical,
     looks_like_json,
     shape_error,
@@ -47,20 +48,25 @@ class TwitterIbmImporter:
         return guarded(self._records(path, text))
 
     def _records(self, path: Path, text: str) -> Iterator[RawRecord]:
-        document, errors = load_document(text, ("dialogs", "conversations"))
+        json_lines = load_json_lines(text)  # one dialog per line
+        if json_lines is not None:
+            dialogs, errors = json_lines
+        else:
+            document, errors = load_document(text, ("dialogs", "conversations"))
+            if isinstance(document, dict):
+                document = next((v for v in document.values() if isinstance(v, list)), [document])
+            if document is not None and not isinstance(document, list):
+                errors.append(
+                    RawRecord("document", compact(document), error="expected a list of dialogs")
+                )
+                document = None
+            dialogs = [(f"[{i}]", d) for i, d in enumerate(document or [])]
         yield from errors
-        if isinstance(document, dict):
-            document = next((v for v in document.values() if isinstance(v, list)), [document])
-        if document is None:
-            return
-        if not isinstance(document, list):
-            yield RawRecord("document", compact(document), error="expected a list of dialogs")
-            return
-        for index, dialog in enumerate(document):
+        for where, dialog in dialogs:
             try:
-                yield _dialog(f"[{index}]", dialog)
+                yield _dialog(where, dialog)
             except SHAPE_ERRORS as error:
-                yield RawRecord(f"[{index}]", compact(dialog), error=shape_error(error))
+                yield RawRecord(where, compact(dialog), error=shape_error(error))
 
 
 def _dialog(where: str, dialog: Any) -> RawRecord:

@@ -186,3 +186,17 @@ def test_twcs_non_numeric_ids_thread_too():
         "twcs:99999999999999999999",
     ]
     assert [m.text for m in parsed.by_id("twcs:a").messages] == ["@Brand héllo ✓", "@c1 hi"]
+
+
+def test_ibm_dialogs_one_per_line():
+    dialog = {
+        "dialogHeader": {"sessionID": "s1", "company": "Acme"},
+        "dialogContent": [
+            {"client": "bob", "message": "hi"},
+            {"agent": "Acme", "message": "hello"},
+        ],
+    }
+    text = json.dumps(dialog) + "\n" + json.dumps({**dialog, "dialogHeader": {"sessionID": "s2"}})
+    parsed = parse_text(IBM, text, "dialogs.jsonl")
+    assert [c.conversation_id for c in parsed.conversations] == ["twitter:s1", "twitter:s2"]
+    assert parsed.records[1].position == "line 2 (session s2)"
