@@ -36,19 +36,26 @@ PAGES = [
 
 viewer = refresh_session()
 if viewer is None:
+    # Every page path answers with the sign-in form, so a deep link (/team_trends) asks to sign
+    # in instead of "Page not found", and after signing in the page opens if the role may see it.
     navigation = [
         st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)
+    ] + [
+        st.Page("app_pages/sign_in.py", title="Sign in", url_path=file[:-3])
+        for _, file, _, _ in PAGES
     ]
-else:
-    allowed = [p for p in PAGES if (APP_PAGES / p[1]).exists() and may_see(viewer.role, p[1][:-3])]
-    stems = [p[1][:-3] for p in allowed]
-    home = HOME_PAGE.get(viewer.role)
-    home = home if home in stems else (stems[0] if stems else None)
-    navigation = {}
-    for section, file, title, icon in allowed:
-        page = st.Page(f"app_pages/{file}", title=title, icon=icon, default=file[:-3] == home)
-        navigation.setdefault(section, []).append(page)
-    if not navigation:
-        navigation = [st.Page("app_pages/sign_in.py", title="Account", default=True)]
-    account_box(viewer)
+    st.navigation(navigation, position="hidden").run()
+    st.stop()
+
+allowed = [p for p in PAGES if (APP_PAGES / p[1]).exists() and may_see(viewer.role, p[1][:-3])]
+stems = [p[1][:-3] for p in allowed]
+home = HOME_PAGE.get(viewer.role)
+home = home if home in stems else (stems[0] if stems else None)
+navigation = {}
+for section, file, title, icon in allowed:
+    page = st.Page(f"app_pages/{file}", title=title, icon=icon, default=file[:-3] == home)
+    navigation.setdefault(section, []).append(page)
+if not navigation:
+    navigation = [st.Page("app_pages/sign_in.py", title="Account", default=True)]
+account_box(viewer)
 st.navigation(navigation).run()
