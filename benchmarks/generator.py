@@ -59,12 +59,18 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo.jsonl"
+        cpu_started = time.process_time()
         one = generate(out, args.conversations, workers=1)
+        cpu = time.process_time() - cpu_started
         print(
             f"generate, 1 process : {one.conversations:,} conversations, {one.messages:,} "
             f"messages, {one.bytes / 1e6:,.0f} MB in {one.seconds:.1f}s = "
             f"{one.conversations_per_second:,.0f} conversations/s, "
             f"{one.megabytes_per_second:.1f} MB/s"
+        )
+        print(
+            f"  CPU time {cpu:.1f}s = {one.conversations / cpu:,.0f} conversations per CPU-second "
+            f"(wall/CPU {one.seconds / cpu:.1f}: above 1 means the machine was busy)"
         )
         peak_one = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if args.workers > 1:
