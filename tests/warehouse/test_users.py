@@ -286,3 +286,70 @@ def test_no_default_password_in_code():
     pattern = re.compile(r"password\s*=\s*[\"'][^\"']+[\"']", re.IGNORECASE)
     offenders = [str(p) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
     assert not offenders
+
+
+# ---- qa users (the CLI is a thin layer over the functions above) -----------------------------
+
+
+def _qa(*argv: str) -> int:
+    from cornerstone.cli import main
+
+    return main(list(argv))
+
+
+def test_cli_creates_the_first_admin_from_stdin_and_lists_it(db_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-boss-pass9\n"))
+    assert (
+        _qa("users", "add", "Admin", "--role", "admin", "--password-stdin", "--db", str(db_path))
+        == 0
+    )
+    assert "added admin (admin)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("agent-pass-123\n"))
+    assert _qa("users", "add", "ann", "--role", "agent", "--agent-id", "agent_ann",
+               "--password-stdin", "--db", str(db_path)) == 0  # fmt: skip
+    capsys.readouterr()
+    assert _qa("users", "list", "--db", str(db_path)) == 0
+    out = capsys.readouterr().out
+    assert "admin" in out and "agent agent_ann" in out
+    assert "first-boss-pass9" not in out and "argon2" not in out
+    assert _qa("users", "disable", "ann", "--db", str(db_path)) == 0
+    with connect(db_path) as con:
+        assert users.get_user(con, "ann").disabled
+        assert users.authenticate(con, "admin", "first-boss-pass9").role == "admin"
+
+
+def test_cli_prompts_twice_without_echo_and_refuses_a_mismatch(db_path, monkeypatch, capsys):
+    answers = iter(["one-password-1", "another-password-2"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    assert _qa("users", "add", "admin", "--role", "admin", "--db", str(db_path)) == 2
+    assert "differ" in capsys.readouterr().err
+    with connect(db_path) as con:
+        assert users.get_user(con, "admin") is None
+
+
+def test_cli_refuses_to_prompt_when_not_on_a_terminal(db_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert _qa("users", "add", "admin", "--role", "admin", "--db", str(db_path)) == 2
+    assert "--password-stdin" in capsys.readouterr().err
+
+
+def test_cli_reports_policy_and_role_errors_plainly(db_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert (
+        _qa("users", "add", "admin", "--role", "admin", "--password-stdin", "--db", str(db_path))
+        == 2
+    )
+    assert "at least 10 characters" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pass\n"))
+    assert (
+        _qa("users", "add", "mgr", "--role", "manager", "--password-stdin", "--db", str(db_path))
+        == 2
+    )
+    assert "--team" in capsys.readouterr().err
