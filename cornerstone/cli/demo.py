@@ -7,7 +7,7 @@ import sys
 import time
 
 from cornerstone.cli.options import add_db_option, db_path
-from cornerstone.demo.roster import DEFAULT_SEED
+from cornerstone.demo.roster import DEFAULT_SEED, Roster
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,6 +60,23 @@ class _Progress:
         print(f"\r  {step:<12} {share:3.0f}%", end=end, file=sys.stderr, flush=True)
 
 
+def _story(roster: Roster) -> str:
+    """What to look for in the dashboard: the trends and coaching the demo data carries."""
+    by_trend = {
+        trend: ", ".join(team.name for team in roster.teams if team.trend == trend)
+        for trend in ("up", "down", "flat")
+    }
+    return (
+        f"The demo story ({roster.start_date} to {roster.end_date}, {len(roster.agents)} agents "
+        f"in {len(roster.teams)} teams):\n"
+        f"  teams improving: {by_trend['up']}\n"
+        f"  teams slipping:  {by_trend['down']}\n"
+        f"  steady:          {by_trend['flat']}\n"
+        f"  {len(roster.coaching_events)} agents coached mid-period; they do better on their "
+        "focus criteria afterwards (Coaching page: before/after)."
+    )
+
+
 def handle(args: argparse.Namespace) -> int:
     from cornerstone.cli import UserError
     from cornerstone.demo.pipeline import DemoStepFailed, build_demo
@@ -85,6 +102,7 @@ def handle(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Done in {time.perf_counter() - started:.1f}s.")
+    print(_story(run.roster))
     if run.skipped:
         print(f"Skipped (not in this build yet): {', '.join(name for name, _ in run.skipped)}")
     if run.accounts:

@@ -35,6 +35,7 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert _count(db, "SELECT count(*) FROM users") >= 5
     assert _count(db, "SELECT count(*) FROM coaching_sessions") > 0
     assert "password" in out  # the demo accounts are printed
+    assert "teams improving: Billing" in out
     assert (tmp_path / "demo_accounts.txt").is_file()
 
     # Running it again adds nothing.
