@@ -92,7 +92,7 @@ def header(view) -> None:
         ("CSAT / NPS", f"{h['csat'] if h['csat'] is not None else '—'} / {h['nps'] if h['nps'] is not None else '—'}"),
     ]  # fmt: skip
     st.html(
-        f"<div><b>{html.escape(h['subject'] or h['conversation_id'])}</b> "
+        f"<div><b>{html.escape(h['subject'] or '(no subject)')}</b> "
         f"<code>{html.escape(h['conversation_id'])}</code><br>"
         + " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in facts)
         + "</div>"
@@ -363,7 +363,7 @@ try:
         st.code(requested, language=None)
         st.stop()
     header(view)
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         transcript(view)
     with right:

@@ -130,7 +130,7 @@ def transcript_html(
             gap = (sent - previous).total_seconds()
             if gap > 0:
                 css = "cq-gap cq-gap-long" if gap >= LONG_GAP_SECONDS else "cq-gap"
-                rows.append(f'<div class="{css}">⏱ {html.escape(describe_gap(gap))}</div>')
+                rows.append(f'<div class="{css}">· {html.escape(describe_gap(gap))} ·</div>')
         if isinstance(sent, datetime):
             previous = sent
         role = str(m.get("role") or "system")
