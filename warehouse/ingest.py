@@ -13,30 +13,40 @@ process leaves the database as it was.
 
 Two paths, one set of rules
 ---------------------------
-Measured on this machine (200k conversations, 500 MB canonical JSONL): DuckDB's own
-`CREATE TABLE AS SELECT * FROM read_json(...)` takes 2.8 s; `json.loads` of every line alone
-1.5 s, and a full Python validate-and-stage path ~4x the raw read. So:
+Measured on this machine before choosing (200k conversations, 500 MB canonical JSONL, quiet
+machine): DuckDB's own `CREATE TABLE AS SELECT * FROM read_json(...)` 2.8 s; `json.loads` of
+every line alone 1.5 s, so any per-record Python path is 3-4x the raw read before it has stored
+anything. Hence:
 
 * **fast path** (canonical JSONL in UTF-8, no redaction): DuckDB reads the file with an explicit
-  all-text schema and normalises it in one `CREATE TEMP TABLE ... AS SELECT`, computing per row
-  an `ok` flag: true only when SQL can *prove* the record valid and normalised exactly as the
-  Python rules would (plain ISO 8601 timestamps, known lower-case roles, digits-only surveys in
-  range, texts that contain a letter or digit and cannot be a JSON number/boolean/object...).
-  Rows that are not `ok` are not judged by SQL: their lines are fetched (one scan, no JSON
-  parsing) and run through the Python validator, which either accepts them (odd timestamp
-  formats, upper-case roles) or quarantines them with its exact reason. When DuckDB refuses the
-  file itself (malformed JSON, a value of the wrong JSON type, invalid UTF-8) the whole file
-  takes the Python path instead. Measured: ~1.1x the raw read at 200k.
+  all-text schema and normalises it in one `CREATE TEMP TABLE ... AS SELECT` (`_FAST_STAGE`),
+  computing per row an `ok` flag: true only when SQL can *prove* the record valid and normalised
+  exactly as the Python rules would (plain ISO 8601 timestamps, known lower-case roles,
+  digits-only surveys in range, texts that contain a letter or digit and cannot have been a JSON
+  number/boolean/object...). Rows that are not `ok` are not judged by SQL: their lines are
+  fetched (one scan, no JSON parsing) and run through the Python validator, which accepts them
+  (odd timestamp formats, upper-case roles) or quarantines them with its exact reason. When
+  DuckDB refuses the file itself (malformed JSON, a value of the wrong JSON type, invalid UTF-8,
+  a line over 32 MB) the whole file takes the Python path instead, so bad lines still get exact
+  line numbers. The staging table is read *before* the transaction starts (temporary tables
+  change nothing in the file, and only committed rows have rowids in file order).
 * **Python path** (every other format, encoding or case): records -> `validate.py` -> Arrow
   batches -> a staging table with the same columns as the fast path's.
 
-Both paths end in the same SQL merge (`_merge`): content hash, duplicate rule, new/updated/
-unchanged, delete-and-insert. The validation rules are therefore defined once (validate.py);
-the SQL `ok` predicate only decides which rows need Python to look at them, and
-tests/warehouse/test_ingest_paths.py proves both paths store identical rows for a corpus of odd
-and bad records. Memory: neither path holds the file in Python; the Python path buffers
-`BATCH_SIZE` conversations at a time; DuckDB spills its staging tables to disk beyond its
-memory limit (`MEMORY_LIMIT`).
+Both paths end in the same SQL merge (`_merge`): duplicate rule, new/updated/unchanged,
+delete-and-insert; the content hash is one SQL macro (`cs_content_hash`) applied to both
+staging tables. The validation rules are therefore defined once (validate.py); the SQL `ok`
+predicate only decides which rows need Python to look at them, and
+tests/warehouse/test_ingest_paths.py proves both paths store identical rows (and quarantine
+identical reasons) for a corpus of ~70 odd and bad records.
+
+Measured with benchmarks/ingest.py, 1M demo conversations (1.86 GB, 8.8M messages), machine
+shared with other jobs (load average 13-19 on 2 cores): raw read_json CTAS 51 s / 14.8 CPU-s,
+peak RSS 1.0 GB; ingest_file 138 s / 31.1 CPU-s, peak RSS 1.3 GB: 2.7x wall, 2.1x CPU. At
+100k-200k the ratio was 1.5-1.8x. The rest is the price of two tables: the staging table
+(in memory up to MEMORY_LIMIT, then spilled: ~15% at 1M) plus writing conversations and
+messages. Memory: neither path holds the file in Python; the Python path buffers `BATCH_SIZE`
+conversations at a time; DuckDB is capped at MEMORY_LIMIT.
 """
 
 from __future__ import annotations
