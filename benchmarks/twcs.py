@@ -33,7 +33,8 @@ HEADER = ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tw
           "in_response_to_tweet_id"]  # fmt: skip
 
 
-def generate(path: Path, tweets: int, seed: int = 7) -> None:
+def generate(path: Path, tweets: int, seed: int = 7) -> int:
+    """Write about `tweets` rows (whole threads); return how many were written."""
     rng = random.Random(seed)
     start_of_data = datetime(2017, 10, 1, tzinfo=UTC)
     with path.open("w", newline="", encoding="utf-8") as out:
@@ -62,6 +63,7 @@ def generate(path: Path, tweets: int, seed: int = 7) -> None:
             rng.shuffle(rows)
             writer.writerows(rows)
             written += size
+    return written
 
 
 def _child(mode: str, path: str, db: str) -> None:
@@ -110,21 +112,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "twcs.csv"
         started = time.perf_counter()
-        generate(path, args.tweets)
+        tweets = generate(path, args.tweets)
         size_mb = path.stat().st_size / 2**20
-        print(f"generated {args.tweets:,} tweets ({size_mb:,.0f} MB) in "
+        print(f"generated {tweets:,} tweets ({size_mb:,.0f} MB) in "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         _, base_seconds, base_rss = measure("baseline", path, Path(folder) / "unused.duckdb")
         print(
             f"baseline csv.reader pass: {base_seconds:.1f} s, "
-            f"{args.tweets / base_seconds:,.0f} tweets/s, peak RSS {base_rss:,.0f} MB"
+            f"{tweets / base_seconds:,.0f} tweets/s, peak RSS {base_rss:,.0f} MB"
         )
         modes = ["importer"] + (["ingest"] if args.ingest else [])
         for mode in modes:
             count, seconds, rss = measure(mode, path, Path(folder) / "bench.duckdb")
             unit = "tweets" if mode == "importer" else "records (threads)"
             print(
-                f"{mode}: {count:,} {unit} in {seconds:.1f} s, {args.tweets / seconds:,.0f} "
+                f"{mode}: {count:,} {unit} in {seconds:.1f} s, {tweets / seconds:,.0f} "
                 f"tweets/s, peak RSS {rss:,.0f} MB, {seconds / base_seconds:.1f}x the baseline"
             )
 
