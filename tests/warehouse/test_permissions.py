@@ -405,6 +405,7 @@ INTERNAL_UNSCOPED = {
     "template_reply_texts",  # qa score: batch statistics
     "current_review_in_chain",  # reviews.submit_review after its own visibility check
     "open_dispute_exists",  # reviews.open_dispute after its own check
+    "coaching_session_exists",  # demo seeding: a count, for idempotent re-runs
 }
 # Unscoped reads that mention those tables but return no personal data (fine for pages).
 NOT_PERSONAL = {
