@@ -575,3 +575,27 @@ def test_review_dates_are_dates(world):
     with connect(world["full"]) as con:
         first = con.execute("SELECT min(created_at) FROM conversations").fetchall()[0][0]
     assert first.date() >= date(2026, 3, 1)
+
+
+def test_manager_cannot_resolve_a_dispute_outside_their_teams(world, tmp_path):
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(world["full"], db)
+    with connect(db) as con:
+        with pytest.raises(WarehouseError, match="not visible"):
+            reviews.resolve_dispute(
+                con, MANAGER_TECH, world["dispute_of"]["agent_ann"], "upheld", "no"
+            )
+        # The Billing manager may.
+        reviews.resolve_dispute(
+            con, MANAGER_BILLING, world["dispute_of"]["agent_ann"], "upheld", "ok"
+        )
+
+
+def test_agent_cannot_acknowledge_another_agents_coaching(world, tmp_path):
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(world["full"], db)
+    with connect(db) as con:
+        with pytest.raises(PermissionDeniedError):
+            coaching.acknowledge_session(con, ANN, world["coaching_of"]["agent_cat"])
+        with pytest.raises(PermissionDeniedError):
+            coaching.acknowledge_session(con, MANAGER_BILLING, world["coaching_of"]["agent_ann"])
