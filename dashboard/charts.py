@@ -1,7 +1,9 @@
 """Plotly figures for the manager, coaching, calibration and feedback pages.
 
 Every figure has a title, axis titles with units and hover text; `show` puts the chart on the
-page with its data behind it (a table view and a CSV download), so no figure is a dead end.
+page with its data behind it (a CSV download always; the table itself when the page's "Show
+data tables" toggle is on — tables are off by default because every data grid costs the browser
+time), so no figure is a dead end.
 Figure builders are plain functions of a DataFrame (testable without Streamlit).
 """
 
@@ -11,6 +13,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 QUALITY_AXIS = "Quality score (0-100)"
 TEMPLATE = "plotly_white"
@@ -103,39 +106,58 @@ SERVICE_METRICS: dict[str, tuple[str, str, float]] = {
 }
 
 
-def metric_next_to_quality(frame: pd.DataFrame, metric: str, grain: str) -> go.Figure:
-    """One service metric over time (left axis) with the quality score (right axis)."""
-    label, axis_title, factor = SERVICE_METRICS[metric]
-    title = f"{label} and quality score per {grain}"
-    data = frame.dropna(subset=[metric]) if not frame.empty else frame
-    if data.empty:
+def service_metrics_next_to_quality(frame: pd.DataFrame, grain: str) -> go.Figure:
+    """CSAT, NPS, CES, first response, resolution rate and handle time over time, one panel
+    each (left axis, with its unit), the quality score dotted on each panel's right axis.
+
+    One figure with six panels rather than six figures: the browser draws it much faster."""
+    title = f"Customer and service metrics next to quality, per {grain}"
+    if frame.empty:
         return empty_figure(title)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=data["period"],
-            y=data[metric] * factor,
-            name=label,
-            mode="lines+markers",
-            hovertemplate=f"{label}: %{{y:.2f}}<br>%{{x|%d %b %Y}}<extra></extra>",
-        )
+    metrics = list(SERVICE_METRICS.items())
+    fig = make_subplots(
+        rows=3,
+        cols=2,
+        subplot_titles=[label for _, (label, _, _) in metrics],
+        specs=[[{"secondary_y": True}] * 2] * 3,
+        shared_xaxes=True,
+        vertical_spacing=0.09,
+        horizontal_spacing=0.12,
     )
-    fig.add_trace(
-        go.Scatter(
-            x=data["period"],
-            y=data["quality_score"],
-            name="Quality score",
-            mode="lines",
-            line={"dash": "dot"},
-            yaxis="y2",
-            hovertemplate="quality %{y:.1f}<br>%{x|%d %b %Y}<extra></extra>",
+    for i, (metric, (label, axis_title, factor)) in enumerate(metrics):
+        row, col = i // 2 + 1, i % 2 + 1
+        data = frame.dropna(subset=[metric])
+        fig.add_trace(
+            go.Scatter(
+                x=data["period"], y=data[metric] * factor, name=label, mode="lines+markers",
+                showlegend=False,
+                hovertemplate=f"{label}: %{{y:.2f}}<br>%{{x|%d %b %Y}}<extra></extra>",
+            ),
+            row=row, col=col, secondary_y=False,
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=frame["period"], y=frame["quality_score"], name="Quality score", mode="lines",
+                line={"dash": "dot", "color": "#888"}, showlegend=i == 0,
+                hovertemplate="quality %{y:.1f}<br>%{x|%d %b %Y}<extra></extra>",
+            ),
+            row=row, col=col, secondary_y=True,
+        )  # fmt: skip
+        fig.update_yaxes(title_text=axis_title, row=row, col=col, secondary_y=False)
+        fig.update_yaxes(
+            title_text="Quality (0-100)", range=[0, 100], row=row, col=col, secondary_y=True
         )
-    )
+        if row == 3:
+            fig.update_xaxes(title_text=period_label(grain), row=row, col=col)
     fig.update_layout(
-        yaxis2={"title": QUALITY_AXIS, "overlaying": "y", "side": "right", "range": [0, 100]},
-        legend={"orientation": "h", "y": -0.2},
+        title={"text": title},
+        template=TEMPLATE,
+        height=3 * HEIGHT,
+        margin={"l": 60, "r": 20, "t": 80, "b": 50},
+        legend={"orientation": "h", "y": 1.04, "x": 1, "xanchor": "right"},
+        hovermode="closest",
     )
-    return _layout(fig, title, period_label(grain), axis_title)
+    return fig
 
 
 def most_failed_criteria(frame: pd.DataFrame) -> go.Figure:
@@ -269,15 +291,23 @@ def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, "Conversations (count)", "Criterion")
 
 
+TABLES_KEY = "charts_show_tables"
+
+
+def table_toggle() -> None:
+    """The sidebar switch that puts each chart's data table under it."""
+    st.sidebar.toggle("Show data tables", key=TABLES_KEY, help="The numbers behind every chart")
+
+
 def show(fig: go.Figure, frame: pd.DataFrame, key: str, file_name: str | None = None) -> None:
-    """The chart, then its data: a table view and a CSV download of exactly what is plotted."""
+    """The chart, then its data: a CSV download of exactly what is plotted, and the table."""
     st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
-    with st.expander("Table and CSV", expanded=False):
+    if st.session_state.get(TABLES_KEY):
         st.dataframe(frame, hide_index=True, key=f"{key}_table")
-        st.download_button(
-            "Download CSV",
-            frame.to_csv(index=False).encode("utf-8"),
-            file_name=file_name or f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name or f"{key}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )

@@ -16,6 +16,7 @@ ALL = "All"
 viewer = current_viewer()
 require_roles("admin", "qa_lead", "reviewer")
 st.title("Calibration")
+charts.table_toggle()
 st.caption(
     "Krippendorff's alpha: 1 = perfect agreement, 0 = no better than chance; 0.667 is the usual "
     "floor for tentative conclusions, 0.8 for reliable ones. N/A counts as a missing rating."

@@ -17,6 +17,7 @@ ALL = "All"
 viewer = current_viewer()
 require_roles("admin", "qa_lead", "manager", "reviewer")
 st.title("Coaching")
+charts.table_toggle()
 
 options = filter_options(viewer)
 agents = options["agents"]

@@ -22,6 +22,7 @@ from warehouse.errors import WarehouseError
 viewer = current_viewer()
 require_roles("agent", "admin")
 st.title("My feedback")
+charts.table_toggle()
 
 options = filter_options(viewer)
 if viewer.role == "agent":

@@ -14,6 +14,7 @@ PERIODS = {"All time": None, "Last 90 days": 90, "Last 30 days": 30}
 
 viewer = current_viewer()
 st.title("Rubrics")
+charts.table_toggle()
 
 try:
     rubrics = rubric_set()

@@ -50,6 +50,7 @@ with st.sidebar:
     grain = st.radio(
         "Group by", ["week", "month"], horizontal=True, key="trends_grain", format_func=str.title
     )
+    charts.table_toggle()
 
 since, until = (
     (picked[0], picked[-1])
@@ -103,13 +104,7 @@ with right:
     failed = data["most_failed_criteria"]
     charts.show(charts.most_failed_criteria(failed), failed, "trends_failed")
 
-st.subheader("Customer and service metrics next to quality")
-metric_columns = st.columns(2)
-for i, metric in enumerate(charts.SERVICE_METRICS):
-    with metric_columns[i % 2]:
-        charts.show(
-            charts.metric_next_to_quality(service, metric, grain), service, f"trends_{metric}"
-        )
+charts.show(charts.service_metrics_next_to_quality(service, grain), service, "trends_service")
 
 st.subheader("Agents")
 ranking = data["agent_ranking"].copy()

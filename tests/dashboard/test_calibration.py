@@ -53,6 +53,7 @@ def test_session_figures_per_criterion_and_reviewer(session_db):
     _, session_id = session_db
     at = open_page(LEAD, "calibration")
     at.selectbox(key="calibration_session").select(session_id).run()
+    at.toggle(key="charts_show_tables").set_value(True).run()
     assert metric_value(at, "Conversations rated by 2+ reviewers") == "2"
     assert metric_value(at, "Reviewers") == "3"
     agreement = _agreement(at)

@@ -64,7 +64,8 @@ def test_sessions_tab_shows_before_and_after_on_the_focus_criteria(small_db):
             ),
         )
     at = open_page(ALPHA_MANAGER, "coaching")
-    at.slider(key="coaching_window").set_value(28).run()
+    at.slider(key="coaching_window").set_value(28)
+    at.toggle(key="charts_show_tables").set_value(True).run()
     table = next(f.value for f in at.dataframe if "before_score" in f.value.columns)
     row = table.iloc[0]
     assert (row["before_score"], row["after_score"], row["change"]) == (0.0, 100.0, 100.0)

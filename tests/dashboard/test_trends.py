@@ -30,14 +30,24 @@ def _specs(at):
 def test_every_chart_has_a_title_axis_titles_and_a_table_and_csv_behind_it(small_db):
     at = open_page(ADMIN, "team_trends")
     specs = _specs(at)
-    assert len(specs) == 11
+    assert len(specs) == 6  # the six service metrics share one figure of six panels
     for spec in specs:
         layout = spec["layout"]
         assert layout["title"]["text"]
-        assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]
+        y_axes = [v for k, v in layout.items() if k.startswith("yaxis")]
+        x_titles = [
+            v.get("title", {}).get("text") for k, v in layout.items() if k.startswith("xaxis")
+        ]
+        assert all(axis["title"]["text"] for axis in y_axes)  # every value axis says its unit
+        assert any(x_titles)
         assert all("hovertemplate" in trace for trace in spec["data"])
-    downloads = [e for e in at.get("download_button")]
-    assert len(downloads) >= 12  # one per chart plus the agent ranking
+    service = next(s for s in specs if s["layout"]["title"]["text"].startswith("Customer and"))
+    y_titles = [v["title"]["text"] for k, v in service["layout"].items() if k.startswith("yaxis")]
+    assert "NPS (points, -100 to 100)" in y_titles and "CSAT (mean, 1-5)" in y_titles
+    assert len(at.get("download_button")) == 7  # one per chart plus the agent ranking
+    assert not [f for f in at.dataframe if "band_start" in f.value.columns]
+    at.toggle(key="charts_show_tables").set_value(True).run()
+    assert [f for f in at.dataframe if "band_start" in f.value.columns]  # the table behind it
 
 
 def test_manager_sees_only_their_teams(small_db):
