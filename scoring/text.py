@@ -76,6 +76,12 @@ def stems(text: str) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of `text`, surrounding whitespace excluded."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=65_536)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    # cached: several detectors split the same agent texts
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -89,7 +95,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _append_span(text, start, end, spans)
         start = end
     _append_span(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
@@ -206,3 +212,224 @@ def exclamation_runs(text: str, min_length: int = 3) -> list[tuple[int, int]]:
         for match in _EXCLAMATION_RUN.finditer(text)
         if match.end() - match.start() >= min_length
     ]
+
+
+# -- phrase lookup: phrase lists (scoring/phrases.py syntax) found by word lookups ---------------
+_PHRASE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def lowercase(text: str) -> str:
+    """`text` lowercased with ’ as ' (cached: every phrase list searches the same texts)."""
+    return text.lower().replace("’", "'")
+
+
+@lru_cache(maxsize=65_536)
+def phrase_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, lowercase word with ’ as ') for every word of `text`; cached per text."""
+    return tuple(
+        (m.start(), m.end(), m.group().lower().replace("’", "'"))
+        for m in _PHRASE_TOKEN.finditer(text)
+    )
+
+
+class PhraseIndex:
+    """Finds the phrases of a list in a text by looking its words up, in one pass.
+
+    Same phrase syntax and matches as `scoring.phrases.pattern` (case-insensitive whole words,
+    any whitespace between words, a trailing `*` on a word matches any ending, ' matches ’),
+    but a dictionary lookup per word instead of a regular expression with dozens of
+    alternatives: several times faster on long lists. Phrases that are not plain words
+    (`re:` expressions, "<3", "got it?") fall back to a regular expression. Like `finditer`,
+    matches do not overlap and the longest phrase starting at a word wins.
+    """
+
+    def __init__(self, phrases: tuple[str, ...], labels: tuple[object, ...] | None = None):
+        from scoring.phrases import pattern  # scoring.phrases imports nothing from here
+
+        labels = labels if labels is not None else tuple(range(len(phrases)))
+        self._exact: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
+        self._prefixed: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
+        self._fallback: list[tuple[re.Pattern[str], object]] = []
+        for phrase, label in zip(phrases, labels, strict=True):
+            words = _phrase_words(phrase.strip())
+            if words is None:
+                compiled = pattern((phrase,))
+                if compiled is not None:
+                    self._fallback.append((compiled, label))
+                continue
+            if not words:
+                continue
+            first, wildcard = words[0]
+            table = self._prefixed if wildcard else self._exact
+            table.setdefault(first[:3] if wildcard else first, []).append((words, label))
+        for candidates in (*self._exact.values(), *self._prefixed.values()):
+            candidates.sort(key=lambda item: -len(item[0]))  # longest first
+        every = [words for c in (*self._exact.values(), *self._prefixed.values()) for words, _ in c]
+        self._first = _phrase_trie(every) if every else None
+
+    def _candidates(self, key: str):
+        found = self._exact.get(key, [])
+        if self._prefixed:
+            extra = [c for c in self._prefixed.get(key[:3], ()) if key.startswith(c[0][0][0])]
+            if extra:
+                return sorted([*found, *extra], key=lambda item: -len(item[0]))
+        return found
+
+    def match_at(
+        self, text: str, tokens: tuple[tuple[int, int, str], ...], i: int
+    ) -> tuple[int, int, object] | None:
+        """The longest phrase starting at word i: (start, end, label), or None."""
+        for words, label in self._candidates(tokens[i][2]):
+            k = len(words)
+            if i + k > len(tokens):
+                continue
+            for j in range(1, k):
+                word, wildcard = words[j]
+                previous_end, (start, _, key) = tokens[i + j - 1][1], tokens[i + j]
+                gap = text[previous_end:start]
+                if not gap or not gap.isspace():
+                    break
+                if not (key.startswith(word) if wildcard else key == word):
+                    break
+            else:
+                return tokens[i][0], tokens[i + k - 1][1], label
+        return None
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        """Every non-overlapping match, in text order: (start, end, label)."""
+        found: list[tuple[int, int, object]] = []
+        if self._first is not None:
+            lower = lowercase(text)
+            if len(lower) == len(text):
+                found = self._find_lower(lower)
+            else:  # lowercasing changed offsets (rare letters): walk the words instead
+                tokens = phrase_tokens(text)
+                i = 0
+                while i < len(tokens):
+                    match = self.match_at(text, tokens, i)
+                    if match is None:
+                        i += 1
+                        continue
+                    found.append(match)
+                    while i < len(tokens) and tokens[i][0] < match[1]:
+                        i += 1
+        for compiled, label in self._fallback:
+            found.extend(
+                (m.start(), m.end(), label) for m in compiled.finditer(text) if m.end() > m.start()
+            )
+        if self._fallback:
+            found.sort(key=lambda item: item[0])
+        return found
+
+    def _find_lower(self, lower: str) -> list[tuple[int, int, object]]:
+        # one trie-shaped regular expression of every phrase finds the matches at C speed; the
+        # word lookup then names the phrase (and keeps the longest one)
+        found: list[tuple[int, int, object]] = []
+        last_end = 0
+        for hit in self._first.finditer(lower):
+            start = hit.start()
+            if start < last_end or (start and _inside_word(lower, start)):
+                continue
+            match = self.match_lower(lower, start)
+            if match is not None:
+                found.append(match)
+                last_end = match[1]
+        return found
+
+    def match_lower(self, lower: str, start: int) -> tuple[int, int, object] | None:
+        """The longest phrase starting with the word at `start` of a lowercased text."""
+        token = _PHRASE_TOKEN.match(lower, start)
+        if token is None:
+            return None
+        candidates = self._candidates(token.group())
+        if not candidates:
+            return None
+        following: list[tuple[str, int]] = []  # the next words, read once, as far as needed
+        position: int | None = token.end()
+        for words, label in candidates:
+            end = token.end()
+            for j in range(1, len(words)):
+                if len(following) < j:
+                    space = _SPACE.match(lower, position) if position is not None else None
+                    word_match = space and _PHRASE_TOKEN.match(lower, space.end())
+                    if not word_match:
+                        position = None
+                        break
+                    following.append((word_match.group(), word_match.end()))
+                    position = word_match.end()
+                key, key_end = following[j - 1]
+                word, wildcard = words[j]
+                if not (key.startswith(word) if wildcard else key == word):
+                    break
+                end = key_end
+            else:
+                return start, end, label
+        return None
+
+    def fallback_match_at(self, text: str, position: int) -> tuple[int, int, object] | None:
+        for compiled, label in self._fallback:
+            match = compiled.match(text, position)
+            if match and match.end() > match.start():
+                return match.start(), match.end(), label
+        return None
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _inside_word(text: str, position: int) -> bool:
+    """Does `position` fall inside a word (after a letter, or after a letter + apostrophe)?"""
+    before = text[position - 1]
+    if before.isalnum():
+        return True
+    return before == "'" and position > 1 and text[position - 2].isalnum()
+
+
+_WORD_END = r"(?![^\W_]|'[^\W_])"  # a word ends here (not inside "can't")
+_WORD_REST = r"[^\W_]*(?:'[^\W_]+)*"  # the rest of a word after a wildcard prefix
+
+
+def _phrase_trie(phrases: list[tuple[tuple[str, bool], ...]]) -> re.Pattern[str]:
+    """One regex for many phrases of lowercase words, shaped as a trie (shared prefixes are
+    tried once), for text lowercased by `lowercase`."""
+    root: dict = {}
+    for words in set(phrases):
+        node = root
+        for n, (word, wildcard) in enumerate(words):
+            atoms = [r"\s+"] if n else []
+            atoms += re.findall(r"\\.|.", re.escape(word), re.DOTALL)
+            atoms.append(_WORD_REST if wildcard else _WORD_END)
+            for atom in atoms:
+                node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [key + emit(child) for key, child in sorted(node.items()) if key]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(r"(?<![^\W_])" + emit(root))
+
+
+def _phrase_words(phrase: str) -> tuple[tuple[str, bool], ...] | None:
+    """A phrase as (lowercase word, wildcard) pairs; None when it needs a regular expression."""
+    if phrase.startswith("re:"):
+        return None
+    words = []
+    for word in phrase.lower().replace("’", "'").split():
+        wildcard = word.endswith("*") and len(word) > 1
+        body = word[:-1] if wildcard else word
+        if not _PLAIN_WORD.fullmatch(body) or (wildcard and len(body) < 3 and len(words) == 0):
+            return None
+        words.append((body, wildcard))
+    return tuple(words)
+
+
+@lru_cache(maxsize=256)
+def phrase_index(phrases: tuple[str, ...], labels: tuple[object, ...] | None = None) -> PhraseIndex:
+    """A cached `PhraseIndex` for a phrase list (rubric params arrive as tuples)."""
+    return PhraseIndex(phrases, labels)

@@ -24,13 +24,13 @@ Each value grows with the number of distinct cues and saturates at `saturation` 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import pattern
-from scoring.text import sentence_spans
+from scoring.text import phrase_index, sentence_spans
 
 # -- phrase classes (defaults; YAML params override) ----------------------------------------------
 DISTRESS = (
@@ -368,10 +368,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=65_536)
 def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # cached per text: agent replies repeat (macros) and several detectors ask the same lists
-    compiled = pattern(phrase_list)
-    if compiled is None:
-        return ()
-    return tuple(m.span() for m in compiled.finditer(text) if m.end() > m.start())
+    return tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
 
 
 def _distinct_matches(
@@ -419,15 +416,16 @@ def customer_upset(signals, params) -> tuple[bool, Evidence | None, str]:
 @lru_cache(maxsize=65_536)
 def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
     """(start, end, first-person words) of the sentences in which the writer talks about itself."""
-    service = pattern(service_actions)
-    first_person = _regex(FIRST_PERSON)
+    first_person = [m.start() for m in _regex(FIRST_PERSON).finditer(text)]
+    if not first_person:
+        return ()
+    service = [start for start, _, _ in phrase_index(service_actions).find(text)]
     spans = []
     for start, end in _sentences(text):
-        sentence = text[start:end]
-        if sentence.rstrip().endswith("?"):
+        mentions = bisect_left(first_person, end) - bisect_left(first_person, start)
+        if not mentions or text[start:end].rstrip().endswith("?"):
             continue
-        mentions = len(first_person.findall(sentence))
-        if not mentions or (service is not None and service.search(sentence)):
+        if bisect_left(service, end) - bisect_left(service, start):
             continue
         spans.append((start, end, mentions))
     return tuple(spans)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,9 +24,8 @@ from typing import Any
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import ParameterError, not_applicable, number, outcome
-from scoring.phrases import pattern
 from scoring.sentiment import vader_lexicon
-from scoring.text import sentence_spans, words
+from scoring.text import WORD_PATTERN, PhraseIndex, lowercase, phrase_tokens, sentence_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,23 +344,12 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
     "shouting": Strategy(("re:[!?]{2,}",), -0.5, label="emphatic punctuation"),
 }
 DEFAULT_SCALE = 1.0
+_WORD = re.compile(WORD_PATTERN)
 # words of the VADER lexicon (valence >= 1 or <= -1) count as the paper's positive/negative
 # lexicon strategies: a small weight per word, at most LEXICON_WORDS_CAP words per message
 DEFAULT_POSITIVE_WORD_WEIGHT = 0.05
 DEFAULT_NEGATIVE_WORD_WEIGHT = -0.08
 LEXICON_WORDS_CAP = 3
-
-
-@lru_cache(maxsize=256)
-def _compiled(phrases: tuple[str, ...], at_start: bool) -> re.Pattern[str] | None:
-    """The strategy's phrases as one pattern; anchored to a sentence start when `at_start`."""
-    base = pattern(phrases)
-    if base is None:
-        return None
-    if not at_start:
-        return base
-    # a sentence start: optional opening quotes/brackets/markup, then the phrase
-    return re.compile(r"^[\s\"'(\[*_>-]*(?:" + base.pattern + r")", re.IGNORECASE)
 
 
 class StrategySet(tuple):
@@ -433,27 +422,75 @@ def message_cues(text: str, message_index: int, strategies: StrategySet) -> list
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class _Matchers:
+    """A strategy set as two phrase indexes: one pass per text, one lookup per sentence start."""
+
+    anywhere: PhraseIndex  # phrases of the strategies that count anywhere, labelled by number
+    at_start: PhraseIndex  # phrases of the sentence-start strategies
+    strategies: tuple[tuple[str, Strategy], ...]  # label N -> strategy N
+
+
+_LEADING = frozenset(" \t\n\r\"'([*_>-")  # opening quotes/brackets/markup before a first word
+
+
+@lru_cache(maxsize=64)
+def _matchers(strategies: StrategySet) -> _Matchers:
+    phrases: dict[bool, list[str]] = {True: [], False: []}
+    labels: dict[bool, list[int]] = {True: [], False: []}
+    for n, (_, strategy) in enumerate(strategies):
+        if strategy.weight:
+            phrases[strategy.at_start].extend(strategy.phrases)
+            labels[strategy.at_start].extend([n] * len(strategy.phrases))
+    return _Matchers(
+        PhraseIndex(tuple(phrases[False]), tuple(labels[False])),
+        PhraseIndex(tuple(phrases[True]), tuple(labels[True])),
+        tuple(strategies),
+    )
+
+
 @lru_cache(maxsize=65_536)
 def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
     # cached per text: support conversations repeat agent texts (macros, templates) a lot
-    cues: list[tuple[str, float, int, int, str]] = []
+    matchers = _matchers(strategies)
     spans = sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
-    for name, strategy in strategies:
-        if strategy.weight == 0:
+    if not spans:
+        return ()
+    lower = lowercase(text)
+    tokens = phrase_tokens(text) if len(lower) != len(text) else ()
+    token_starts = [token[0] for token in tokens]
+    sentence_starts = [start for start, _ in spans]
+    seen: set[tuple[int, int]] = set()  # (strategy, sentence): a strategy counts once a sentence
+    cues: list[tuple[str, float, int, int, str]] = []
+
+    def add(start: int, end: int, n: int, sentence: int) -> None:
+        if end > start and (n, sentence) not in seen:
+            seen.add((n, sentence))
+            name, strategy = matchers.strategies[n]
+            cues.append((name, strategy.weight, start, end, strategy.label))
+
+    for sentence, (start, end) in enumerate(spans):
+        first = start
+        while first < end and text[first] in _LEADING:
+            first += 1
+        if first >= end:
             continue
-        compiled = _compiled(strategy.phrases, strategy.at_start)
-        if compiled is None:
-            continue
-        for start, end in spans:
-            if strategy.at_start:
-                if not compiled.match(text[start:end]):
-                    continue
-                # the anchored pattern may have consumed leading quotes: quote the phrase only
-                match = pattern(strategy.phrases).search(text, start, end)
-            else:
-                match = compiled.search(text, start, end)
-            if match and match.end() > match.start():
-                cues.append((name, strategy.weight, match.start(), match.end(), strategy.label))
+        if tokens:  # lowercasing changed offsets: use the word list
+            i = bisect_left(token_starts, first)
+            match = (
+                matchers.at_start.match_at(text, tokens, i)
+                if i < len(tokens) and tokens[i][0] == first
+                else None
+            )
+        else:
+            match = matchers.at_start.match_lower(lower, first)
+        match = match or matchers.at_start.fallback_match_at(text, first)
+        if match:
+            add(match[0], match[1], match[2], sentence)
+    for start, end, n in matchers.anywhere.find(text):
+        sentence = bisect_right(sentence_starts, start) - 1
+        if sentence >= 0 and start < spans[sentence][1]:
+            add(start, end, n, sentence)
     return tuple(cues)
 
 
@@ -466,8 +503,8 @@ def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
     lexicon = vader_lexicon()
     positive = negative = 0
-    for word in words(text):
-        valence = lexicon.get(word.lower(), 0.0)
+    for word in _WORD.findall(lowercase(text)):
+        valence = lexicon.get(word, 0.0)
         if valence >= 1.0:
             positive += 1
         elif valence <= -1.0:
