@@ -59,12 +59,20 @@ def require_roles(*roles: str) -> Viewer:
     return viewer
 
 
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def sign_in(login: str, password: str) -> Viewer:
     """Check the credentials, start a session, remember it in this browser session.
 
     Raises warehouse.users.SignInError / LockedOutError with a message to show as is. Failed
     attempts are committed (they drive the lockout) even though the sign-in fails.
     """
+    with connect(default_db_path()) as con:
+        delay = users.sign_in_delay_seconds(con)
+    if delay:
+        _pause(delay)  # outside the connection: never hold the database file while waiting
     with connect(default_db_path()) as con:
         viewer = users.authenticate(con, login, password)
         token = users.create_session(con, viewer)

@@ -274,6 +274,26 @@ def lockout_until(
     return until if until is not None and until > now else None
 
 
+GLOBAL_WINDOW = timedelta(minutes=1)
+GLOBAL_DELAY_PER_FAILURE = 0.25  # seconds added per failed sign-in (any login) in the last minute
+GLOBAL_DELAY_MAX = 5.0
+
+
+def sign_in_delay_seconds(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> float:
+    """How long to wait before checking the next password, given failures across ALL logins.
+
+    Per-login lockout does not stop password spraying (one guess against many logins), so the
+    sign-in page slows every attempt while failures pile up server-wide: 0.25 s per failure in
+    the last minute, at most 5 s. Legitimate users see at most a short pause, never a lockout.
+    """
+    now = now or utc_now()
+    rows = con.execute(
+        "SELECT count(*) FROM sign_in_attempts WHERE NOT succeeded AND attempted_at > $since",
+        {"since": now - GLOBAL_WINDOW},
+    ).fetchall()
+    return min(GLOBAL_DELAY_MAX, GLOBAL_DELAY_PER_FAILURE * int(rows[0][0]))
+
+
 def _recent_failures(
     con: duckdb.DuckDBPyConnection, login: str, now: datetime, policy: LockoutPolicy
 ) -> int:

@@ -198,3 +198,14 @@ def test_page_tests_can_still_set_the_viewer_directly(db):
     assert not at.exception
     assert [t.value for t in at.title] == ["Cornerstone QA"]  # overview
     assert not at.text_input  # no sign-in form
+
+
+def test_sign_in_pauses_while_failures_pile_up_server_wide(db, monkeypatch):
+    import dashboard.session
+
+    pauses: list[float] = []
+    monkeypatch.setattr(dashboard.session, "_pause", pauses.append)
+    at = _app()
+    for login in ("ghost1", "ghost2", "ghost3"):
+        _sign_in(at, login, "spray-spray-1")
+    assert pauses == [0.25, 0.5]  # none before the first failure

@@ -353,3 +353,17 @@ def test_cli_reports_policy_and_role_errors_plainly(db_path, monkeypatch, capsys
         == 2
     )
     assert "--team" in capsys.readouterr().err
+
+
+def test_failures_across_all_logins_slow_every_sign_in_down(con):
+    assert users.sign_in_delay_seconds(con, now=T0) == 0
+    for i, login in enumerate(["ann", "root", "ghost1", "ghost2"]):  # password spraying
+        _fail(con, login, T0 + timedelta(seconds=i))
+    assert users.sign_in_delay_seconds(con, now=T0 + timedelta(seconds=10)) == pytest.approx(1.0)
+    for i in range(40):
+        _fail(con, f"ghost{i + 10}", T0 + timedelta(seconds=20))
+    assert (
+        users.sign_in_delay_seconds(con, now=T0 + timedelta(seconds=30)) == users.GLOBAL_DELAY_MAX
+    )
+    # A minute later the pause is gone.
+    assert users.sign_in_delay_seconds(con, now=T0 + timedelta(minutes=2)) == 0
