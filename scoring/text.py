@@ -1,6 +1,6 @@
 """Pure text measures used by detectors: words, sentences, stems, readability, shouting.
 
-Everything here works offline: nltk's RegexpTokenizer/TweetTokenizer and SnowballStemmer need
+Everything here works offline: nltk's TweetTokenizer and SnowballStemmer need
 no downloaded data, and sentences are split with a regular expression rather than punkt.
 All functions accept any string (the empty string included) and never raise on content.
 """
@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer, TweetTokenizer
+from nltk.tokenize import TweetTokenizer
 
 # a word: letters/digits, with inner apostrophes or hyphens ("don't", "follow-up")
 WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _WORD = re.compile(WORD_PATTERN)
-_word_tokenizer = RegexpTokenizer(WORD_PATTERN)
 
 # abbreviations whose full stop does not end a sentence
 ABBREVIATIONS = frozenset(
@@ -40,8 +39,12 @@ SHOUT_MIN_LETTERS = 3
 
 
 def words(text: str) -> list[str]:
-    """Word tokens, punctuation dropped ("don't" and "follow-up" stay one word)."""
-    return _word_tokenizer.tokenize(text)
+    """Word tokens, punctuation dropped ("don't" and "follow-up" stay one word).
+
+    The same tokens as nltk's `RegexpTokenizer(WORD_PATTERN)` (a test holds them equal), from
+    the compiled pattern directly: nltk's wrapper costs three times the time.
+    """
+    return _WORD.findall(text)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -142,12 +145,13 @@ class Readability:
 EMPTY_READABILITY = Readability(0, 0, 0, 0.0, 0.0, 0.0, 0.0)
 
 
+@lru_cache(maxsize=65_536)
 def readability(text: str) -> Readability:
     """Flesch reading ease and sentence length of `text` (all zeros for text without words)."""
     word_list = words(text)
     if not word_list:
         return EMPTY_READABILITY
-    sentence_count = max(1, len(sentence_spans(text)))
+    sentence_count = max(1, len(_sentence_spans(text)))
     counts = [syllables(word) for word in word_list]
     total_syllables = sum(counts)
     words_per_sentence = len(word_list) / sentence_count

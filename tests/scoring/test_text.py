@@ -189,3 +189,11 @@ def test_phrase_index_fast_path_equals_the_word_walk(value):
         while i < len(tokens) and tokens[i][0] < match[1]:
             i += 1
     assert index.find(value) == walked
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x24F, exclude_categories=("No",))))
+def test_words_are_nltk_regexp_tokenizer_tokens(value):
+    # (nltk's tokenizer runs on the `regex` module, whose \w differs for a few symbols like ¼)
+    from nltk.tokenize import RegexpTokenizer
+
+    assert text.words(value) == RegexpTokenizer(text.WORD_PATTERN).tokenize(value)
