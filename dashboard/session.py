@@ -18,6 +18,7 @@ import streamlit as st
 from cornerstone.settings import default_db_path
 from warehouse import users
 from warehouse.connection import connect
+from warehouse.errors import DatabaseBusyError
 from warehouse.viewer import Viewer
 
 VIEWER_KEY = "viewer"
@@ -108,8 +109,11 @@ def refresh_session() -> Viewer | None:
     last = st.session_state.get(CHECKED_KEY, 0.0)
     if time.monotonic() - last < RECHECK_SECONDS:
         return viewer
-    with connect(default_db_path()) as con:
-        fresh = users.validate_session(con, token)
+    try:
+        with connect(default_db_path(), wait_seconds=5) as con:
+            fresh = users.validate_session(con, token)
+    except DatabaseBusyError:
+        return viewer  # an import holds the file: check again on the next run, keep working
     if fresh is None:
         _forget("Your session has ended (8 hours without activity, signed out, or account "
                 "changed). Please sign in again.")  # fmt: skip

@@ -209,3 +209,18 @@ def test_sign_in_pauses_while_failures_pile_up_server_wide(db, monkeypatch):
     for login in ("ghost1", "ghost2", "ghost3"):
         _sign_in(at, login, "spray-spray-1")
     assert pauses == [0.25, 0.5]  # none before the first failure
+
+
+def test_a_busy_database_does_not_sign_anyone_out(db, monkeypatch):
+    import dashboard.session
+    from warehouse.errors import DatabaseBusyError
+
+    at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
+
+    def busy(*args, **kwargs):
+        raise DatabaseBusyError("an import is running")
+
+    monkeypatch.setattr(dashboard.session, "connect", busy)
+    at.session_state["session_checked_at"] = 0.0
+    at.run()
+    assert at.session_state["viewer"].user_id == "mia"
