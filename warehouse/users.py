@@ -394,6 +394,10 @@ def create_session(
 ) -> str:
     """Start a session for a signed-in viewer; return its secret token (not stored)."""
     now = now or utc_now()
+    # Housekeeping: sessions over for a month are useless (sign-ins stay in the audit log).
+    con.execute(
+        "DELETE FROM sessions WHERE expires_at < $cutoff", {"cutoff": now - timedelta(days=30)}
+    )
     token = secrets.token_urlsafe(32)
     con.execute(
         "INSERT INTO sessions VALUES ($hash, $user, $now, $now, $expires, NULL)",
