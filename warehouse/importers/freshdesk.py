@@ -217,7 +217,12 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
         bucket["entries"],
         key=lambda e: str(e[1].get("created_at") or "") if isinstance(e[1], dict) else "",
     )
+    seen_entries: set[str] = set()
     for where, note in entries:
+        if isinstance(note, dict) and note.get("id") is not None:
+            if str(note["id"]) in seen_entries:
+                continue  # the same entry embedded in the ticket and listed again
+            seen_entries.add(str(note["id"]))
         if not isinstance(note, dict):
             return RawRecord(
                 position, raw, error=f"{where}: a conversation entry must be an object"

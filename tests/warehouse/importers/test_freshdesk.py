@@ -160,3 +160,17 @@ def test_json_lines_of_tickets():
         ("freshdesk:1", "chat"),
         ("freshdesk:2", "chat"),
     ]
+
+
+def test_the_same_entry_twice_in_one_file_is_one_message():
+    entry = {
+        "id": 5,
+        "ticket_id": 1,
+        "incoming": True,
+        "private": False,
+        "body_text": "hi",
+        "created_at": "2024-01-01T00:00:00Z",
+    }
+    ticket = {"id": 1, "subject": "s", "description_text": "d", "conversations": [entry]}
+    (conversation,) = parse_text(IMPORTER, json.dumps([ticket, entry])).conversations
+    assert [m.text for m in conversation.messages] == ["d", "hi"]
