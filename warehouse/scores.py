@@ -197,7 +197,7 @@ def score_database(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoreRunSummary:
-    """Score what needs scoring in `db_path`; `progress(done, total)` after every batch."""
+    """Score what needs scoring in `db_path`; `progress(done, total)` as chunks are scored."""
     started = time.perf_counter()
     rubric_set = load_rubrics(rubrics_dir)
     summary = ScoreRunSummary(rubric_set.version_hash)
@@ -212,16 +212,21 @@ def score_database(
     if progress is not None:
         progress(0, len(pending))
     if pending:
+        scored_chunks = [0]
+
+        def chunk_done(count: int) -> None:  # the progress bar moves per chunk, not per batch
+            scored_chunks[0] += count
+            if progress is not None:
+                progress(scored_chunks[0], len(pending))
+
         with BatchScorer(rubric_set, workers) as scorer:
             for start in range(0, len(pending), batch_size):
                 batch = dict(pending[start : start + batch_size])
                 with connect(db_path) as con:
                     conversations = list(load_conversations(con, batch))
-                results = list(scorer.score(conversations, hashes))
+                results = list(scorer.score(conversations, hashes, progress=chunk_done))
                 with connect(db_path) as con:
                     write_scores(con, results, batch, rubric_set.version_hash)
                 summary.scored += len(results)
-                if progress is not None:
-                    progress(summary.scored, len(pending))
     summary.seconds = time.perf_counter() - started
     return summary
