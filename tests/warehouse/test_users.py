@@ -372,5 +372,5 @@ def test_failures_across_all_logins_slow_every_sign_in_down(con):
 def test_sessions_over_for_a_month_are_purged_at_the_next_sign_in(con):
     viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
     users.create_session(con, viewer, now=T0)
-    users.create_session(con, viewer, now=T0 + timedelta(days=31))
+    users.create_session(con, viewer, now=T0 + timedelta(days=32))
     assert con.execute("SELECT count(*) FROM sessions").fetchall()[0][0] == 1
