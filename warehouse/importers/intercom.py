@@ -201,6 +201,9 @@ class _Grouper:
             return
         key = str(data["id"])
         self._key(key)
+        known = self.heads.get(key)
+        if known and _part_count(known[1]) > _part_count(data):
+            return  # a list entry after the full object: keep the one with the parts
         self.heads[key] = (where, data)
 
     def add_part(self, where: str, data: dict[str, Any]) -> None:
@@ -324,6 +327,13 @@ def _message(part: dict[str, Any], created_at: Any, label: str) -> dict[str, Any
         "sent_at": epoch_to_iso(created_at),
         "internal": str(part.get("part_type") or "").startswith("note"),  # note, note_and_reopen
     }
+
+
+def _part_count(conversation: dict[str, Any]) -> int:
+    parts = conversation.get("conversation_parts")
+    if isinstance(parts, dict):
+        parts = parts.get("conversation_parts")
+    return len(parts) if isinstance(parts, list) else 0
 
 
 def _part_time(part: Any) -> float:

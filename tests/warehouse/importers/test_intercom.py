@@ -222,3 +222,11 @@ def test_ai_agent_parts_are_bot_and_blank_source_author_uses_delivered_as():
     (result,) = parse_text(IMPORTER, json.dumps(conversation)).conversations
     assert roles(result) == ["customer", "bot", "agent"]
     assert result.channel == "social"
+
+
+def test_a_conversation_listed_and_retrieved_in_one_file_keeps_its_parts():
+    full = _examples()["GET /conversations/{conversation_id} :: conversation found"]
+    summary = {k: v for k, v in full.items() if k != "conversation_parts"}
+    for document in ([full, summary], [summary, full]):
+        (result,) = parse_text(IMPORTER, json.dumps(document)).conversations
+        assert len(result.messages) == 2
