@@ -116,6 +116,7 @@ def step_users(run: DemoRun) -> str:
         run.accounts = users.seed_demo_accounts(con, run.roster)
     run.accounts_file = run.db_path.parent / "demo_accounts.txt"
     run.accounts_file.write_text(users.format_demo_accounts(run.accounts), encoding="utf-8")
+    run.accounts_file.chmod(0o600)  # passwords: readable by the operator only
     return f"{len(run.accounts)} demo accounts (passwords in {run.accounts_file})"
 
 
