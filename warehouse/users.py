@@ -26,7 +26,7 @@ import duckdb
 from warehouse import audit, queries
 from warehouse.audit import utc_now
 from warehouse.errors import PermissionDeniedError, WarehouseError
-from warehouse.passwords import check_policy, hash_password, verify_password
+from warehouse.passwords import check_policy, hash_password, needs_rehash, verify_password
 from warehouse.permissions import require
 from warehouse.viewer import ROLES, Viewer
 
@@ -345,6 +345,11 @@ def authenticate(
         {"login": login, "now": now, "ok": ok},
     )
     if ok and user is not None:
+        if needs_rehash(password_hash):  # hashed with weaker parameters than today's: upgrade
+            con.execute(
+                "UPDATE users SET password_hash = $hash WHERE user_id = $login",
+                {"hash": hash_password(password), "login": login},
+            )
         audit.record(con, login, "sign_in.ok", login, at=now)
         return user.viewer()
     failures = _recent_failures(con, login, now, policy)

@@ -374,3 +374,15 @@ def test_sessions_over_for_a_month_are_purged_at_the_next_sign_in(con):
     users.create_session(con, viewer, now=T0)
     users.create_session(con, viewer, now=T0 + timedelta(days=32))
     assert con.execute("SELECT count(*) FROM sessions").fetchall()[0][0] == 1
+
+
+def test_hashes_made_with_weaker_parameters_are_upgraded_at_sign_in(con, monkeypatch):
+    weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
+    con.execute(
+        "UPDATE users SET password_hash = $h WHERE user_id = 'ann'",
+        {"h": weak.hash("sunflower-77")},
+    )
+    users.authenticate(con, "ann", "sunflower-77")
+    stored = con.execute("SELECT password_hash FROM users WHERE user_id = 'ann'").fetchall()[0][0]
+    assert "m=1024,t=1,p=1" in stored  # today's parameters (the fast test hasher here)
+    assert users.authenticate(con, "ann", "sunflower-77").user_id == "ann"
