@@ -131,16 +131,25 @@ def _check_text(label: str, text: str | None, problems: list[str]) -> None:
         )
 
 
+# Parsed rubric sets by hash: a hash names the content of the rubric files, so it never goes stale.
+_SPECS_BY_HASH: dict[str, tuple[RubricSpec, ...]] = {}
+
+
 def _rubric_specs(
     con, viewer: Viewer, conversation_id: str, auto_rows
 ) -> tuple[str | None, tuple[RubricSpec, ...]]:
-    header = queries.run(con, "conversation_header", viewer=viewer, conversation_id=conversation_id)
-    set_hash = header[0]["rubric_set_hash"] if header else None
+    """The rubric set the conversation was scored with (else the newest), parsed once per process."""
+    found = queries.run(con, "conversation_rubric_set", conversation_id=conversation_id)[0]
+    set_hash = found["scored_with"] or found["newest"]
+    if set_hash in _SPECS_BY_HASH:
+        return set_hash, _SPECS_BY_HASH[set_hash]
     stored = queries.run(con, "rubric_set_definition", rubric_set_hash=set_hash)
-    if stored:
-        specs = parse_definition(stored[0]["definition"])
-        if specs:
-            return stored[0]["rubric_set_hash"], specs
+    specs = parse_definition(stored[0]["definition"]) if stored else ()
+    if specs:
+        if len(_SPECS_BY_HASH) > 32:
+            _SPECS_BY_HASH.clear()
+        _SPECS_BY_HASH[set_hash] = specs
+        return set_hash, specs
     return set_hash, specs_from_auto_rows(auto_rows)
 
 

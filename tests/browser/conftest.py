@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import socket
@@ -208,9 +209,15 @@ def sign_in(page: Page, base_url: str, login: str, password: str) -> None:
 
 
 def open_page(page: Page, title: str) -> None:
-    """Click a page in the sidebar navigation (keeps the signed-in session)."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
-    expect(page.locator("h1").filter(has_text=title).first).to_be_visible(timeout=60_000)
+    """Click a page in the sidebar navigation (keeps the signed-in session) and wait for it to run."""
+    link = page.locator('[data-testid="stSidebarNav"] a').filter(
+        has_text=re.compile(rf"{re.escape(title)}$")
+    )
+    href = link.first.get_attribute("href")
+    link.first.click()
+    if href:
+        page.wait_for_url(href, timeout=60_000)
+    page.wait_for_timeout(500)  # let the rerun start before waiting for it to finish
     wait_for_app(page)
 
 

@@ -8,13 +8,11 @@ SELECT
     c.message_count,
     s.quality_score AS auto_quality_score, s.critical_failed AS auto_critical_failed,
     coalesce(lr.quality_score, s.quality_score) AS quality_score,
-    CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source,
-    rs.score AS rubric_score
+    CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source
 FROM review_assignments AS a
 JOIN conversations AS c ON c.conversation_id = a.conversation_id
 LEFT JOIN conversation_scores AS s ON s.conversation_id = a.conversation_id
 LEFT JOIN latest_reviews AS lr ON lr.conversation_id = a.conversation_id
-LEFT JOIN rubric_scores AS rs ON rs.conversation_id = a.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($reviewer_id IS NULL OR a.reviewer_id = $reviewer_id)
   AND list_contains(CAST($statuses AS VARCHAR[]), a.status)
@@ -23,9 +21,15 @@ WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.te
   AND ($channels IS NULL OR list_contains(CAST($channels AS VARCHAR[]), c.channel))
   AND ($since IS NULL OR c.created_at >= CAST($since AS DATE))
   AND ($until IS NULL OR c.created_at < CAST($until AS DATE) + INTERVAL 1 DAY)
-  AND (CASE WHEN CAST($rubric_id AS VARCHAR) IS NULL THEN coalesce(lr.quality_score, s.quality_score) ELSE rs.score END
-       BETWEEN $score_min AND $score_max
-       OR ($score_min <= 0 AND $score_max >= 100))
+  -- score band: on the effective quality score, or on one rubric's auto-score; the whole band
+  -- (0-100) is no filter at all (constant-folded away, so no rubric_scores scan)
+  AND (($score_min <= 0 AND $score_max >= 100)
+       OR (CAST($rubric_id AS VARCHAR) IS NULL
+           AND coalesce(lr.quality_score, s.quality_score) BETWEEN $score_min AND $score_max)
+       OR (CAST($rubric_id AS VARCHAR) IS NOT NULL AND EXISTS (
+           SELECT 1 FROM rubric_scores AS rs
+           WHERE rs.conversation_id = a.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
+             AND rs.score BETWEEN $score_min AND $score_max)))
 ORDER BY a.status = 'open' DESC, coalesce(s.critical_failed, false) DESC, s.quality_score NULLS LAST,
          a.assignment_id
 LIMIT $limit
@@ -46,22 +50,24 @@ LIMIT 1
 -- name: queue_candidates
 -- Conversations the chosen sampling rules pick (warehouse.sampling.Selection), not yet in anybody's
 -- queue outside calibration, with the rule(s) that picked each, worst first. Scoped to the viewer.
-WITH base AS (
+WITH base AS MATERIALIZED (
     SELECT
         c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
         s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds
     FROM conversations AS c
     JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
-    LEFT JOIN rubric_scores AS rs ON rs.conversation_id = c.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
     WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
       AND ($teams IS NULL OR list_contains(CAST($teams AS VARCHAR[]), c.team))
       AND ($agents IS NULL OR list_contains(CAST($agents AS VARCHAR[]), c.agent_id))
       AND ($channels IS NULL OR list_contains(CAST($channels AS VARCHAR[]), c.channel))
       AND ($since IS NULL OR c.created_at >= CAST($since AS DATE))
       AND ($until IS NULL OR c.created_at < CAST($until AS DATE) + INTERVAL 1 DAY)
-      AND (CASE WHEN CAST($rubric_id AS VARCHAR) IS NULL THEN s.quality_score ELSE rs.score END
-           BETWEEN $score_min AND $score_max
-           OR ($score_min <= 0 AND $score_max >= 100))
+      AND (($score_min <= 0 AND $score_max >= 100)
+           OR (CAST($rubric_id AS VARCHAR) IS NULL AND s.quality_score BETWEEN $score_min AND $score_max)
+           OR (CAST($rubric_id AS VARCHAR) IS NOT NULL AND EXISTS (
+               SELECT 1 FROM rubric_scores AS rs
+               WHERE rs.conversation_id = c.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
+                 AND rs.score BETWEEN $score_min AND $score_max)))
       AND NOT EXISTS (
           SELECT 1 FROM review_assignments AS a
           WHERE a.conversation_id = c.conversation_id

@@ -43,6 +43,12 @@ WHERE rs.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 ORDER BY rs.rubric_id
 
+-- name: conversation_rubric_set
+-- The rubric set a conversation's auto-score used, and the newest set (for unscored conversations).
+SELECT
+    (SELECT s.rubric_set_hash FROM conversation_scores AS s WHERE s.conversation_id = $conversation_id) AS scored_with,
+    (SELECT r.rubric_set_hash FROM rubric_sets AS r ORDER BY r.loaded_at DESC LIMIT 1) AS newest
+
 -- name: rubric_set_definition
 -- The validated rubric definition (JSON) of a rubric set; the newest one when $rubric_set_hash is NULL.
 SELECT rubric_set_hash, CAST(definition AS VARCHAR) AS definition
