@@ -66,15 +66,13 @@ class CanonicalJsonlImporter:
     description = "canonical JSONL: one conversation object per line (docs/formats.md)"
 
     def sniff(self, path: Path, head: str) -> float:
-        for _, line in record_lines(head.splitlines()):
-            stripped = line.lstrip()
-            if not stripped.startswith("{"):
-                return 0.0
-            if '"conversation_id"' in stripped and '"messages"' in stripped:
-                return 0.95
-            if path.suffix.lower() in (".jsonl", ".ndjson"):
-                return 0.4
-            return 0.1
+        """Confident when one of the first lines is an object with conversation_id and
+        messages; other JSONL (vendor exports) scores 0 so their own module wins."""
+        lines = [line.lstrip() for _, line in record_lines(head.splitlines())][:5]
+        if not lines or not lines[0].startswith("{"):
+            return 0.0
+        if any('"conversation_id"' in line and '"messages"' in line for line in lines):
+            return 0.95
         return 0.0
 
     def stream_records(self, path: Path, lines: Iterator[str]) -> Iterator[RawRecord]:
