@@ -18,7 +18,7 @@ import streamlit as st
 from cornerstone.settings import default_db_path
 from warehouse import users
 from warehouse.connection import connect
-from warehouse.errors import DatabaseBusyError
+from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.viewer import Viewer
 
 VIEWER_KEY = "viewer"
@@ -137,8 +137,32 @@ def account_box(viewer: Viewer) -> None:
         elif viewer.role == "agent" and viewer.agent_id:
             scope = f" · {viewer.agent_id}"
         st.caption(f"Signed in as **{viewer.user_id}** ({ROLE_LABELS[viewer.role]}{scope})")
-        if st.session_state.get(TOKEN_KEY) and st.button(
-            "Sign out", key="session_sign_out", icon=":material/logout:"
-        ):
+        if not st.session_state.get(TOKEN_KEY):
+            return  # a viewer set by a test, not a signed-in session
+        if st.button("Sign out", key="session_sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
+        with st.expander("Change my password"), st.form("session_password", clear_on_submit=True):
+            current = st.text_input("Current password", type="password", key="session_pw_current")
+            new = st.text_input("New password", type="password", key="session_pw_new")
+            repeat = st.text_input("New password again", type="password", key="session_pw_repeat")
+            if st.form_submit_button("Change password"):
+                try:
+                    change_own_password(viewer, current, new, repeat)
+                except WarehouseError as error:
+                    st.error(str(error))
+                else:
+                    st.success("Password changed. Your other sessions were signed out.")
+
+
+def change_own_password(viewer: Viewer, current: str, new: str, repeat: str) -> None:
+    """Check the current password (failures count towards lockout), set the new one, and keep
+    this browser signed in with a fresh session (setting a password ends every other session)."""
+    if new != repeat:
+        raise users.UserError("The two new passwords differ.")
+    with connect(default_db_path()) as con:
+        users.authenticate(con, viewer.user_id, current)
+        users.set_password(con, viewer, viewer.user_id, new)
+        token = users.create_session(con, viewer)
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[CHECKED_KEY] = time.monotonic()

@@ -224,3 +224,24 @@ def test_a_busy_database_does_not_sign_anyone_out(db, monkeypatch):
     at.session_state["session_checked_at"] = 0.0
     at.run()
     assert at.session_state["viewer"].user_id == "mia"
+
+
+def test_users_change_their_own_password_and_stay_signed_in(db):
+    at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
+    at.run()
+    old_token = at.session_state["session_token"]
+    at.text_input(key="session_pw_current").input("not-the-password")
+    at.text_input(key="session_pw_new").input("new-tulips-2026")
+    at.text_input(key="session_pw_repeat").input("new-tulips-2026")
+    at.sidebar.button[1].click().run()  # [0] is "Sign out"
+    assert any("Wrong login or password" in e for e in _errors(at))
+    at.text_input(key="session_pw_current").input(ACCOUNTS["mia"][1])
+    at.text_input(key="session_pw_new").input("new-tulips-2026")
+    at.text_input(key="session_pw_repeat").input("new-tulips-2026")
+    at.sidebar.button[1].click().run()
+    assert not _errors(at) and any("Password changed" in s.value for s in at.success)
+    assert at.session_state["viewer"].user_id == "mia"
+    with connect(db) as con:
+        assert users.validate_session(con, old_token) is None
+        assert users.validate_session(con, at.session_state["session_token"]) is not None
+        assert users.authenticate(con, "mia", "new-tulips-2026").user_id == "mia"
