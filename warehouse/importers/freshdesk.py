@@ -23,6 +23,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
+    UnreadStreams,
     any_key,
     as_list,
     attachments_text,
@@ -67,6 +68,11 @@ class FreshdeskImporter:
             return 0.0
         if has_keys(head, "helpdesk_ticket"):
             return 0.95
+        if has_keys(head, "stream", "data") and (
+            any_key(head, "fr_escalated", "ticket_scope", "csat_rating")
+            or has_keys(head, "incoming", "private", "ticket_id")
+        ):
+            return 0.85  # Airbyte Freshdesk records (agents, tickets, conversations, ...)
         if has_keys(head, "requester_id", "responder_id") and any_key(
             head, "fr_escalated", "fr_due_by", "frDueBy", "due_by", "is_escalated"
         ):
@@ -99,7 +105,14 @@ class FreshdeskImporter:
                 tickets[key] = {"ticket": None, "entries": [], "positions": [], "raws": []}
             return tickets[key]
 
+        unread = UnreadStreams()
+        ratings: dict[str, list[Any]] = {}  # ticket id -> satisfaction ratings
+        people: dict[str, str] = {}  # contact / agent id -> name
         for where, item in items:
+            if isinstance(item, dict) and "stream" in item and isinstance(item.get("data"), dict):
+                item = _airbyte(item, where, unread, ratings, people)
+                if item is None:
+                    continue
             if isinstance(item, dict) and isinstance(item.get("helpdesk_ticket"), dict):
                 item = _from_v1(item["helpdesk_ticket"])
             if not isinstance(item, dict):
@@ -137,13 +150,38 @@ class FreshdeskImporter:
             bucket["positions"].append(where)
             bucket["raws"].append(item)
         yield from refused
+        yield from unread.refusals()
         for key in order:
             bucket = tickets[key]
+            ticket_id = key.split("@")[0]
             try:
-                yield _conversation(key.split("@")[0], bucket)
+                yield _conversation(ticket_id, bucket, people, ratings.get(ticket_id, []))
             except SHAPE_ERRORS as error:
                 position = ", ".join(bucket["positions"]) + f" (ticket {key.split('@')[0]})"
                 yield RawRecord(position, compact(bucket["raws"]), error=shape_error(error))
+
+
+def _airbyte(
+    record: dict[str, Any],
+    where: str,
+    unread: UnreadStreams,
+    ratings: dict[str, list[Any]],
+    people: dict[str, str],
+) -> dict[str, Any] | None:
+    """An Airbyte record's ticket or conversation entry; other streams are noted (None)."""
+    stream, data = str(record["stream"]), record["data"]
+    if stream in ("tickets", "conversations"):
+        return data
+    if stream == "satisfaction_ratings" and data.get("ticket_id") is not None:
+        ratings.setdefault(str(data["ticket_id"]), []).append(data)
+    elif stream in ("contacts", "agents") and data.get("id") is not None:
+        contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+        name = data.get("name") or contact.get("name")
+        if name:
+            people[str(data["id"])] = str(name)
+    else:
+        unread.add(stream, where, record)
+    return None
 
 
 def any_field(item: dict[str, Any], *names: str) -> bool:
@@ -191,14 +229,24 @@ def _from_v1(ticket: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
+def _conversation(
+    ticket_id: str,
+    bucket: dict[str, Any],
+    people: dict[str, str] | None = None,
+    ratings: list[Any] | None = None,
+) -> RawRecord:
+    people = people or {}
     ticket = bucket["ticket"] or {}
     position = ", ".join(bucket["positions"]) + f" (ticket {ticket_id})"
     raw = compact(bucket["raws"][0] if len(bucket["raws"]) == 1 else bucket["raws"])
     messages: list[dict[str, Any]] = []
     requester = ticket.get("requester") if isinstance(ticket.get("requester"), dict) else {}
-    requester_name = ticket.get("requester_name") or requester.get("name")
-    responder_name = ticket.get("responder_name")
+    requester_name = (
+        ticket.get("requester_name")
+        or requester.get("name")
+        or people.get(str(ticket.get("requester_id")))
+    )
+    responder_name = ticket.get("responder_name") or people.get(str(ticket.get("responder_id")))
     source = ticket.get("source")
     if ticket:
         text = body_text(ticket.get("description"), ticket.get("description_text"))
@@ -257,7 +305,7 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
         messages.append(
             {
                 "role": "customer" if incoming else "agent",
-                "author": author or user,
+                "author": author or people.get(str(user)) or user,
                 "text": text,
                 "sent_at": note.get("created_at"),
                 "internal": bool(note.get("private")),
@@ -277,7 +325,7 @@ def _conversation(ticket_id: str, bucket: dict[str, Any]) -> RawRecord:
         "team": _str(ticket.get("group_id")),
         "customer_id": _str(ticket.get("requester_id")),
         "customer_name": requester_name,
-        "csat": _csat(ticket),
+        "csat": _csat(ticket) or _csat({"satisfaction_ratings": ratings}),
         "tags": [str(t) for t in tags] if isinstance(tags, list) else [],
         "messages": messages,
     }

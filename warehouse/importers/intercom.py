@@ -24,6 +24,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
+    UnreadStreams,
     any_key,
     as_list,
     attachments_text,
@@ -152,7 +153,7 @@ def _walk(value: Any, where: str, grouper: _Grouper, top: bool) -> Iterator[RawR
         elif value["stream"] == "conversations":
             grouper.add_conversation(label, data)
         else:
-            yield RawRecord(label, compact(value), error=f"stream {value['stream']!r} is not read")
+            grouper.unread.add(value["stream"], label, value)
         return
     if (
         value.get("type") == "conversation"
@@ -190,6 +191,7 @@ class _Grouper:
         self.heads: dict[str, tuple[str, dict[str, Any]]] = {}
         self.parts: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         self.refused: list[RawRecord] = []
+        self.unread = UnreadStreams()  # Airbyte streams without conversations (contacts, ...)
 
     def _key(self, key: str) -> None:
         if key not in self.heads and key not in self.parts:
@@ -218,6 +220,7 @@ class _Grouper:
 
     def conversations(self) -> Iterator[RawRecord]:
         yield from self.refused
+        yield from self.unread.refusals()
         for key in self.order:
             head = self.heads.get(key)
             loose = self.parts.get(key, [])

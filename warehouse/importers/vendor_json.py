@@ -215,3 +215,28 @@ def guarded(
     except SHAPE_ERRORS as error:
         where = f"after record {count}" if count else "document"
         yield RawRecord(where, "", error=f"could not read {label}: {shape_error(error)}")
+
+
+class UnreadStreams:
+    """Airbyte records of streams that hold no conversations (agents, companies, ...): one
+    refusal per stream naming how many lines it had, instead of one per line."""
+
+    def __init__(self) -> None:
+        self.seen: dict[
+            str, list[Any]
+        ] = {}  # stream -> [first position, last position, count, raw]
+
+    def add(self, stream: Any, where: str, record: Any) -> None:
+        entry = self.seen.setdefault(str(stream), [where, where, 0, compact(record)])
+        entry[1] = where
+        entry[2] += 1
+
+    def refusals(self) -> Iterator[RawRecord]:
+        for stream, (first, last, count, raw) in self.seen.items():
+            where = first if first == last else f"{first} .. {last}"
+            yield RawRecord(
+                f"{where} (stream {stream})",
+                raw,
+                error=f"stream {stream!r}: {count} record(s) that hold no conversations "
+                "(not imported; the first is kept here)",
+            )

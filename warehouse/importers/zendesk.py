@@ -57,8 +57,10 @@ class ZendeskImporter:
             return 0.95
         if any_key(head, "audits", "audit") and has_keys(head, "ticket_id", "events"):
             return 0.95
-        if has_keys(head, "stream", "data") and re.search(
-            r'"stream"\s*:\s*"(tickets|ticket_comments|ticket_audits)"', head
+        if (
+            has_keys(head, "stream", "data")
+            and re.search(r'"stream"\s*:\s*"(tickets|ticket_comments|ticket_audits)"', head)
+            and any_key(head, "submitter_id", "ticket_form_id", "plain_body", "html_body")
         ):
             return 0.9  # Airbyte Zendesk Support records
         if has_keys(head, "ticket_events") and any_key(head, "child_events", "ticket_id"):
@@ -129,12 +131,7 @@ def _read(assembler: TicketAssembler, path: Path, prefix: str, body: Any) -> Ite
     """Hand every part of one response body (or JSON line) to the assembler."""
     if isinstance(body, dict) and isinstance(body.get("data"), dict) and "stream" in body:
         if str(body["stream"]) not in AIRBYTE_STREAMS:
-            stream = body["stream"]
-            yield RawRecord(
-                prefix or "document",
-                compact(body),
-                error=f"stream {stream!r} holds no conversations",
-            )
+            assembler.unread.add(body["stream"], prefix or "document", body)
             return
         body = _airbyte(body)  # Airbyte record: {"stream": "tickets", "data": {...}}
     if isinstance(body, list):

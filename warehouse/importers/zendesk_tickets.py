@@ -21,6 +21,7 @@ from warehouse.importers.base import RawRecord
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
+    UnreadStreams,
     as_list,
     attachments_text,
     compact,
@@ -98,6 +99,7 @@ class TicketAssembler:
         self.users: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, str] = {}
         self.seen_audits: set[Any] = set()
+        self.unread = UnreadStreams()  # Airbyte streams without tickets
 
     def ticket(self, ticket_id: Any) -> _Ticket:
         key = str(ticket_id)
@@ -245,6 +247,7 @@ class TicketAssembler:
         )
 
     def conversations(self) -> Iterator[RawRecord]:
+        yield from self.unread.refusals()
         for entry in self.tickets.values():
             try:
                 yield self.conversation(entry)

@@ -174,3 +174,60 @@ def test_the_same_entry_twice_in_one_file_is_one_message():
     ticket = {"id": 1, "subject": "s", "description_text": "d", "conversations": [entry]}
     (conversation,) = parse_text(IMPORTER, json.dumps([ticket, entry])).conversations
     assert [m.text for m in conversation.messages] == ["d", "hi"]
+
+
+def test_airbyte_freshdesk_records_with_names_and_ratings():
+    def line(stream, data):
+        return json.dumps({"stream": stream, "data": data, "emitted_at": 1672876286668})
+
+    lines = [
+        line("agents", {"id": 2, "ticket_scope": 1, "contact": {"name": "Team Airbyte"}}),
+        line("companies", {"id": 9, "name": "Abbott Group"}),
+        line("companies", {"id": 10, "name": "Abbott Inc"}),
+        line("contacts", {"id": 1, "name": "Emily Garcia", "csat_rating": None}),
+        line(
+            "conversations",
+            {
+                "id": 7,
+                "ticket_id": 3,
+                "incoming": False,
+                "private": False,
+                "user_id": 2,
+                "body_text": "On it",
+                "fr_escalated": False,
+                "created_at": "2022-05-25T21:30:00Z",
+            },
+        ),
+        line(
+            "satisfaction_ratings", {"id": 4, "ticket_id": 3, "ratings": {"default_question": 103}}
+        ),
+        line(
+            "tickets",
+            {
+                "id": 3,
+                "subject": "Refund",
+                "description_text": "Where is it?",
+                "requester_id": 1,
+                "responder_id": 2,
+                "source": 1,
+                "status": 4,
+                "fr_escalated": False,
+                "created_at": "2022-05-25T21:25:26Z",
+            },
+        ),
+    ]
+    text = "\n".join(lines)
+    assert IMPORTER.sniff(None, text) > 0.5
+    from warehouse.importers.zendesk import IMPORTER as ZENDESK
+
+    assert ZENDESK.sniff(None, text) == 0
+    parsed = parse_text(IMPORTER, text, "freshdesk.jsonl")
+    (ticket,) = parsed.conversations
+    assert [(m.role, m.author, m.text) for m in ticket.messages] == [
+        ("customer", "Emily Garcia", "Where is it?"),
+        ("agent", "Team Airbyte", "On it"),
+    ]
+    assert ticket.csat == 5 and ticket.channel == "email" and ticket.status == "resolved"
+    (skipped,) = parsed.errors
+    assert skipped.position == "line 2 .. line 3 (stream companies)"
+    assert "2 record(s)" in skipped.error

@@ -314,8 +314,8 @@ def test_airbyte_zendesk_records_group_comments_under_their_ticket():
     assert conversation.conversation_id == "zendesk:7" and conversation.channel == "chat"
     assert roles(conversation) == ["customer", "agent"]
     (skipped,) = parsed.errors
-    assert skipped.position == "line 4"
-    assert "'organizations' holds no conversations" in skipped.error
+    assert skipped.position == "line 4 (stream organizations)"
+    assert "stream 'organizations': 1 record(s) that hold no conversations" in skipped.error
 
 
 def test_ticket_number_only_from_ticket_like_file_names():
