@@ -439,6 +439,13 @@ def test_pages_never_call_internal_unscoped_queries():
         for name in INTERNAL_UNSCOPED
         if re.search(rf"[\"']{name}[\"']", path.read_text(encoding="utf-8"))
     ]
+    # Unscoped Python loaders for batch jobs (scoring) are off limits to pages too.
+    offenders += [
+        f"{path.relative_to(root)}: {name}"
+        for path in root.rglob("*.py")
+        for name in ("load_conversations", "warehouse.conversations", "score_database")
+        if name in path.read_text(encoding="utf-8")
+    ]
     assert not offenders, offenders
 
 
