@@ -30,6 +30,7 @@ from warehouse.importers.vendor_json import (
     compact,
     guarded,
     has_keys,
+    in_time_order,
     load_document,
     load_json_lines,
     looks_canonical,
@@ -261,9 +262,8 @@ def _conversation(
                     "sent_at": ticket.get("created_at"),
                 }
             )
-    entries = sorted(
-        bucket["entries"],
-        key=lambda e: str(e[1].get("created_at") or "") if isinstance(e[1], dict) else "",
+    entries = in_time_order(
+        bucket["entries"], lambda e: e[1].get("created_at") if isinstance(e[1], dict) else None
     )
     seen_entries: set[str] = set()
     for where, note in entries:

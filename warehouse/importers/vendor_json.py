@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -240,3 +240,29 @@ class UnreadStreams:
                 error=f"stream {stream!r}: {count} record(s) that hold no conversations "
                 "(not imported; the first is kept here)",
             )
+
+
+def in_time_order(items: list[Any], time_of: Callable[[Any], Any]) -> list[Any]:
+    """`items` sorted by their timestamps (ISO strings with any offset, or epoch numbers);
+    file order is kept when any timestamp is missing or unreadable (no guessing)."""
+    keyed = []
+    for item in items:
+        moment = _instant(time_of(item))
+        if moment is None:
+            return list(items)
+        keyed.append((moment, item))
+    return [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+
+
+def _instant(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()

@@ -26,6 +26,7 @@ from warehouse.importers.vendor_json import (
     attachments_text,
     compact,
     epoch_to_iso,
+    in_time_order,
     shape_error,
 )
 
@@ -264,7 +265,7 @@ class TicketAssembler:
         ticket_via = ticket.get("via") if isinstance(ticket.get("via"), dict) else {}
         vendor_channel = ticket_via.get("channel") or entry.channel
         if entry.comments:
-            comments = sorted(entry.comments, key=lambda c: str(c.created_at or ""))
+            comments = in_time_order(entry.comments, lambda c: c.created_at)
             if requester is None and not self.users:
                 first_public = next((c for c in comments if c.comment.get("public", True)), None)
                 requester = _id(first_public.author_id) if first_public else None

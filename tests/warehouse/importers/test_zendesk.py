@@ -350,3 +350,15 @@ def test_voice_comments_are_messages():
     (conversation,) = parse_text(IMPORTER, json.dumps({"audits": [audit]})).conversations
     assert conversation.channel == "phone"
     assert [(m.role, m.internal) for m in conversation.messages] == [("agent", True)]
+
+
+def test_comments_are_ordered_by_instant_not_by_text_and_kept_in_file_order_without_times():
+    late = _comment(1, 8, "second", "2024-03-05T09:00:00Z")
+    early = _comment(2, 7, "first", "2024-03-05T10:00:00+02:00")  # 08:00 UTC
+    (ordered,) = parse_text(
+        IMPORTER, json.dumps({"comments": [late, early]}), "5.json"
+    ).conversations
+    assert [m.text for m in ordered.messages] == ["first", "second"]
+    untimed = [{**late, "created_at": None}, early]
+    (kept,) = parse_text(IMPORTER, json.dumps({"comments": untimed}), "5.json").conversations
+    assert [m.text for m in kept.messages] == ["second", "first"]
