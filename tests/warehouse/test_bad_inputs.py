@@ -217,3 +217,15 @@ def test_huge_quarantined_record_keeps_a_megabyte_of_raw_text(tmp_path, db_path)
     assert "role must be one of" in reason and report.quarantined == 1
     assert raw.startswith('{"conversation_id": "h1"') and 1_000_000 < len(raw) < 1_000_100
     assert raw.endswith("characters in all]")
+
+
+def test_unicode_line_separators_inside_json_strings_do_not_split_records(tmp_path, db_path):
+    # str.splitlines() would cut at U+0085/U+2028; JSONL lines end only at "\n".
+    record = {"conversation_id": "u1", "subject": "a\x85b\u2028c", "messages": [
+        {"role": "customer", "text": "line\u2029sep\x1cfs"}]}  # fmt: skip
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
+    report = ingest_file(db_path, path)
+    with connect(db_path) as con:
+        subject = con.execute("SELECT subject FROM conversations").fetchall()[0][0]
+    assert report.new == 1 and subject == "a\x85b\u2028c"

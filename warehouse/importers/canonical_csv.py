@@ -76,7 +76,7 @@ class CanonicalCsvImporter:
     description = "canonical CSV: one row per message, conversation fields repeated"
 
     def sniff(self, path: Path, head: str) -> float:
-        first = head.splitlines()[0] if head.strip() else ""
+        first = head.split("\n", 1)[0] if head.strip() else ""
         try:
             header = {name.strip().lower() for name in next(csv.reader([first]))}
         except (csv.Error, StopIteration):

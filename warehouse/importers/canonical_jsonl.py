@@ -68,7 +68,7 @@ class CanonicalJsonlImporter:
     def sniff(self, path: Path, head: str) -> float:
         """Confident when one of the first lines is an object with conversation_id and
         messages; other JSONL (vendor exports) scores 0 so their own module wins."""
-        lines = [line.lstrip() for _, line in record_lines(head.splitlines())][:5]
+        lines = [line.lstrip() for _, line in record_lines(head.split("\n"))][:5]
         if not lines or not lines[0].startswith("{"):
             return 0.0
         if any('"conversation_id"' in line and '"messages"' in line for line in lines):
