@@ -32,6 +32,7 @@ from warehouse.importers.vendor_json import (
     epoch_to_iso,
     guarded,
     has_keys,
+    in_time_order,
     load_document,
     looks_canonical,
     looks_like_json,
@@ -255,7 +256,7 @@ def _conversation(key: str, head: dict[str, Any], loose_parts: list[dict[str, An
     parts = list(embedded or []) if isinstance(embedded, list) else []
     seen = {str(p.get("id")) for p in parts if isinstance(p, dict)}
     parts += [p for p in loose_parts if str(p.get("id")) not in seen]
-    parts.sort(key=_part_time)
+    parts = in_time_order(parts, lambda p: p.get("created_at") if isinstance(p, dict) else None)
     for index, part in enumerate(parts):
         if not isinstance(part, dict):
             raise _Refused(f"conversation_parts[{index}] is not an object")
@@ -337,14 +338,6 @@ def _part_count(conversation: dict[str, Any]) -> int:
     if isinstance(parts, dict):
         parts = parts.get("conversation_parts")
     return len(parts) if isinstance(parts, list) else 0
-
-
-def _part_time(part: Any) -> float:
-    value = part.get("created_at") if isinstance(part, dict) else None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _agent_names(source: Any, parts: list[Any]) -> dict[str, str]:

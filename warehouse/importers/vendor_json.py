@@ -259,6 +259,8 @@ def _instant(value: Any) -> float | None:
         return float(value)
     if not isinstance(value, str) or not value.strip():
         return None
+    if value.strip().isdigit():
+        return float(value.strip())
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
