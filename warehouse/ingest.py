@@ -65,6 +65,7 @@ import pyarrow as pa
 
 from warehouse.connection import connect
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
+from warehouse.errors import WarehouseError
 from warehouse.importers import canonical_jsonl, registry
 from warehouse.importers.base import RawRecord
 from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
@@ -185,8 +186,24 @@ def ingest_file(
             _record_failed_import(con, report)
             return report
         report.format = importer.name
-        _run_import(con, report, importer, source, hasher, progress, redact)
+        try:
+            _run_import(con, report, importer, source, hasher, progress, redact)
+        except FormatReadError as error:  # the transaction was rolled back: nothing imported
+            _reset_counts(report)
+            report.status, report.message = "failed", str(error)
+            report.content_hash = hasher.result()
+            _record_failed_import(con, report)
     return report
+
+
+class FormatReadError(WarehouseError):
+    """A format module stopped with an unexpected error while reading the file."""
+
+
+def _reset_counts(report: ImportReport) -> None:
+    report.records_read = report.new = report.updated = report.unchanged = 0
+    report.quarantined = 0
+    report.samples.clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,7 +533,21 @@ def _python_stage(
     report.engine = "python"
     con.execute(_SQL_MACROS)
     stage = _StageWriter(con)
-    for ord_, record in enumerate(_records_with_progress(importer, source, tick), start=1):
+    records = _records_with_progress(importer, source, tick)
+    ord_ = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError) as error:
+            # A format module must refuse bad records itself; if it crashes instead, the file
+            # is not imported at all and the user sees where, not a traceback.
+            raise FormatReadError(
+                f"the {importer.name} reader stopped after record {ord_} "
+                f"({type(error).__name__}: {error}); nothing from this file was imported"
+            ) from error
+        ord_ += 1
         report.records_read = ord_
         accepted = _validated(record, quarantine, redact)
         if accepted is not None:

@@ -226,3 +226,28 @@ def test_summary_names_counts_and_first_quarantine_reasons(tmp_path, db_path):
     summary = ingest.ingest_file(db_path, path).summary()
     assert "1 conversations imported (1 new, 0 updated, 0 unchanged), 1 quarantined" in summary
     assert "line 2: missing conversation_id" in summary
+
+
+def test_a_crashing_format_module_fails_the_file_cleanly_and_imports_nothing(
+    tmp_path, db_path, monkeypatch
+):
+    from warehouse.importers import canonical_csv
+
+    original = canonical_csv.CanonicalCsvImporter.stream_records
+
+    def broken(self, path, lines):
+        yield from original(self, path, lines)
+        raise KeyError("ticket_id")
+
+    monkeypatch.setattr(canonical_csv.CanonicalCsvImporter, "stream_records", broken)
+    path = tmp_path / "export.csv"
+    path.write_text("conversation_id,role,text\nc1,customer,hello\n", "utf-8")
+    report = ingest.ingest_file(db_path, path)
+    assert report.status == "failed" and report.new == 0
+    assert "canonical-csv reader stopped after record 1 (KeyError" in report.message
+    assert table_counts(db_path) == {
+        "conversations": 0,
+        "messages": 0,
+        "quarantine": 0,
+        "imports": 1,
+    }
