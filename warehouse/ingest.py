@@ -40,10 +40,11 @@ predicate only decides which rows need Python to look at them, and
 tests/warehouse/test_ingest_paths.py proves both paths store identical rows (and quarantine
 identical reasons) for a corpus of ~70 odd and bad records.
 
-Measured with benchmarks/ingest.py, 1M demo conversations (1.86 GB, 8.8M messages), machine
-shared with other jobs (load average 13-19 on 2 cores): raw read_json CTAS 51 s / 14.8 CPU-s,
-peak RSS 1.0 GB; ingest_file 138 s / 31.1 CPU-s, peak RSS 1.3 GB: 2.7x wall, 2.1x CPU. At
-100k-200k the ratio was 1.5-1.8x. The rest is the price of two tables: the staging table
+Measured with benchmarks/ingest.py, 1M demo conversations (1.85 GB, 8.8M messages), on a
+machine shared with other jobs (load average 13-19 on 2 cores), two runs: raw read_json CTAS
+51 s / 87 s wall, 14.8 / 15.1 CPU-s, peak RSS ~1.0 GB; ingest_file 138 s / 144 s wall,
+31.1 / 28.8 CPU-s, peak RSS 1.3 GB: 2.7x / 1.65x wall clock, 2.1x / 1.9x CPU time.
+The rest is the price of two tables: the staging table
 (in memory up to MEMORY_LIMIT, then spilled: ~15% at 1M) plus writing conversations and
 messages. Memory: neither path holds the file in Python; the Python path buffers `BATCH_SIZE`
 conversations at a time; DuckDB is capped at MEMORY_LIMIT.
