@@ -6,8 +6,10 @@
 - Voice (`Channel: VOICE`, channel phone): `Participants[]` maps ParticipantId to role; turns carry
   `BeginOffsetMillis` from the start of the call. The start time is not in the file: it is taken
   from an ISO timestamp in the file name (S3 names look like `<ContactId>_analysis_<time>.json`,
-  written when the analysis ends, so start = that time - TotalConversationDurationMillis); with
-  no timestamp in the name, `sent_at` is left empty (the order of the turns is kept).
+  written when the analysis ends, so start = that time - TotalConversationDurationMillis). With
+  no timestamp in the name the offsets are kept as times on 1970-01-01 UTC (the call starting at
+  00:00:00): reply gaps and handle time stay right, and `created_at` is left empty so the call
+  carries no made-up date.
 Plain Amazon Connect chat transcripts (top-level ContactId) read the same way.
 Conversation id `connect:<ContactId>` (CustomerMetadata.ContactId or ContactId, else a UUID in the file name,
 else the file name without extensions). AWS documentation samples are not strictly JSON (placeholders, `//`
@@ -42,6 +44,7 @@ CHANNELS = {"CHAT": "chat", "VOICE": "phone", "EMAIL": "email"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(?:\.\d+)?Z?")
 _DECODER = json.JSONDecoder()
+OFFSET_ORIGIN = datetime(1970, 1, 1, tzinfo=UTC)  # voice offsets when the call start is unknown
 _SPACE = re.compile(r"\s*")
 
 
@@ -158,8 +161,9 @@ def _conversation(
             return RawRecord(position, text, error=f"{where}: message without text `Content`")
         sent_at: Any = item.get("AbsoluteTime")
         offset = item.get("BeginOffsetMillis")
-        if sent_at is None and start is not None and isinstance(offset, int | float):
-            sent_at = (start + timedelta(milliseconds=offset)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if sent_at is None and channel == "VOICE" and isinstance(offset, int | float):
+            moment = (start or OFFSET_ORIGIN) + timedelta(milliseconds=max(0, offset))
+            sent_at = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         messages.append(
             {
                 "role": ROLES[vendor_role],
@@ -180,8 +184,9 @@ def _conversation(
     conversation = {
         "conversation_id": f"connect:{contact_id}",
         "channel": CHANNELS.get(channel, "other"),
-        "created_at": messages[0]["sent_at"]
-        or (start.strftime("%Y-%m-%dT%H:%M:%SZ") if start else None),
+        "created_at": start.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if start
+        else (messages[0]["sent_at"] if channel != "VOICE" else None),
         "status": str(document["JobStatus"]).lower() if document.get("JobStatus") else None,
         "agent_id": agent.get("DisplayName") if agent.get("DisplayName") else None,
         "agent_name": agent.get("DisplayName"),

@@ -39,8 +39,12 @@ def test_voice_sample_with_trailing_text_is_read_and_the_rest_reported():
     assert roles(call) == ["agent", "customer"] * 5
     assert call.messages[1].text == "Just hello. My name is Peter and help."
     assert call.conversation_id == "connect:contact-lens_voice_example_original"
-    # no start time in the file or its name: turns keep their order, without times
-    assert all(m.sent_at is None for m in call.messages)
+    # no start time in the file or its name: offsets kept as times from 1970-01-01 00:00 UTC,
+    # so gaps between turns are right, and the call gets no made-up date
+    assert call.created_at is None
+    assert call.messages[0].sent_at == datetime(1970, 1, 1)
+    assert call.messages[1].sent_at == datetime(1970, 1, 1, 0, 0, 0, 160000)
+    assert call.messages[-1].sent_at == datetime(1970, 1, 1, 0, 0, 30, 580000)
     (ignored,) = parsed.errors
     assert ignored.error.startswith("ignored text after the JSON")
     assert ignored.raw.strip() == "}"
