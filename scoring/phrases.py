@@ -97,18 +97,37 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
 
 
-def _matcher(signals, i: int, phrases: tuple[str, ...]):
-    """(compiled pattern, text to search) for message i: lowercase when offsets are unchanged."""
+_by_identity: dict[int, tuple[tuple[str, ...], re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+
+
+def compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(pattern for lowercased text, case-insensitive pattern) of a phrase list.
+
+    Looked up by the tuple's identity first: rubric parameters are long-lived tuples, and hashing
+    a 60-phrase tuple on every call would cost more than the search of a short message.
+    """
+    entry = _by_identity.get(id(phrases))
+    if entry is not None and entry[0] is phrases:
+        return entry[1], entry[2]
+    entry = (phrases, lower_pattern(phrases), pattern(phrases))
+    if len(_by_identity) > 4096:
+        _by_identity.clear()
+    _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
+    return entry[1], entry[2]
+
+
+def _text_for(signals, i: int, lower_compiled, case_insensitive):
+    """(pattern, text) for message i: the lowercase text when lowercasing kept every offset."""
     lower = signals.lower(i)
     if len(lower) == len(signals.messages[i].text):
-        return lower_pattern(phrases), lower
-    return pattern(phrases), signals.messages[i].text
+        return lower_compiled, lower
+    return case_insensitive, signals.messages[i].text
 
 
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
     """A detector parameter that must be a phrase list: a clear error otherwise."""
     if type(value) is tuple:
-        pattern(value)  # validates the items (once: cached)
+        compiled(value)  # validates the items (once per tuple)
         return value
     if isinstance(value, str):
         return (value,)
@@ -120,12 +139,13 @@ def as_phrases(value: object, name: str) -> tuple[str, ...]:
 def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
     """Evidence for the first `limit` matches of the phrase list in the given messages."""
     found: list[Evidence] = []
-    if pattern(phrases) is None:
+    lower_compiled, case_insensitive = compiled(phrases)
+    if lower_compiled is None:
         return found
     messages = signals.messages
     for i in indices:
-        compiled, text = _matcher(signals, i, phrases)
-        for match in compiled.finditer(text):
+        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
+        for match in regex.finditer(text):
             start, end = match.span()
             if end > start:
                 found.append(Evidence(i, start, end, messages[i].text[start:end]))
@@ -135,12 +155,13 @@ def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int
 
 
 def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    if pattern(phrases) is None:
+    lower_compiled, case_insensitive = compiled(phrases)
+    if lower_compiled is None:
         return None
     messages = signals.messages
     for i in indices:
-        compiled, text = _matcher(signals, i, phrases)
-        match = compiled.search(text)
+        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
+        match = regex.search(text)
         if match and match.end() > match.start():
             start, end = match.span()
             return Evidence(i, start, end, messages[i].text[start:end])
@@ -148,11 +169,12 @@ def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Ev
 
 
 def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    if pattern(phrases) is None:
+    lower_compiled, case_insensitive = compiled(phrases)
+    if lower_compiled is None:
         return False
     for i in indices:
-        compiled, text = _matcher(signals, i, phrases)
-        if compiled.search(text):
+        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
+        if regex.search(text):
             return True
     return False
 
