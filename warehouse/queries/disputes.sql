@@ -2,13 +2,10 @@
 -- Disputes the viewer may see; $statuses e.g. ['open'], $conversation_id NULL = all conversations.
 SELECT d.dispute_id, d.review_id, d.conversation_id, d.rubric_id, d.criterion_id, d.opened_by,
        d.agent_comment, d.opened_at, d.status, d.resolved_by, d.resolution_comment, d.resolved_at,
-       d.resulting_review_id, r.reviewer_id, c.agent_id, c.agent_name, c.team,
-       rc.value AS disputed_value, rc.na AS disputed_na
+       d.resulting_review_id, r.reviewer_id, c.agent_id, c.agent_name, c.team
 FROM disputes AS d
 JOIN conversations AS c ON c.conversation_id = d.conversation_id
 JOIN reviews AS r ON r.review_id = d.review_id
-LEFT JOIN review_criteria AS rc
-       ON rc.review_id = d.review_id AND rc.rubric_id = d.rubric_id AND rc.criterion_id = d.criterion_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND list_contains(CAST($statuses AS VARCHAR[]), d.status)
   AND (CAST($conversation_id AS VARCHAR) IS NULL OR d.conversation_id = $conversation_id)
