@@ -168,16 +168,16 @@ def _score_block(path: Path) -> tuple[int, int, int, int]:
 def _vader_texts(job: tuple[list[Path], int]) -> tuple[int, float]:
     from scoring.sentiment import analyzer
 
-    paths, limit = job
+    paths, limit = job  # limit None: every message of these blocks
     texts = []
     for path in paths:
         for conversation in _load(path):
             texts.extend(m.text for m in conversation.messages)
-            if len(texts) >= limit:
+            if limit is not None and len(texts) >= limit:
                 break
-        if len(texts) >= limit:
+        if limit is not None and len(texts) >= limit:
             break
-    texts = texts[:limit]
+    texts = texts if limit is None else texts[:limit]
     vader = analyzer()
     vader.polarity_scores("warm up")
     started = time.perf_counter()
@@ -267,6 +267,7 @@ def main() -> int:
             f"{critical:,} critical failures"
         )
         print(f"peak RSS (main + workers, sampled): {rss.peak / 2**30:.2f} GB")
+        print(f"load average after scoring {os.getloadavg()[0]:.1f}")
 
         # 3. baseline
         per_worker_all = -(-total_messages // args.workers)
@@ -278,7 +279,7 @@ def main() -> int:
         estimate = total_messages / probe_rate
         if estimate <= BASELINE_LIMIT_SECONDS:
             with context.Pool(args.workers) as pool:
-                runs = pool.map(_vader_texts, [(s, per_worker_all) for s in share])
+                runs = pool.map(_vader_texts, [(s, None) for s in share])
             vader_seconds = max(t for _, t in runs)
             measured = sum(n for n, _ in runs)
             how = f"measured on all {measured:,} messages"
