@@ -178,9 +178,8 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
     ),
     "why_question": Strategy(("why", "how come"), -0.45, label="a 'why' challenge"),
     "direct_start": Strategy(("so", "then", "and", "but", "or"), -0.15, True, "a direct start"),
-    "second_person_start": Strategy(
-        ("you", "your", "you're", "u", "ur"), -0.25, at_start=True, label="a 'you' start"
-    ),
+    # "You ..." opening a request; not "Your ...": in support "Your order has shipped" informs
+    "second_person_start": Strategy(("you", "u"), -0.25, at_start=True, label="a 'you' start"),
     "please_start": Strategy(
         ("please", "pls", "plz"), -0.05, at_start=True, label="'please' first"
     ),
