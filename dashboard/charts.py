@@ -34,6 +34,13 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
     return fig
 
 
+def _every_category(fig: go.Figure, categories: int) -> go.Figure:
+    """Label every criterion on a horizontal bar chart (plotly skips some when crowded)."""
+    fig.update_yaxes(dtick=1)
+    fig.update_layout(height=max(HEIGHT, 120 + 26 * categories))
+    return fig
+
+
 def empty_figure(title: str, message: str = "No data for these filters") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -255,7 +262,8 @@ def agreement_by_criterion(frame: pd.DataFrame) -> go.Figure:
     )
     fig.add_vline(x=0.667, line_dash="dot")
     fig.update_xaxes(range=[-1, 1])
-    return _layout(fig, title, "Krippendorff's alpha (1 = perfect, 0 = chance)", "Criterion")
+    _layout(fig, title, "Krippendorff's alpha (1 = perfect, 0 = chance)", "Criterion")
+    return _every_category(fig, len(data))
 
 
 def leniency(frame: pd.DataFrame) -> go.Figure:
@@ -288,7 +296,8 @@ def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
     fig = px.bar(long, x="count", y="criterion", color="outcome", orientation="h")
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:,}<extra></extra>")
     fig.update_layout(barmode="stack")
-    return _layout(fig, title, "Conversations (count)", "Criterion")
+    _layout(fig, title, "Conversations (count)", "Criterion")
+    return _every_category(fig, len(data))
 
 
 TABLES_KEY = "charts_show_tables"
