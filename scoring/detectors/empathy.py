@@ -6,7 +6,8 @@ transparent phrase classes (rubric YAML params may replace any list or number):
 - `shows_understanding` (EPITOME "interpretations"): the agent shows it understood what the
   customer feels or lives through: understanding phrases ("I understand", "that must be
   frustrating", "sounds like") and sentences in which the agent relates it to its own experience
-  ("I had the same problem last year"; first person, not a service action such as "I'll check";
+  ("I had the same problem last year"; first person, not a service action such as "I'll check",
+  not about the customer such as "I've unlocked your account";
   each first-person word there counts `shared_experience_weight`).
 - `acknowledges_feelings`: understanding or compassion ("sorry to hear") when it is needed:
   N/A unless the customer is upset: a customer turn with a VADER compound at or below
@@ -146,7 +147,8 @@ UNDERSTANDING = (
 )
 # first-person words that open a sentence about the agent's own experience
 FIRST_PERSON = r"\b(?:i|i'm|i've|i'd|im|ive|my|me|myself)\b"
-# ... but not the service actions an agent reports ("I'll check", "I have refunded")
+# ... but not the service actions an agent reports ("I'll check", "I have refunded"), apologies or
+# requests
 SERVICE_ACTIONS = (
     "i'll",
     "i will",
@@ -190,6 +192,44 @@ SERVICE_ACTIONS = (
     "i'd recommend",
     "i'd suggest",
     "my name",
+    "i've passed",
+    "i have passed",
+    "passed it on",
+    "i've asked",
+    "i have asked",
+    "i've raised",
+    "i have raised",
+    "i've reported",
+    "i have reported",
+    "i've released",
+    "i've unlocked",
+    "i've contacted",
+    "i have contacted",
+    "i've arranged",
+    "i've requested",
+    "i'm on it",
+    "bear with me",
+    "give me a moment",
+    "give me a minute",
+    "i'm checking",
+    "i'm looking",
+    "i am checking",
+    "i am looking",
+    "pulled up",
+    "i've reversed",
+    "i have reversed",
+    "i've credited",
+    "i've applied",
+    "i've changed",
+    "i've fixed",
+    "i've created",
+    "i've replaced",
+    "i've upgraded",
+    "i've removed",
+    # apologies and requests are judged by other criteria, they are not the agent's experience
+    "sorry",
+    "apolog*",
+    "please",
 )
 WARMTH = (
     "sorry",
@@ -419,11 +459,14 @@ def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int
     first_person = [m.start() for m in _regex(FIRST_PERSON).finditer(text)]
     if not first_person:
         return ()
+    you = _regex(YOU)
     service = [start for start, _, _ in phrase_index(service_actions).find(text)]
     spans = []
     for start, end in _sentences(text):
         mentions = bisect_left(first_person, end) - bisect_left(first_person, start)
         if not mentions or text[start:end].rstrip().endswith("?"):
+            continue
+        if you.search(text, start, end):  # about the customer ("I've unlocked your account")
             continue
         if bisect_left(service, end) - bisect_left(service, start):
             continue
