@@ -56,86 +56,31 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.connection import connect
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
-from warehouse.importers import canonical_jsonl, registry
+from warehouse.fast_jsonl import fast_read, fast_stage, jsonl_lookup
+from warehouse.import_report import ImportReport, QuarantinedRecord, now
+from warehouse.importers import registry
 from warehouse.importers.base import RawRecord
-from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
+from warehouse.staging import (
+    CONTENT_HASH_MACRO,
+    Lookup,
+    ProgressCallback,
+    QuarantineWriter,
+    StageWriter,
+    validated,
+)
 
-ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
-BATCH_SIZE = 5_000
-SAMPLE_SIZE = 20  # quarantine reasons kept on the report for the summary
-RAW_LIMIT = 1_000_000  # quarantine keeps raw text up to 1 MB
-MEMORY_LIMIT = "1200MB"
+__all__ = ["ImportReport", "ProgressCallback", "QuarantinedRecord", "ingest_file", "ingest_files"]
+
+MEMORY_LIMIT = "1200MB"  # DuckDB's cap while importing; staging spills to disk beyond it
 FAST_FORMAT = "canonical-jsonl"
-
-
-@dataclass(frozen=True, slots=True)
-class QuarantinedRecord:
-    position: str
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    """What one file's import did; also stored as its `imports` row."""
-
-    file_name: str
-    path: str
-    format: str = "unknown"
-    status: str = "running"  # done | failed
-    import_id: int | None = None
-    content_hash: str = ""
-    records_read: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    samples: list[QuarantinedRecord] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    message: str | None = None  # why a failed import failed
-    engine: str = ""  # "duckdb" (fast path) or "python"
-    fallback_reason: str | None = None  # why DuckDB refused a canonical JSONL file
-    started_at: datetime = field(default_factory=lambda: _now())
-    finished_at: datetime | None = None
-
-    @property
-    def imported(self) -> int:
-        return self.new + self.updated + self.unchanged
-
-    @property
-    def usable(self) -> bool:
-        """True when at least one conversation could be read from the file."""
-        return self.imported > 0
-
-    def summary(self) -> str:
-        if self.status == "failed":
-            return f"{self.file_name}: nothing imported — {self.message}"
-        text = (
-            f"{self.file_name}: {self.imported:,} conversations imported ({self.new:,} new, "
-            f"{self.updated:,} updated, {self.unchanged:,} unchanged), "
-            f"{self.quarantined:,} quarantined"
-        )
-        if self.samples:
-            shown = "; ".join(f"{s.position}: {s.reason}" for s in self.samples[:5])
-            more = " ..." if self.quarantined > 5 else ""
-            text += f" — {shown}{more}"
-        for warning in self.warnings:
-            text += f"\n  warning: {warning}"
-        return text
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,7 +194,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 def _record_failed_import(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
-    report.finished_at = _now()
+    report.finished_at = now()
     with _transaction(con):
         report.import_id = _next_import_id(con)
         _insert_import_row(con, report)
@@ -294,7 +239,7 @@ def _run_import(
             # Read before the transaction: rows of a committed temp table have rowids in file
             # order (inside a transaction they do not), and the staging tables are temporary,
             # so this changes nothing in the database file.
-            fast = _fast_read(con, report, source)
+            fast = fast_read(con, report, source)
         with _transaction(con):
             _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
     finally:
@@ -314,10 +259,10 @@ def _stage_and_merge(
     fast: bool,
 ) -> None:
     report.import_id = _next_import_id(con)
-    quarantine = _QuarantineWriter(con, report)
+    quarantine = QuarantineWriter(con, report)
     if fast:
-        _fast_stage(con, report, source, quarantine, tick)
-        lookup = _jsonl_lookup(source)
+        fast_stage(con, report, source, quarantine, tick)
+        lookup = jsonl_lookup(source)
     else:
         _python_stage(con, report, importer, source, quarantine, tick, redact)
         lookup = _record_lookup(importer, source)
@@ -326,7 +271,7 @@ def _stage_and_merge(
     report.warnings.extend(source.warnings)
     report.content_hash = hasher.result()
     report.status = "done"
-    report.finished_at = _now()
+    report.finished_at = now()
     _insert_import_row(con, report)
     _audit(con, report)
 
@@ -357,146 +302,7 @@ def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# quarantine
-
-
-class _QuarantineWriter:
-    """Buffers refused records and writes them in batches into `quarantine`."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
-        self.con, self.report = con, report
-        self.rows: list[tuple[str, str, str]] = []
-
-    def add(self, position: str, raw: str, reason: str) -> None:
-        self.report.quarantined += 1
-        if len(self.report.samples) < SAMPLE_SIZE:
-            self.report.samples.append(QuarantinedRecord(position, reason))
-        if len(raw) > RAW_LIMIT:
-            raw = raw[:RAW_LIMIT] + f"... [truncated: {len(raw):,} characters in all]"
-        self.rows.append((position, raw, reason))
-        if len(self.rows) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        positions, raws, reasons = zip(*self.rows, strict=True)
-        batch = pa.table(
-            {
-                "position": pa.array(positions, pa.string()),
-                "raw": pa.array(raws, pa.string()),
-                "reason": pa.array(reasons, pa.string()),
-            }
-        )
-        self.con.register("quarantine_batch", batch)
-        try:
-            self.con.execute(
-                "INSERT INTO quarantine (quarantine_id, import_id, file_name, position, reason,"
-                " raw, quarantined_at) SELECT nextval('quarantine_id_seq'), $import_id,"
-                " $file_name, position, reason, raw, $now FROM quarantine_batch",
-                {"import_id": self.report.import_id, "file_name": self.report.file_name,
-                 "now": _now()},
-            )  # fmt: skip
-        finally:
-            self.con.unregister("quarantine_batch")
-        self.rows = []
-
-
-# ---------------------------------------------------------------------------------------------
 # Python path
-
-_CONVERSATION_COLUMNS = (
-    "conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,"
-    " customer_name, csat, nps, ces, tags, subject, messages"
-)
-
-_STAGE_COLUMNS = """
-    ord BIGINT, position VARCHAR, conversation_id VARCHAR, channel VARCHAR, created_at TIMESTAMP,
-    status VARCHAR, agent_id VARCHAR, agent_name VARCHAR, team VARCHAR, customer_id VARCHAR,
-    customer_name VARCHAR, csat SMALLINT, nps SMALLINT, ces SMALLINT, tags VARCHAR[],
-    subject VARCHAR,
-    messages STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at TIMESTAMP,
-                    internal BOOLEAN)[],
-    content_hash VARCHAR
-"""
-_MESSAGE_TYPE = pa.list_(
-    pa.struct(
-        [
-            ("role", pa.string()),
-            ("author", pa.string()),
-            ("text", pa.string()),
-            ("sent_at", pa.timestamp("us")),
-            ("internal", pa.bool_()),
-        ]
-    )
-)
-_TEXT_FIELDS = (
-    "conversation_id", "channel", "status", "agent_id", "agent_name", "team", "customer_id",
-    "customer_name", "subject",
-)  # fmt: skip
-
-
-class _StageWriter:
-    """Buffers validated conversations and appends them to `stage_py` as Arrow batches."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        self.rows: list[tuple[int, str, CanonicalConversation]] = []
-        con.execute(f"CREATE TEMP TABLE stage_py ({_STAGE_COLUMNS})")
-
-    def add(self, ord_: int, position: str, record: CanonicalConversation) -> None:
-        self.rows.append((ord_, position, record))
-        if len(self.rows) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        records = [r for _, _, r in self.rows]
-        columns: dict[str, pa.Array] = {
-            "ord": pa.array([o for o, _, _ in self.rows], pa.int64()),
-            "position": pa.array([p for _, p, _ in self.rows], pa.string()),
-        }
-        for name in _TEXT_FIELDS:
-            columns[name] = pa.array([getattr(r, name) for r in records], pa.string())
-        columns["created_at"] = pa.array([r.created_at for r in records], pa.timestamp("us"))
-        for name in ("csat", "nps", "ces"):
-            columns[name] = pa.array([getattr(r, name) for r in records], pa.int16())
-        columns["tags"] = pa.array([r.tags for r in records], pa.list_(pa.string()))
-        columns["messages"] = pa.array(
-            [
-                [
-                    {"role": m.role, "author": m.author, "text": m.text, "sent_at": m.sent_at,
-                     "internal": m.internal}
-                    for m in r.messages
-                ]
-                for r in records
-            ],
-            _MESSAGE_TYPE,
-        )  # fmt: skip
-        self.con.register("stage_batch", pa.table(columns))
-        try:
-            self.con.execute(
-                "INSERT INTO stage_py BY NAME SELECT *,"  # noqa: S608 (fixed SQL)
-                f" cs_content_hash({_CONVERSATION_COLUMNS}) AS content_hash FROM stage_batch"
-            )
-        finally:
-            self.con.unregister("stage_batch")
-        self.rows = []
-
-
-def _redacted(record: dict[str, Any]) -> dict[str, Any]:
-    from warehouse.redaction import redact
-
-    messages = record.get("messages")
-    if not isinstance(messages, list):
-        return record
-    cleaned = [
-        {**m, "text": redact(m["text"])} if isinstance(m, dict) and isinstance(m.get("text"), str)
-        else m
-        for m in messages
-    ]  # fmt: skip
-    return {**record, "messages": cleaned}
 
 
 def _records_with_progress(
@@ -527,13 +333,13 @@ def _python_stage(
     report: ImportReport,
     importer: Any,
     source: TextSource,
-    quarantine: _QuarantineWriter,
+    quarantine: QuarantineWriter,
     tick: ProgressCallback,
     redact: bool,
 ) -> None:
     report.engine = "python"
-    con.execute(_SQL_MACROS)
-    stage = _StageWriter(con)
+    con.execute(CONTENT_HASH_MACRO)
+    stage = StageWriter(con)
     records = _records_with_progress(importer, source, tick)
     ord_ = 0
     while True:
@@ -550,192 +356,15 @@ def _python_stage(
             ) from error
         ord_ += 1
         report.records_read = ord_
-        accepted = _validated(record, quarantine, redact)
+        accepted = validated(record, quarantine, redact)
         if accepted is not None:
             stage.add(ord_, record.position, accepted)
     stage.flush()
     con.execute("CREATE TEMP VIEW staged AS SELECT * FROM stage_py")
 
 
-def _validated(
-    record: RawRecord, quarantine: _QuarantineWriter, redact: bool = False
-) -> CanonicalConversation | None:
-    if record.error is not None or record.conversation is None:
-        quarantine.add(record.position, record.raw, record.error or "the record could not be read")
-        return None
-    try:
-        return validate_conversation(
-            _redacted(record.conversation) if redact else record.conversation
-        )
-    except RecordError as error:
-        quarantine.add(record.position, record.raw, str(error))
-        return None
-
-
-# ---------------------------------------------------------------------------------------------
-# fast path (canonical JSONL read by DuckDB)
-
-_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
-# cs_ts: the ISO 8601 forms whose DuckDB reading provably equals Python's fromisoformat; NULL for
-# anything else (then Python decides). Hour 24 is excluded (DuckDB rolls it over, Python refuses
-# it); offsets go through TIMESTAMPTZ (a plain TIMESTAMP cast would drop them).
-# cs_textish: could this text have been a JSON number, boolean, object or list (DuckDB reads all
-# of them as text)? Then only Python, which sees JSON types, may judge it; whole numbers are the
-# same either way. The first line is a cheap byte-range test that settles almost every text
-# (first character not one of - . / 0-9 [ { f t); the rest look closer.
-_SQL_MACROS = rf"""
-CREATE OR REPLACE TEMP MACRO cs_ts(s) AS CASE
-    WHEN regexp_full_match(s, '{_ISO}Z?') THEN try_cast(s AS TIMESTAMP)
-    WHEN regexp_full_match(s, '{_ISO}[+-][0-9]{{2}}:[0-9]{{2}}')
-        THEN timezone('UTC', try_cast(s AS TIMESTAMPTZ))
-    END;
-CREATE OR REPLACE TEMP MACRO cs_ts_ok(raw, parsed) AS
-    raw IS NULL OR coalesce(year(parsed) BETWEEN 1970 AND 2200, false);
-CREATE OR REPLACE TEMP MACRO cs_textish(s) AS CASE
-    WHEN s IS NULL THEN true
-    WHEN (s < '-' OR s >= ':') AND (s < '[' OR s >= '\\') AND (s < '{{' OR s >= '|')
-         AND (s < 'f' OR s >= 'g') AND (s < 't' OR s >= 'u') THEN true
-    ELSE s NOT IN ('true', 'false') AND left(s, 1) NOT IN ('{{', '[')
-         AND (regexp_full_match(s, '-?[0-9]{{1,17}}') OR try_cast(s AS DOUBLE) IS NULL)
-    END;
-CREATE OR REPLACE TEMP MACRO cs_has_word(s) AS regexp_matches(s, '[[:alnum:]]');
-CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
-    agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,
-    messages) AS printf('%016x', hash(conversation_id, channel, created_at, status, agent_id,
-    agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject, messages));
-CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
-    s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}')
-                  AND coalesce(try_cast(s AS INTEGER) BETWEEN low AND high, false));
-"""
-_RAW_COLUMNS = {
-    **{
-        name: "VARCHAR"
-        for name in (
-            "conversation_id", "channel", "created_at", "status", "agent_id", "agent_name",
-            "team", "customer_id", "customer_name", "csat", "nps", "ces", "subject",
-        )
-    },
-    "tags": "VARCHAR[]",
-    "messages": "STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at VARCHAR,"
-    " internal VARCHAR)[]",
-}  # fmt: skip
-# Three levels so that every value is parsed once: `parsed` reads the file and parses
-# timestamps, `checked` decides `ok` and shapes the messages, the outer level hashes.
-_FAST_STAGE = """
-CREATE TEMP TABLE stage_fast AS
-SELECT *, cs_content_hash(conversation_id, channel, created_at, status, agent_id, agent_name,
-    team, customer_id, customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
-FROM (
-    SELECT
-        conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
-        customer_name, try_cast(csat AS SMALLINT) AS csat, try_cast(nps AS SMALLINT) AS nps,
-        try_cast(ces AS SMALLINT) AS ces, coalesce(tags, []::VARCHAR[]) AS tags, subject,
-        list_transform(msgs, lambda m: struct_pack(role := m.role, author := m.author,
-            text := m.text, sent_at := m.sent_at, internal := m.internal)) AS messages,
-        coalesce(
-            conversation_id IS NOT NULL AND cs_textish(conversation_id)
-            AND cs_has_word(conversation_id)
-            AND (channel IS NULL OR (cs_textish(channel)
-                                     AND regexp_full_match(channel, '[a-z0-9_-]+')))
-            AND cs_ts_ok(created_at_raw, created_at)
-            AND cs_textish(status) AND cs_textish(agent_id) AND cs_textish(agent_name)
-            AND cs_textish(team) AND cs_textish(customer_id) AND cs_textish(customer_name)
-            AND cs_textish(subject)
-            AND cs_survey_ok(csat, 1, 5) AND cs_survey_ok(nps, 0, 10) AND cs_survey_ok(ces, 1, 7)
-            AND (raw_tags IS NULL OR list_bool_and(list_transform(raw_tags, lambda t:
-                    coalesce(cs_textish(t) AND cs_has_word(t), false))) IS NOT false)
-            AND len(msgs) > 0
-            AND list_bool_and(list_transform(msgs, lambda m:
-                    coalesce(m.valid AND cs_ts_ok(m.sent_raw, m.sent_at), false))),
-            false) AS ok
-    FROM (
-        SELECT
-            conversation_id, channel, created_at AS created_at_raw,
-            cs_ts(created_at) AS created_at, nullif(status, '') AS status,
-            nullif(agent_id, '') AS agent_id, nullif(agent_name, '') AS agent_name,
-            nullif(team, '') AS team, nullif(customer_id, '') AS customer_id,
-            nullif(customer_name, '') AS customer_name, csat, nps, ces,
-            tags, tags AS raw_tags, nullif(subject, '') AS subject,
-            list_transform(messages, lambda m: struct_pack(
-                role := m.role, author := nullif(m.author, ''), text := m.text,
-                sent_raw := m.sent_at, sent_at := cs_ts(m.sent_at),
-                internal := coalesce(m.internal = 'true', false),
-                valid := m IS NOT NULL AND m.role IN ('customer', 'agent', 'bot', 'system')
-                    AND m.text IS NOT NULL AND cs_textish(m.text) AND cs_has_word(m.text)
-                    AND cs_textish(m.author)
-                    AND (m.internal IS NULL OR m.internal IN ('true', 'false'))
-            )) AS msgs
-        FROM read_json($path, format = 'newline_delimited', columns = $columns,
-                       maximum_object_size = 33554432)
-    )
-)
-"""
-
-
-def _fast_read(con: duckdb.DuckDBPyConnection, report: ImportReport, source: TextSource) -> bool:
-    """Read a canonical JSONL file into `stage_fast`; False (and why) when DuckDB refuses it."""
-    con.execute(_SQL_MACROS)
-    try:
-        con.execute(_FAST_STAGE, {"path": str(source.path), "columns": _RAW_COLUMNS})
-    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
-        report.fallback_reason = str(error).splitlines()[0][:300]
-        return False
-    return True
-
-
-def _fast_stage(
-    con: duckdb.DuckDBPyConnection,
-    report: ImportReport,
-    source: TextSource,
-    quarantine: _QuarantineWriter,
-    tick: ProgressCallback,
-) -> None:
-    """Route the rows SQL could not vouch for through the Python rules; define `staged`."""
-    report.engine = "duckdb"
-    report.records_read = int(con.execute("SELECT count(*) FROM stage_fast").fetchall()[0][0])
-    tick(source.size * 6 // 10, source.size)
-    # Rows SQL could not vouch for: the Python rules decide, with their exact reasons.
-    doubtful = {
-        int(row[0]) + 1
-        for row in con.execute("SELECT rowid FROM stage_fast WHERE NOT ok").fetchall()
-    }
-    stage = _StageWriter(con)
-    if doubtful:
-        for ord_, position, raw in _jsonl_lookup(source)(doubtful):
-            try:
-                record = RawRecord(position, raw, conversation=canonical_jsonl.decode_line(raw))
-            except RecordError as error:
-                record = RawRecord(position, raw, error=str(error))
-            accepted = _validated(record, quarantine)
-            if accepted is not None:
-                stage.add(ord_, position, accepted)
-        stage.flush()
-    con.execute(
-        f"CREATE TEMP VIEW staged AS SELECT rowid + 1 AS ord, NULL::VARCHAR AS position,"  # noqa: S608 (constants)
-        f" {_CONVERSATION_COLUMNS}, content_hash FROM stage_fast WHERE ok"
-        f" UNION ALL SELECT ord, position, {_CONVERSATION_COLUMNS}, content_hash FROM stage_py"
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # looking records up again by ordinal (for duplicates and rows SQL could not vouch for)
-
-Lookup = Callable[[set[int]], Iterator[tuple[int, str, str]]]  # ords -> (ord, position, raw)
-
-
-def _jsonl_lookup(source: TextSource) -> Lookup:
-    def lookup(ords: set[int]) -> Iterator[tuple[int, str, str]]:
-        if not ords:
-            return
-        last = max(ords)
-        lines = (line for line, _ in iter_lines(source))
-        for ord_, (number, line) in enumerate(canonical_jsonl.record_lines(lines), start=1):
-            if ord_ in ords:
-                yield ord_, f"line {number}", line
-            if ord_ >= last:
-                return
-
-    return lookup
 
 
 def _record_lookup(importer: Any, source: TextSource) -> Lookup:
@@ -767,7 +396,7 @@ def _no_tick(done: int, total: int) -> None:
 def _merge(
     con: duckdb.DuckDBPyConnection,
     report: ImportReport,
-    quarantine: _QuarantineWriter,
+    quarantine: QuarantineWriter,
     lookup: Lookup,
 ) -> None:
     dropped = _quarantine_duplicates(con, quarantine, lookup)
@@ -801,7 +430,7 @@ def _merge(
         if everything
         else (" WHERE s.ord IN (SELECT ord FROM merge_plan WHERE outcome <> 'unchanged')")
     )
-    params = {"format": report.format, "import_id": report.import_id, "now": _now()}
+    params = {"format": report.format, "import_id": report.import_id, "now": now()}
     con.execute(
         "INSERT INTO conversations (conversation_id, source_format, channel, created_at, status,"  # noqa: S608 (fixed SQL)
         " agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,"
@@ -822,7 +451,7 @@ def _merge(
 
 
 def _quarantine_duplicates(
-    con: duckdb.DuckDBPyConnection, quarantine: _QuarantineWriter, lookup: Lookup
+    con: duckdb.DuckDBPyConnection, quarantine: QuarantineWriter, lookup: Lookup
 ) -> bool:
     """Quarantine all but the last record of every id seen twice; True if there were any."""
     duplicates = con.execute(

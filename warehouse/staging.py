@@ -1,0 +1,185 @@
+"""Staging for both ingest paths: refused records into `quarantine`, validated conversations
+into the temporary table `stage_py` (Arrow batches), and the one content-hash definition.
+
+`stage_py` has the same columns as the fast path's `stage_fast` (warehouse/fast_jsonl.py), so a
+single merge (warehouse/ingest.py) serves both paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.import_report import ImportReport, QuarantinedRecord, now
+from warehouse.importers.base import RawRecord
+from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
+
+ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
+Lookup = Callable[[set[int]], Iterator[tuple[int, str, str]]]  # ords -> (ord, position, raw)
+BATCH_SIZE = 5_000
+SAMPLE_SIZE = 20  # quarantine reasons kept on the report for the summary
+RAW_LIMIT = 1_000_000  # quarantine keeps raw text up to 1 MB
+
+# The content hash covers every stored field of the normalised record; both staging tables
+# compute it with this macro. DuckDB's hash() is fast and deterministic; a release that changed
+# it would only mark conversations "updated" once.
+CONTENT_HASH_MACRO = """
+CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
+    agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,
+    messages) AS printf('%016x', hash(conversation_id, channel, created_at, status, agent_id,
+    agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject, messages));
+"""
+
+
+class QuarantineWriter:
+    """Buffers refused records and writes them in batches into `quarantine`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+        self.con, self.report = con, report
+        self.rows: list[tuple[str, str, str]] = []
+
+    def add(self, position: str, raw: str, reason: str) -> None:
+        self.report.quarantined += 1
+        if len(self.report.samples) < SAMPLE_SIZE:
+            self.report.samples.append(QuarantinedRecord(position, reason))
+        if len(raw) > RAW_LIMIT:
+            raw = raw[:RAW_LIMIT] + f"... [truncated: {len(raw):,} characters in all]"
+        self.rows.append((position, raw, reason))
+        if len(self.rows) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        positions, raws, reasons = zip(*self.rows, strict=True)
+        batch = pa.table(
+            {
+                "position": pa.array(positions, pa.string()),
+                "raw": pa.array(raws, pa.string()),
+                "reason": pa.array(reasons, pa.string()),
+            }
+        )
+        self.con.register("quarantine_batch", batch)
+        try:
+            self.con.execute(
+                "INSERT INTO quarantine (quarantine_id, import_id, file_name, position, reason,"
+                " raw, quarantined_at) SELECT nextval('quarantine_id_seq'), $import_id,"
+                " $file_name, position, reason, raw, $now FROM quarantine_batch",
+                {"import_id": self.report.import_id, "file_name": self.report.file_name,
+                 "now": now()},
+            )  # fmt: skip
+        finally:
+            self.con.unregister("quarantine_batch")
+        self.rows = []
+
+
+CONVERSATION_COLUMNS = (
+    "conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,"
+    " customer_name, csat, nps, ces, tags, subject, messages"
+)
+
+_STAGE_COLUMNS = """
+    ord BIGINT, position VARCHAR, conversation_id VARCHAR, channel VARCHAR, created_at TIMESTAMP,
+    status VARCHAR, agent_id VARCHAR, agent_name VARCHAR, team VARCHAR, customer_id VARCHAR,
+    customer_name VARCHAR, csat SMALLINT, nps SMALLINT, ces SMALLINT, tags VARCHAR[],
+    subject VARCHAR,
+    messages STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at TIMESTAMP,
+                    internal BOOLEAN)[],
+    content_hash VARCHAR
+"""
+_MESSAGE_TYPE = pa.list_(
+    pa.struct(
+        [
+            ("role", pa.string()),
+            ("author", pa.string()),
+            ("text", pa.string()),
+            ("sent_at", pa.timestamp("us")),
+            ("internal", pa.bool_()),
+        ]
+    )
+)
+_TEXT_FIELDS = (
+    "conversation_id", "channel", "status", "agent_id", "agent_name", "team", "customer_id",
+    "customer_name", "subject",
+)  # fmt: skip
+
+
+class StageWriter:
+    """Buffers validated conversations and appends them to `stage_py` as Arrow batches."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.rows: list[tuple[int, str, CanonicalConversation]] = []
+        con.execute(f"CREATE TEMP TABLE stage_py ({_STAGE_COLUMNS})")
+
+    def add(self, ord_: int, position: str, record: CanonicalConversation) -> None:
+        self.rows.append((ord_, position, record))
+        if len(self.rows) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        records = [r for _, _, r in self.rows]
+        columns: dict[str, pa.Array] = {
+            "ord": pa.array([o for o, _, _ in self.rows], pa.int64()),
+            "position": pa.array([p for _, p, _ in self.rows], pa.string()),
+        }
+        for name in _TEXT_FIELDS:
+            columns[name] = pa.array([getattr(r, name) for r in records], pa.string())
+        columns["created_at"] = pa.array([r.created_at for r in records], pa.timestamp("us"))
+        for name in ("csat", "nps", "ces"):
+            columns[name] = pa.array([getattr(r, name) for r in records], pa.int16())
+        columns["tags"] = pa.array([r.tags for r in records], pa.list_(pa.string()))
+        columns["messages"] = pa.array(
+            [
+                [
+                    {"role": m.role, "author": m.author, "text": m.text, "sent_at": m.sent_at,
+                     "internal": m.internal}
+                    for m in r.messages
+                ]
+                for r in records
+            ],
+            _MESSAGE_TYPE,
+        )  # fmt: skip
+        self.con.register("stage_batch", pa.table(columns))
+        try:
+            self.con.execute(
+                "INSERT INTO stage_py BY NAME SELECT *,"  # noqa: S608 (fixed SQL)
+                f" cs_content_hash({CONVERSATION_COLUMNS}) AS content_hash FROM stage_batch"
+            )
+        finally:
+            self.con.unregister("stage_batch")
+        self.rows = []
+
+
+def redacted(record: dict[str, Any]) -> dict[str, Any]:
+    from warehouse.redaction import redact
+
+    messages = record.get("messages")
+    if not isinstance(messages, list):
+        return record
+    cleaned = [
+        {**m, "text": redact(m["text"])} if isinstance(m, dict) and isinstance(m.get("text"), str)
+        else m
+        for m in messages
+    ]  # fmt: skip
+    return {**record, "messages": cleaned}
+
+
+def validated(
+    record: RawRecord, quarantine: QuarantineWriter, redact: bool = False
+) -> CanonicalConversation | None:
+    if record.error is not None or record.conversation is None:
+        quarantine.add(record.position, record.raw, record.error or "the record could not be read")
+        return None
+    try:
+        return validate_conversation(
+            redacted(record.conversation) if redact else record.conversation
+        )
+    except RecordError as error:
+        quarantine.add(record.position, record.raw, str(error))
+        return None
