@@ -14,7 +14,7 @@ import duckdb
 
 from cornerstone.model import Conversation, Message
 
-DEFAULT_BATCH_SIZE = 2_000
+DEFAULT_BATCH_SIZE = 5_000
 
 _CONVERSATIONS = """
 SELECT conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
