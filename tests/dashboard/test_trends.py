@@ -108,3 +108,19 @@ def test_empty_database_shows_a_plain_message(db_path, monkeypatch):
     monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
     at = open_page(ADMIN, "team_trends")
     assert any("No conversations" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("page", "viewer"),
+    [
+        ("coaching", ALPHA_MANAGER),
+        ("my_feedback", Viewer("ben", "agent", agent_id="a2")),
+        ("my_feedback", ADMIN),
+        ("calibration", Viewer("lead", "qa_lead")),
+        ("rubrics", Viewer("ben", "agent", agent_id="a2")),
+    ],
+)
+def test_every_page_copes_with_an_empty_database(db_path, monkeypatch, page, viewer):
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    at = open_page(viewer, page)  # fails on any exception
+    assert not at.error

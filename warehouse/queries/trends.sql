@@ -6,8 +6,9 @@
 -- name: trend_filter_options
 -- Teams, agents and channels the viewer may see, and the date span of their conversations.
 SELECT
-    list(DISTINCT c.team ORDER BY c.team) FILTER (WHERE c.team IS NOT NULL) AS teams,
-    list(DISTINCT c.channel ORDER BY c.channel) FILTER (WHERE c.channel IS NOT NULL) AS channels,
+    coalesce(list(DISTINCT c.team ORDER BY c.team) FILTER (WHERE c.team IS NOT NULL), []) AS teams,
+    coalesce(list(DISTINCT c.channel ORDER BY c.channel) FILTER (WHERE c.channel IS NOT NULL), [])
+        AS channels,
     min(c.created_at) AS first_at,
     max(c.created_at) AS last_at
 FROM conversations AS c
