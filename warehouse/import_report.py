@@ -48,7 +48,8 @@ class ImportReport:
         if self.status == "failed":
             return f"{self.file_name}: nothing imported — {self.message}"
         text = (
-            f"{self.file_name}: {self.imported:,} conversations imported ({self.new:,} new, "
+            f"{self.file_name}: {self.imported:,} conversation{'' if self.imported == 1 else 's'}"
+            f" imported ({self.new:,} new, "
             f"{self.updated:,} updated, {self.unchanged:,} unchanged), "
             f"{self.quarantined:,} quarantined"
         )

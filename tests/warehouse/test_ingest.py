@@ -224,7 +224,7 @@ def test_summary_names_counts_and_first_quarantine_reasons(tmp_path, db_path):
         tmp_path / "a.jsonl", [conversation("c1"), {"messages": [{"role": "agent"}]}]
     )
     summary = ingest.ingest_file(db_path, path).summary()
-    assert "1 conversations imported (1 new, 0 updated, 0 unchanged), 1 quarantined" in summary
+    assert "1 conversation imported (1 new, 0 updated, 0 unchanged), 1 quarantined" in summary
     assert "line 2: missing conversation_id" in summary
 
 
