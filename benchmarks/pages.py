@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cornerstone.demo import pipeline  # noqa: E402
-from warehouse import queries, reviews  # noqa: E402
+from warehouse import queries, review_queue, reviews  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 from warehouse.sampling import QueueFilters, Selection, load_sampling  # noqa: E402
 from warehouse.viewer import Viewer  # noqa: E402
@@ -203,16 +203,13 @@ def measure(db: Path, runs: int) -> list[tuple[str, list[float]]]:
         results.append(("baseline: SELECT count(*) FROM conversations",
                         timed(runs, lambda i: con.execute("SELECT count(*) FROM conversations").fetchall())))  # fmt: skip
         queue_cases = {
-            "queue: my open assignments (reviewer)": lambda i: queries.run(
-                con, "review_queue", viewer=Viewer(reviewer_ids[i % len(reviewer_ids)], "reviewer"),
-                reviewer_id=reviewer_ids[i % len(reviewer_ids)], statuses=["open"], limit=500,
-                **filters(i).params()),
-            "queue: everyone's open (lead, filtered)": lambda i: queries.run(
-                con, "review_queue", viewer=lead, reviewer_id=None, statuses=["open"],
-                limit=500, **filters(i).params()),
-            "queue: history, all statuses (lead, filtered)": lambda i: queries.run(
-                con, "review_queue", viewer=lead, reviewer_id=None, statuses=["open", "done", "released"],
-                limit=500, **filters(i).params()),
+            "queue: my open assignments (reviewer)": lambda i: review_queue.queue_rows(
+                con, Viewer(reviewer_ids[i % len(reviewer_ids)], "reviewer"), reviewer_ids[i % len(reviewer_ids)],
+                ["open"], filters(i)),
+            "queue: everyone's open (lead, filtered)": lambda i: review_queue.queue_rows(
+                con, lead, None, ["open"], filters(i)),
+            "queue: history, all statuses (lead, filtered)": lambda i: review_queue.queue_rows(
+                con, lead, None, ["open", "done", "released"], filters(i)),
             "queue: filter options": lambda i: queries.run(con, "queue_filter_options", viewer=lead),
             "queue: open count per reviewer": lambda i: queries.run(con, "open_assignment_count", viewer=lead),
             "queue: disputes list": lambda i: queries.run(

@@ -58,10 +58,7 @@ def _queue(
     filters: QueueFilters,
 ) -> pd.DataFrame:
     with connect(db) as con:
-        return queries.frame(
-            con, "review_queue", viewer=viewer, reviewer_id=reviewer_id, statuses=list(statuses),
-            limit=QUEUE_LIMIT, **filters.params(),
-        )  # fmt: skip
+        return review_queue.queue_rows(con, viewer, reviewer_id, statuses, filters, QUEUE_LIMIT)
 
 
 def queue(
