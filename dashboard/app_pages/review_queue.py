@@ -123,7 +123,14 @@ def build_tab(viewer, filters: QueueFilters) -> None:
             "Combine", ["any", "all"], horizontal=True, key="queue_combine",
             format_func=lambda c: "match any rule" if c == "any" else "match all rules",
         )  # fmt: skip
-        reviewers = st.text_input("Reviewers (user ids, comma-separated)", key="queue_reviewers")
+        accounts = dict(data.reviewer_accounts())
+        picked = st.multiselect(
+            "Reviewers",
+            list(accounts),
+            format_func=lambda u: accounts.get(u, u),
+            key="queue_reviewer_accounts",
+        )
+        reviewers = st.text_input("Other reviewer ids (comma-separated)", key="queue_reviewers")
         strategy = st.radio(
             "Assign", ["round_robin", "by_team"], horizontal=True, key="queue_strategy",
             format_func=lambda s: "round robin" if s == "round_robin" else "by team",
@@ -142,7 +149,9 @@ def build_tab(viewer, filters: QueueFilters) -> None:
         if not found.empty:
             st.dataframe(found, hide_index=True, key="queue_preview_table")
     if build:
-        names = [r.strip() for r in reviewers.split(",") if r.strip()]
+        names = list(
+            dict.fromkeys([*picked, *(r.strip() for r in reviewers.split(",") if r.strip())])
+        )
         per_team: dict[str, list[str]] = {}
         for line in team_map.splitlines():
             if ":" in line:

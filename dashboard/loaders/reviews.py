@@ -78,6 +78,20 @@ def open_counts(viewer: Viewer) -> pd.DataFrame:
     return _open_counts(_db(), viewer)
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _reviewer_accounts(db: str) -> list[tuple[str, str]]:
+    with connect(db) as con:
+        return [
+            (r["user_id"], f"{r['display_name']} ({r['role']})")
+            for r in queries.run(con, "reviewer_accounts")
+        ]
+
+
+def reviewer_accounts() -> list[tuple[str, str]]:
+    """(user_id, label) of every active reviewer and QA lead account."""
+    return _reviewer_accounts(_db())
+
+
 def sampling_config() -> SamplingConfig:
     return load_sampling()
 

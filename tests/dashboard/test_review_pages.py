@@ -240,3 +240,21 @@ def test_disputes_tab_lists_open_disputes(db):
     assert table_["conversation_id"].tolist() == ["conv-001"] and table_["status"].tolist() == [
         "open"
     ]
+
+
+def test_lead_picks_reviewer_accounts_to_build_a_queue(db_path, monkeypatch):
+    build_small_warehouse(db_path, per_agent=2, with_users=True)
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    at = page(LEAD, QUEUE)
+    assert at.multiselect(key="queue_reviewer_accounts").options == [
+        "rita (reviewer)",
+        "sam (reviewer)",
+        "lee (qa_lead)",
+    ]
+    at.multiselect(key="queue_reviewer_accounts").set_value(["rita", "sam"])
+    at.multiselect(key="queue_rules").set_value(["not_yet_reviewed"])
+    at.button(key="queue_build").click().run()
+    assert not at.exception and "Assigned 8 of 8" in at.success[0].value
+    assert rows(db_path, "SELECT reviewer_id, count(*) FROM review_assignments GROUP BY 1 ORDER BY 1") == [
+        ("rita", 4), ("sam", 4),
+    ]  # fmt: skip

@@ -171,3 +171,10 @@ RETURNING assignment_id
 -- Give an open assignment back (it can be sampled again).
 UPDATE review_assignments SET status = 'released'
 WHERE assignment_id = $assignment_id AND status = 'open'
+
+-- name: reviewer_accounts
+-- Accounts that can take review work (reviewers and QA leads), for the queue builder.
+SELECT u.user_id, u.display_name, u.role
+FROM users AS u
+WHERE u.role IN ('reviewer', 'qa_lead') AND NOT u.disabled
+ORDER BY u.role DESC, u.user_id
