@@ -92,8 +92,13 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         },
     )  # fmt: skip
     selected = event.selection.rows if event and hasattr(event, "selection") else []
-    if selected:
-        open_review(str(shown.iloc[selected[0]]["conversation_id"]))
+    chosen = str(shown.iloc[selected[0]]["conversation_id"]) if selected else None
+    # Open a row once when it is selected, not again on every rerun while it stays selected.
+    if chosen is None:
+        st.session_state.pop("queue_last_selected", None)
+    elif chosen != st.session_state.get("queue_last_selected"):
+        st.session_state["queue_last_selected"] = chosen
+        open_review(chosen)
     open_rows = frame[frame["status"] == "open"]
     cols = st.columns([2, 2, 3])
     if cols[0].button(
