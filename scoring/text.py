@@ -14,6 +14,10 @@ from functools import cache, lru_cache
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import TweetTokenizer
 
+# per-text caches: support replies repeat (macros, templates), and an LRU keeps the frequent ones;
+# 16k texts per cache keeps a scoring process's caches around 50 MB
+TEXT_CACHE_SIZE = 16_384
+
 # a word: letters/digits, with inner apostrophes or hyphens ("don't", "follow-up")
 WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _WORD = re.compile(WORD_PATTERN)
@@ -67,7 +71,7 @@ def _stemmer() -> SnowballStemmer:
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def stem(word: str) -> str:
     """Snowball (Porter 2) English stem of a lower-cased word: "apologising" -> "apologis"."""
     return _stemmer().stem(word.lower())
@@ -82,7 +86,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     # cached: several detectors split the same agent texts
     spans = []
@@ -115,7 +119,7 @@ def sentences(text: str) -> list[str]:
     return [text[start:end] for start, end in sentence_spans(text)]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def syllables(word: str) -> int:
     """Syllable count by vowel groups (a heuristic: silent final e, -le, -ed handled)."""
     word = word.lower().strip("'’-")
@@ -145,7 +149,7 @@ class Readability:
 EMPTY_READABILITY = Readability(0, 0, 0, 0.0, 0.0, 0.0, 0.0)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def readability(text: str) -> Readability:
     """Flesch reading ease and sentence length of `text` (all zeros for text without words)."""
     word_list = words(text)
@@ -223,13 +227,13 @@ _PHRASE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def lowercase(text: str) -> str:
     """`text` lowercased with ’ as ' (cached: every phrase list searches the same texts)."""
     return text.lower().replace("’", "'")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def phrase_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lowercase word with ’ as ') for every word of `text`; cached per text."""
     return tuple(

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.text import phrase_index, sentence_spans
+from scoring.text import TEXT_CACHE_SIZE, phrase_index, sentence_spans
 
 # -- phrase classes (defaults; YAML params override) ----------------------------------------------
 DISTRESS = (
@@ -405,7 +405,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # cached per text: agent replies repeat (macros) and several detectors ask the same lists
     return tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
@@ -453,7 +453,7 @@ def customer_upset(signals, params) -> tuple[bool, Evidence | None, str]:
     return False, None, "the customer does not sound upset"
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
     """(start, end, first-person words) of the sentences in which the writer talks about itself."""
     first_person = [m.start() for m in _regex(FIRST_PERSON).finditer(text)]
@@ -488,7 +488,7 @@ def shared_experience(signals, indices: Iterable[int], params) -> tuple[list[Evi
     return found, mentions
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text_questions(text: str) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, addressed to "you") of the question sentences of a text."""
     you = _regex(YOU)

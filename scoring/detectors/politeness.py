@@ -25,7 +25,14 @@ from typing import Any
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import ParameterError, not_applicable, number, outcome
 from scoring.sentiment import vader_lexicon
-from scoring.text import WORD_PATTERN, PhraseIndex, lowercase, phrase_tokens, sentence_spans
+from scoring.text import (
+    TEXT_CACHE_SIZE,
+    WORD_PATTERN,
+    PhraseIndex,
+    lowercase,
+    phrase_tokens,
+    sentence_spans,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +455,7 @@ def _matchers(strategies: StrategySet) -> _Matchers:
     )
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
     # cached per text: support conversations repeat agent texts (macros, templates) a lot
     matchers = _matchers(strategies)
@@ -497,7 +504,7 @@ def politeness_total(cues: list[Cue]) -> float:
     return sum(cue.weight for cue in cues)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
 def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
     lexicon = vader_lexicon()
