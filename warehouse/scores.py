@@ -25,7 +25,7 @@ from scoring.engine import ConversationScore
 from scoring.loader import DEFAULT_RUBRICS_DIR, load_rubrics, rubric_set_definition
 from scoring.rubric import RubricSet
 from scoring.templates import reply_hash, template_settings
-from warehouse import queries
+from warehouse import audit, queries
 from warehouse.connection import connect, transaction
 from warehouse.conversations import load_conversations
 
@@ -68,6 +68,14 @@ def record_rubric_set(con: duckdb.DuckDBPyConnection, rubric_set: RubricSet) -> 
             rubric_set_hash=rubric_set.version_hash,
             loaded_at=_now(),
             definition=json.dumps(rubric_set_definition(rubric_set)),
+        )
+        # Rubrics are files: a change enters the system when a new set first scores (issue 7).
+        audit.record(
+            con,
+            "system",
+            "rubric.change",
+            rubric_set.version_hash,
+            {"rubrics": [r.id for r in rubric_set.rubrics], "source": rubric_set.source},
         )
 
 

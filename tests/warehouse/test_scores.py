@@ -81,6 +81,11 @@ def test_a_rubric_change_rescores_everything_and_records_the_new_set(tmp_path, d
     assert hashes == [(second.rubric_set_hash,)]
     weights = {r["id"]: r["weight"] for r in json.loads(definition)["rubrics"]}
     assert weights["personalisation"] == 15
+    with connect(db_path) as con:
+        changes = con.execute(
+            "SELECT target FROM audit_log WHERE action = 'rubric.change' ORDER BY audit_id"
+        ).fetchall()
+    assert [t for (t,) in changes] == [first.rubric_set_hash, second.rubric_set_hash]
 
 
 def test_stored_evidence_and_scoped_reads(tmp_path, db_path):
