@@ -40,13 +40,14 @@ predicate only decides which rows need Python to look at them, and
 tests/warehouse/test_ingest_paths.py proves both paths store identical rows (and quarantine
 identical reasons) for a corpus of ~70 odd and bad records.
 
-Measured with benchmarks/ingest.py, 1M demo conversations (1.85 GB, 8.8M messages), on a
-machine shared with other jobs (load average 13-19 on 2 cores), two runs: raw read_json CTAS
-51 s / 87 s wall, 14.8 / 15.1 CPU-s, peak RSS ~1.0 GB; ingest_file 138 s / 144 s wall,
-31.1 / 28.8 CPU-s, peak RSS 1.3 GB: 2.7x / 1.65x wall clock, 2.1x / 1.9x CPU time.
-The rest is the price of two tables: the staging table
-(in memory up to MEMORY_LIMIT, then spilled: ~15% at 1M) plus writing conversations and
-messages. Memory: neither path holds the file in Python; the Python path buffers `BATCH_SIZE`
+Measured with benchmarks/ingest.py, 1M demo conversations (1.85 GB, 8.8M messages), three
+runs on a machine shared with other jobs (load average 6-19 on 2 cores): raw read_json CTAS
+14.8 / 15.1 / 13.6 CPU-s, ingest_file 31.1 / 28.8 / 24.5 CPU-s: **2.1x / 1.9x / 1.8x in CPU
+time**; wall clock 2.7x / 1.65x / 0.75x (dominated by whoever else was running); peak RSS
+1.3 GB (raw read 1.0 GB); re-import of the same file (0 new) 7-90 s wall. The CPU above the
+raw read is the price of two tables: the staging table (in memory up to MEMORY_LIMIT, then
+spilled; 1600MB instead saves ~7% CPU but peaks at 1.7 GB RSS) plus writing conversations and
+messages separately. Memory: neither path holds the file in Python; the Python path buffers `BATCH_SIZE`
 conversations at a time; DuckDB is capped at MEMORY_LIMIT.
 """
 
