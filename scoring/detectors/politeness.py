@@ -367,6 +367,7 @@ class StrategySet(tuple):
 
 
 _STRATEGY_SETS: dict[str, StrategySet] = {}
+_STRATEGY_SETS_BY_ID: dict[int, tuple[Any, StrategySet]] = {}
 DEFAULT_STRATEGY_SET = StrategySet(DEFAULT_STRATEGIES.items())
 
 
@@ -381,10 +382,16 @@ def strategies_from(params: Mapping[str, Any]) -> StrategySet:
         raise ParameterError("parameter 'strategies' must map strategy names to settings")
     if not overrides:
         return DEFAULT_STRATEGY_SET
+    # a rubric's params object lives as long as the rubric: resolve it once, by identity
+    known = _STRATEGY_SETS_BY_ID.get(id(overrides))
+    if known is not None and known[0] is overrides:
+        return known[1]
     key = repr(sorted((str(k), repr(v)) for k, v in overrides.items()))
     cached = _STRATEGY_SETS.get(key)
     if cached is None:
         cached = _STRATEGY_SETS[key] = _build_strategies(overrides)
+    if len(_STRATEGY_SETS_BY_ID) < 256:
+        _STRATEGY_SETS_BY_ID[id(overrides)] = (overrides, cached)
     return cached
 
 
