@@ -56,7 +56,7 @@ def _child(kind: str, jsonl: str, db: str) -> None:
         report = ingest_file(db, jsonl)
         figures.update(
             rows=report.imported, new=report.new, unchanged=report.unchanged,
-            quarantined=report.quarantined, engine=report.engine,
+            quarantined=report.quarantined, engine=report.engine, python_checked=report.python_checked,
             fallback=report.fallback_reason,
         )  # fmt: skip
     elif kind == "load":
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         f"raw read_json CTAS : {baseline['seconds']:7.2f}s  {n / baseline['seconds']:10,.0f} conv/s  peak RSS {baseline['peak_rss_mb']:,.0f} MB"
     )
     print(
-        f"ingest_file        : {ours['seconds']:7.2f}s  {n / ours['seconds']:10,.0f} conv/s  peak RSS {ours['peak_rss_mb']:,.0f} MB  (engine {ours['engine']}, {ours['new']:,} new, {ours['quarantined']:,} quarantined)"
+        f"ingest_file        : {ours['seconds']:7.2f}s  {n / ours['seconds']:10,.0f} conv/s  peak RSS {ours['peak_rss_mb']:,.0f} MB  (engine {ours['engine']}, {ours['python_checked']:,} rows checked by Python, {ours['new']:,} new, {ours['quarantined']:,} quarantined)"
     )
     print(
         f"re-import (0 new)  : {again['seconds']:7.2f}s  {n / again['seconds']:10,.0f} conv/s  peak RSS {again['peak_rss_mb']:,.0f} MB  ({again['new']:,} new, {again['unchanged']:,} unchanged)"

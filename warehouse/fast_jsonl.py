@@ -148,6 +148,7 @@ def fast_stage(
     doubtful = dict(
         con.execute("SELECT rowid + 1, conversation_id FROM stage_fast WHERE NOT ok").fetchall()
     )
+    report.python_checked = len(doubtful)
     stage = StageWriter(con)
     if doubtful:
         for ord_, position, raw in jsonl_lookup(source)(set(doubtful)):

@@ -32,6 +32,7 @@ class ImportReport:
     message: str | None = None  # why a failed import failed
     engine: str = ""  # "duckdb" (fast path) or "python"
     fallback_reason: str | None = None  # why DuckDB refused a canonical JSONL file
+    python_checked: int = 0  # fast path: rows SQL could not vouch for, judged by Python
     started_at: datetime = field(default_factory=lambda: now())
     finished_at: datetime | None = None
 

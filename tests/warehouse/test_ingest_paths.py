@@ -138,6 +138,7 @@ def test_fast_and_python_paths_store_identical_rows_for_odd_records(
     slow = _ingest(tmp_path / "slow.duckdb", path, python_only=True, monkeypatch=monkeypatch)
 
     assert fast.engine == "duckdb", fast.fallback_reason
+    assert fast.python_checked >= 40  # most odd rows really went through the Python rules
     assert slow.engine == "python"
     fast_rows, slow_rows = (
         _table_rows(tmp_path / "fast.duckdb"),
@@ -174,3 +175,14 @@ def test_file_duckdb_refuses_falls_back_to_the_exact_python_path(tmp_path):
     assert (report.new, report.quarantined) == (2, 1)
     assert report.samples[0].position == "line 2"
     assert "truncated JSON" in report.samples[0].reason
+
+
+def test_demo_data_takes_the_fast_path_without_python_checks(tmp_path, db_path):
+    from cornerstone.demo.generator import generate
+
+    path = tmp_path / "demo.jsonl"
+    generate(path, conversations=300)
+    report = ingest.ingest_file(db_path, path)
+    assert report.engine == "duckdb" and report.fallback_reason is None
+    assert report.python_checked == 0
+    assert (report.new, report.quarantined) == (300, 0)
