@@ -1,0 +1,38 @@
+"""Did the agent deliver? The balance of agent replies that report something done against replies
+that report failing ("couldn't find", "unfortunately").
+
+value = 0.5 + (replies with a `done` phrase - replies with a `failed` phrase) / agent replies,
+clamped to 0..1; N/A without agent replies. Apologies are deliberately not failures (the empathy
+rubric rewards them).
+"""
+
+from __future__ import annotations
+
+from scoring.detectors.base import detector
+from scoring.outcomes import not_applicable, outcome, phrases
+from scoring.phrases import first_match
+
+
+@detector("agent_outcome")
+def agent_outcome(signals, params):
+    done = phrases(params, "done")
+    failed = phrases(params, "failed")
+    if not signals.agent:
+        return not_applicable("no agent reply to judge")
+    done_found, failed_found = [], []
+    for i in signals.agent:
+        hit = first_match(signals, (i,), done)
+        if hit is not None:
+            done_found.append(hit)
+        miss = first_match(signals, (i,), failed)
+        if miss is not None:
+            failed_found.append(miss)
+    value = 0.5 + (len(done_found) - len(failed_found)) / len(signals.agent)
+    if not done_found and not failed_found:
+        return outcome(value, "no agent reply reports a result either way")
+    parts = []
+    if done_found:
+        parts.append(f"{len(done_found)} reply(ies) report a result (“{done_found[0].quote}”)")
+    if failed_found:
+        parts.append(f"{len(failed_found)} report failing (“{failed_found[0].quote}”)")
+    return outcome(value, "; ".join(parts), [*done_found[:2], *failed_found[:2]])
