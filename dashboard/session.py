@@ -16,7 +16,7 @@ import time
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from warehouse import users
+from warehouse import authentication, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.viewer import Viewer
@@ -67,16 +67,16 @@ def _pause(seconds: float) -> None:
 def sign_in(login: str, password: str) -> Viewer:
     """Check the credentials, start a session, remember it in this browser session.
 
-    Raises warehouse.users.SignInError / LockedOutError with a message to show as is. Failed
+    Raises warehouse.authentication.SignInError / LockedOutError with a message to show as is. Failed
     attempts are committed (they drive the lockout) even though the sign-in fails.
     """
     with connect(default_db_path()) as con:
-        delay = users.sign_in_delay_seconds(con)
+        delay = authentication.sign_in_delay_seconds(con)
     if delay:
         _pause(delay)  # outside the connection: never hold the database file while waiting
     with connect(default_db_path()) as con:
-        viewer = users.authenticate(con, login, password)
-        token = users.create_session(con, viewer)
+        viewer = authentication.authenticate(con, login, password)
+        token = sessions.create_session(con, viewer)
     st.session_state[VIEWER_KEY] = viewer
     st.session_state[TOKEN_KEY] = token
     st.session_state[CHECKED_KEY] = time.monotonic()
@@ -96,7 +96,7 @@ def sign_out() -> None:
     token = st.session_state.get(TOKEN_KEY)
     if token:
         with connect(default_db_path()) as con:
-            users.end_session(con, token)
+            sessions.end_session(con, token)
     _forget("You have signed out.")
 
 
@@ -111,7 +111,7 @@ def refresh_session() -> Viewer | None:
         return viewer
     try:
         with connect(default_db_path(), wait_seconds=5) as con:
-            fresh = users.validate_session(con, token)
+            fresh = sessions.validate_session(con, token)
     except DatabaseBusyError:
         return viewer  # an import holds the file: check again on the next run, keep working
     if fresh is None:
@@ -161,8 +161,8 @@ def change_own_password(viewer: Viewer, current: str, new: str, repeat: str) -> 
     if new != repeat:
         raise users.UserError("The two new passwords differ.")
     with connect(default_db_path()) as con:
-        users.authenticate(con, viewer.user_id, current)
+        authentication.authenticate(con, viewer.user_id, current)
         users.set_password(con, viewer, viewer.user_id, new)
-        token = users.create_session(con, viewer)
+        token = sessions.create_session(con, viewer)
     st.session_state[TOKEN_KEY] = token
     st.session_state[CHECKED_KEY] = time.monotonic()

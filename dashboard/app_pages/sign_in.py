@@ -4,7 +4,7 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard.session import sign_in, signed_in_viewer, take_notice
-from warehouse import users
+from warehouse import authentication, users
 from warehouse.connection import connect
 from warehouse.errors import WarehouseError
 
@@ -42,9 +42,9 @@ if submitted:
     else:
         try:
             sign_in(login, password)
-        except users.LockedOutError as error:
+        except authentication.LockedOutError as error:
             st.error(str(error), icon=":material/lock:")
-        except users.SignInError as error:
+        except authentication.SignInError as error:
             st.error(str(error))
         except WarehouseError as error:
             st.error(f"Cannot sign in right now: {error}")

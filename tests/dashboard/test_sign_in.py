@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import audit, passwords, users
+from warehouse import audit, authentication, passwords, sessions, users
 from warehouse.connection import connect
 from warehouse.viewer import SYSTEM, Viewer
 
@@ -128,7 +128,7 @@ def test_sign_out_returns_to_the_form_and_ends_the_session(db):
     assert "viewer" not in at.session_state
     assert any("signed out" in i.value for i in at.info)
     with connect(db) as con:
-        assert users.validate_session(con, token) is None
+        assert sessions.validate_session(con, token) is None
 
 
 def test_idle_session_expires_and_asks_to_sign_in_again(db):
@@ -137,7 +137,7 @@ def test_idle_session_expires_and_asks_to_sign_in_again(db):
     with connect(db) as con:
         con.execute(
             "UPDATE sessions SET last_seen_at = last_seen_at - $idle",
-            {"idle": users.IDLE_TIMEOUT + timedelta(minutes=1)},
+            {"idle": sessions.IDLE_TIMEOUT + timedelta(minutes=1)},
         )
     at.session_state["session_checked_at"] = 0.0  # force the once-a-minute re-check now
     at.run()
@@ -242,6 +242,6 @@ def test_users_change_their_own_password_and_stay_signed_in(db):
     assert not _errors(at) and any("Password changed" in s.value for s in at.success)
     assert at.session_state["viewer"].user_id == "mia"
     with connect(db) as con:
-        assert users.validate_session(con, old_token) is None
-        assert users.validate_session(con, at.session_state["session_token"]) is not None
-        assert users.authenticate(con, "mia", "new-tulips-2026").user_id == "mia"
+        assert sessions.validate_session(con, old_token) is None
+        assert sessions.validate_session(con, at.session_state["session_token"]) is not None
+        assert authentication.authenticate(con, "mia", "new-tulips-2026").user_id == "mia"

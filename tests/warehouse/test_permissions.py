@@ -414,6 +414,7 @@ NOT_PERSONAL = {
     "calibration_sessions",  # titles and dates only
     "calibration_reviewer_options",  # reviewer logins
     "criteria_catalogue",  # rubric criteria
+    "conversation_rubric_set",  # a rubric-set hash only
 }
 _PERSONAL_TABLES = re.compile(r"\b(conversations|messages|reviews|comments|disputes|review_criteria"
                               r"|coaching_sessions|effective_scores|conversation_scores)\b")  # fmt: skip

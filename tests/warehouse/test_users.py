@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from warehouse import audit, passwords, users
+from warehouse import audit, authentication, passwords, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import PermissionDeniedError
 from warehouse.viewer import SYSTEM, Viewer
 
 T0 = datetime(2026, 5, 4, 9, 0, 0)
-POLICY = users.LockoutPolicy(
+POLICY = authentication.LockoutPolicy(
     max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15)
 )
 
@@ -50,8 +50,8 @@ def con(db_path):
 def _fail(con, login: str, at: datetime, times: int = 1) -> list[Exception]:
     errors = []
     for i in range(times):
-        with pytest.raises(users.SignInError) as caught:
-            users.authenticate(
+        with pytest.raises(authentication.SignInError) as caught:
+            authentication.authenticate(
                 con, login, "wrong password", now=at + timedelta(seconds=i), policy=POLICY
             )
         errors.append(caught.value)
@@ -105,13 +105,13 @@ def test_bad_account_data_gets_a_clear_message(con, login, role, kwargs, message
 
 
 def test_logins_are_case_insensitive(con):
-    viewer = users.authenticate(con, "  ANN ", "sunflower-77", now=T0)
+    viewer = authentication.authenticate(con, "  ANN ", "sunflower-77", now=T0)
     assert viewer == Viewer("ann", "agent", agent_id="agent_ann")
 
 
 def test_sign_in_returns_the_viewer_with_scope(con):
     users.add_user(con, SYSTEM, "mia", "manager", "tulip-garden-5", teams=["Billing", "Tech"])
-    viewer = users.authenticate(con, "mia", "tulip-garden-5", now=T0)
+    viewer = authentication.authenticate(con, "mia", "tulip-garden-5", now=T0)
     assert viewer.role == "manager" and viewer.teams == ("Billing", "Tech")
 
 
@@ -123,14 +123,16 @@ def test_wrong_password_and_unknown_login_get_the_same_message(con):
 
 def test_lockout_after_five_failures_within_the_window(con):
     errors = _fail(con, "ann", T0, times=5)
-    assert [type(e) for e in errors[:4]] == [users.SignInError] * 4
+    assert [type(e) for e in errors[:4]] == [authentication.SignInError] * 4
     assert "1 attempt left" in str(errors[3])
-    assert isinstance(errors[4], users.LockedOutError)
+    assert isinstance(errors[4], authentication.LockedOutError)
     # Locked: even the right password is refused, without being checked.
-    with pytest.raises(users.LockedOutError, match="locked"):
-        users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=5), policy=POLICY)
+    with pytest.raises(authentication.LockedOutError, match="locked"):
+        authentication.authenticate(
+            con, "ann", "sunflower-77", now=T0 + timedelta(minutes=5), policy=POLICY
+        )
     # After the lockout the right password works again.
-    viewer = users.authenticate(
+    viewer = authentication.authenticate(
         con, "ann", "sunflower-77", now=T0 + timedelta(minutes=16), policy=POLICY
     )
     assert viewer.user_id == "ann"
@@ -139,42 +141,46 @@ def test_lockout_after_five_failures_within_the_window(con):
 def test_failures_spread_beyond_the_window_do_not_lock(con):
     for i in range(8):
         _fail(con, "ann", T0 + timedelta(minutes=4 * i))  # at most 4 inside any 15 minutes
-    assert users.lockout_until(con, "ann", T0 + timedelta(minutes=30)) is None
-    assert users.authenticate(
+    assert authentication.lockout_until(con, "ann", T0 + timedelta(minutes=30)) is None
+    assert authentication.authenticate(
         con, "ann", "sunflower-77", now=T0 + timedelta(minutes=31), policy=POLICY
     )
 
 
 def test_a_successful_sign_in_resets_the_count(con):
     _fail(con, "ann", T0, times=4)
-    users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(seconds=10), policy=POLICY)
+    authentication.authenticate(
+        con, "ann", "sunflower-77", now=T0 + timedelta(seconds=10), policy=POLICY
+    )
     errors = _fail(con, "ann", T0 + timedelta(seconds=20), times=4)
-    assert not any(isinstance(e, users.LockedOutError) for e in errors)
+    assert not any(isinstance(e, authentication.LockedOutError) for e in errors)
 
 
 def test_failures_after_a_lockout_count_afresh(con):
     _fail(con, "ann", T0, times=5)
     after = T0 + timedelta(minutes=16)
     errors = _fail(con, "ann", after, times=4)
-    assert not any(isinstance(e, users.LockedOutError) for e in errors)
-    assert isinstance(_fail(con, "ann", after + timedelta(seconds=30))[0], users.LockedOutError)
+    assert not any(isinstance(e, authentication.LockedOutError) for e in errors)
+    assert isinstance(
+        _fail(con, "ann", after + timedelta(seconds=30))[0], authentication.LockedOutError
+    )
 
 
 def test_unknown_logins_are_locked_too_so_lockout_reveals_nothing(con):
     errors = _fail(con, "ghost", T0, times=5)
-    assert isinstance(errors[-1], users.LockedOutError)
+    assert isinstance(errors[-1], authentication.LockedOutError)
 
 
 def test_lockout_of_one_login_does_not_affect_another(con):
     _fail(con, "ann", T0, times=5)
-    assert users.authenticate(
+    assert authentication.authenticate(
         con, "root", "admin-secret-42", now=T0 + timedelta(minutes=1), policy=POLICY
     )
 
 
 def test_sign_ins_failures_and_lockouts_are_audited(con):
     _fail(con, "ann", T0, times=5)
-    users.authenticate(con, "root", "admin-secret-42", now=T0)
+    authentication.authenticate(con, "root", "admin-secret-42", now=T0)
     actions = [r["action"] for r in audit.entries(con, SYSTEM, action="sign_in")]
     assert actions.count("sign_in.failed") == 4
     assert actions.count("sign_in.locked") == 1
@@ -182,14 +188,14 @@ def test_sign_ins_failures_and_lockouts_are_audited(con):
 
 
 def test_disabled_account_cannot_sign_in_and_its_sessions_end(con):
-    viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
-    token = users.create_session(con, viewer, now=T0)
+    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    token = sessions.create_session(con, viewer, now=T0)
     users.disable_user(con, SYSTEM, "ann")
-    assert users.validate_session(con, token, now=T0 + timedelta(minutes=1)) is None
-    with pytest.raises(users.SignInError, match="disabled"):
-        users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=2))
+    assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=1)) is None
+    with pytest.raises(authentication.SignInError, match="disabled"):
+        authentication.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=2))
     users.enable_user(con, SYSTEM, "ann")
-    assert users.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=3))
+    assert authentication.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=3))
 
 
 def test_the_last_admin_cannot_be_disabled_or_demoted(con):
@@ -200,44 +206,44 @@ def test_the_last_admin_cannot_be_disabled_or_demoted(con):
 
 
 def test_session_lifecycle_idle_timeout_and_absolute_limit(con):
-    viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
-    token = users.create_session(con, viewer, now=T0)
+    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    token = sessions.create_session(con, viewer, now=T0)
     assert len(token) >= 40
     stored = con.execute("SELECT token_hash FROM sessions").fetchall()[0][0]
     assert stored != token and len(stored) == 64  # only the sha256 is stored
     # Activity keeps it alive...
     for hours in (2, 4, 6, 8, 10):
-        assert users.validate_session(con, token, now=T0 + timedelta(hours=hours)) == viewer
+        assert sessions.validate_session(con, token, now=T0 + timedelta(hours=hours)) == viewer
     # ...8 hours idle ends it.
-    assert users.validate_session(con, token, now=T0 + timedelta(hours=18, minutes=1)) is None
+    assert sessions.validate_session(con, token, now=T0 + timedelta(hours=18, minutes=1)) is None
     # The absolute limit (24 h) ends even an active session.
-    token2 = users.create_session(con, viewer, now=T0)
+    token2 = sessions.create_session(con, viewer, now=T0)
     for hours in range(1, 24):
-        assert users.validate_session(con, token2, now=T0 + timedelta(hours=hours)) is not None
-    assert users.validate_session(con, token2, now=T0 + timedelta(hours=24)) is None
+        assert sessions.validate_session(con, token2, now=T0 + timedelta(hours=hours)) is not None
+    assert sessions.validate_session(con, token2, now=T0 + timedelta(hours=24)) is None
 
 
 def test_sign_out_ends_the_session_and_bad_tokens_are_refused(con):
-    viewer = users.authenticate(con, "ann", "sunflower-77")
-    token = users.create_session(con, viewer)
-    users.end_session(con, token)
-    assert users.validate_session(con, token) is None
-    assert users.validate_session(con, "not-a-token") is None
-    assert users.validate_session(con, "") is None
+    viewer = authentication.authenticate(con, "ann", "sunflower-77")
+    token = sessions.create_session(con, viewer)
+    sessions.end_session(con, token)
+    assert sessions.validate_session(con, token) is None
+    assert sessions.validate_session(con, "not-a-token") is None
+    assert sessions.validate_session(con, "") is None
 
 
 def test_role_change_applies_to_open_sessions_by_ending_them(con):
-    viewer = users.authenticate(con, "ann", "sunflower-77")
-    token = users.create_session(con, viewer)
+    viewer = authentication.authenticate(con, "ann", "sunflower-77")
+    token = sessions.create_session(con, viewer)
     users.change_role(con, SYSTEM, "ann", "reviewer")
-    assert users.validate_session(con, token) is None
-    assert users.authenticate(con, "ann", "sunflower-77").role == "reviewer"
+    assert sessions.validate_session(con, token) is None
+    assert authentication.authenticate(con, "ann", "sunflower-77").role == "reviewer"
 
 
 def test_users_change_their_own_password_but_not_others(con):
     ann = Viewer("ann", "agent", agent_id="agent_ann")
     users.set_password(con, ann, "ann", "new-sunflower-9")
-    assert users.authenticate(con, "ann", "new-sunflower-9")
+    assert authentication.authenticate(con, "ann", "new-sunflower-9")
     with pytest.raises(PermissionDeniedError):
         users.set_password(con, ann, "root", "taken-over-99")
 
@@ -264,11 +270,13 @@ def test_demo_accounts_one_per_role_linked_to_the_roster(con):
     assert agent.agent_id in {a.agent_id for a in roster.agents}
     assert manager.teams == (roster.agent(agent.agent_id).team,)
     for account in accounts:
-        assert users.authenticate(con, account.login, account.password).role == account.role
+        assert (
+            authentication.authenticate(con, account.login, account.password).role == account.role
+        )
     # A re-run prints new, working passwords (and the old ones stop working).
     again = users.seed_demo_accounts(con, roster)
     assert {a.password for a in again}.isdisjoint({a.password for a in accounts})
-    assert users.authenticate(con, again[0].login, again[0].password)
+    assert authentication.authenticate(con, again[0].login, again[0].password)
     text = users.format_demo_accounts(again)
     assert all(a.password in text and a.login in text for a in again)
 
@@ -317,7 +325,7 @@ def test_cli_creates_the_first_admin_from_stdin_and_lists_it(db_path, monkeypatc
     assert _qa("users", "disable", "ann", "--db", str(db_path)) == 0
     with connect(db_path) as con:
         assert users.get_user(con, "ann").disabled
-        assert users.authenticate(con, "admin", "first-boss-pass9").role == "admin"
+        assert authentication.authenticate(con, "admin", "first-boss-pass9").role == "admin"
 
 
 def test_cli_prompts_twice_without_echo_and_refuses_a_mismatch(db_path, monkeypatch, capsys):
@@ -356,23 +364,26 @@ def test_cli_reports_policy_and_role_errors_plainly(db_path, monkeypatch, capsys
 
 
 def test_failures_across_all_logins_slow_every_sign_in_down(con):
-    assert users.sign_in_delay_seconds(con, now=T0) == 0
+    assert authentication.sign_in_delay_seconds(con, now=T0) == 0
     for i, login in enumerate(["ann", "root", "ghost1", "ghost2"]):  # password spraying
         _fail(con, login, T0 + timedelta(seconds=i))
-    assert users.sign_in_delay_seconds(con, now=T0 + timedelta(seconds=10)) == pytest.approx(1.0)
+    assert authentication.sign_in_delay_seconds(
+        con, now=T0 + timedelta(seconds=10)
+    ) == pytest.approx(1.0)
     for i in range(40):
         _fail(con, f"ghost{i + 10}", T0 + timedelta(seconds=20))
     assert (
-        users.sign_in_delay_seconds(con, now=T0 + timedelta(seconds=30)) == users.GLOBAL_DELAY_MAX
+        authentication.sign_in_delay_seconds(con, now=T0 + timedelta(seconds=30))
+        == authentication.GLOBAL_DELAY_MAX
     )
     # A minute later the pause is gone.
-    assert users.sign_in_delay_seconds(con, now=T0 + timedelta(minutes=2)) == 0
+    assert authentication.sign_in_delay_seconds(con, now=T0 + timedelta(minutes=2)) == 0
 
 
 def test_sessions_over_for_a_month_are_purged_at_the_next_sign_in(con):
-    viewer = users.authenticate(con, "ann", "sunflower-77", now=T0)
-    users.create_session(con, viewer, now=T0)
-    users.create_session(con, viewer, now=T0 + timedelta(days=32))
+    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    sessions.create_session(con, viewer, now=T0)
+    sessions.create_session(con, viewer, now=T0 + timedelta(days=32))
     assert con.execute("SELECT count(*) FROM sessions").fetchall()[0][0] == 1
 
 
@@ -382,7 +393,7 @@ def test_hashes_made_with_weaker_parameters_are_upgraded_at_sign_in(con, monkeyp
         "UPDATE users SET password_hash = $h WHERE user_id = 'ann'",
         {"h": weak.hash("sunflower-77")},
     )
-    users.authenticate(con, "ann", "sunflower-77")
+    authentication.authenticate(con, "ann", "sunflower-77")
     stored = con.execute("SELECT password_hash FROM users WHERE user_id = 'ann'").fetchall()[0][0]
     assert "m=1024,t=1,p=1" in stored  # today's parameters (the fast test hasher here)
-    assert users.authenticate(con, "ann", "sunflower-77").user_id == "ann"
+    assert authentication.authenticate(con, "ann", "sunflower-77").user_id == "ann"

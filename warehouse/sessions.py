@@ -1,0 +1,99 @@
+"""Browser sessions: a random token per signed-in browser session; only its sha256 is stored.
+
+`create_session` returns the token; `validate_session` returns the current Viewer (role changes
+apply at once) while the session is neither idle for longer than `idle_timeout` (8 h) nor older
+than `absolute_timeout` (24 h), nor ended (signed out, password or role changed), nor its user
+disabled. A copy of the database file therefore grants no one a session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import duckdb
+
+from warehouse import audit
+from warehouse.audit import utc_now
+from warehouse.viewer import Viewer
+
+IDLE_TIMEOUT = timedelta(hours=8)
+ABSOLUTE_TIMEOUT = timedelta(hours=24)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_session(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    *,
+    now: datetime | None = None,
+    absolute_timeout: timedelta = ABSOLUTE_TIMEOUT,
+) -> str:
+    """Start a session for a signed-in viewer; return its secret token (not stored)."""
+    now = now or utc_now()
+    # Housekeeping: sessions over for a month are useless (sign-ins stay in the audit log).
+    con.execute(
+        "DELETE FROM sessions WHERE expires_at < $cutoff", {"cutoff": now - timedelta(days=30)}
+    )
+    token = secrets.token_urlsafe(32)
+    con.execute(
+        "INSERT INTO sessions VALUES ($hash, $user, $now, $now, $expires, NULL)",
+        {
+            "hash": _token_hash(token),
+            "user": viewer.user_id,
+            "now": now,
+            "expires": now + absolute_timeout,
+        },
+    )
+    return token
+
+
+def validate_session(
+    con: duckdb.DuckDBPyConnection,
+    token: str,
+    *,
+    now: datetime | None = None,
+    idle_timeout: timedelta = IDLE_TIMEOUT,
+    touch: bool = True,
+) -> Viewer | None:
+    """The session's current Viewer (role changes apply at once), or None if it is over."""
+    now = now or utc_now()
+    rows = con.execute(
+        "SELECT s.last_seen_at, s.expires_at, s.ended_at, u.user_id, u.display_name, u.role,"
+        " u.agent_id, u.teams, u.disabled"
+        " FROM sessions AS s JOIN users AS u USING (user_id) WHERE s.token_hash = $hash",
+        {"hash": _token_hash(token or "")},
+    ).fetchall()
+    if not rows:
+        return None
+    last_seen, expires_at, ended_at, user_id, name, role, agent_id, teams, disabled = rows[0]
+    if ended_at is not None or disabled or now >= expires_at or now - last_seen >= idle_timeout:
+        return None
+    if touch:
+        con.execute(
+            "UPDATE sessions SET last_seen_at = $now WHERE token_hash = $hash",
+            {"now": now, "hash": _token_hash(token)},
+        )
+    return Viewer(user_id=user_id, role=role, agent_id=agent_id, teams=tuple(teams or ()))
+
+
+def end_session(con: duckdb.DuckDBPyConnection, token: str, *, reason: str = "sign_out") -> None:
+    """Sign out: the token stops working at once."""
+    rows = con.execute(
+        "UPDATE sessions SET ended_at = $now WHERE token_hash = $hash AND ended_at IS NULL"
+        " RETURNING user_id",
+        {"now": utc_now(), "hash": _token_hash(token or "")},
+    ).fetchall()
+    if rows and reason == "sign_out":
+        audit.record(con, rows[0][0], "sign_out", rows[0][0])
+
+
+def end_user_sessions(con: duckdb.DuckDBPyConnection, login: str) -> None:
+    con.execute(
+        "UPDATE sessions SET ended_at = $now WHERE user_id = $login AND ended_at IS NULL",
+        {"now": utc_now(), "login": login},
+    )
