@@ -146,3 +146,25 @@ def test_writes_by_other_modules_are_audited(db_path):
         actions = {(r["actor"], r["action"]) for r in audit.entries(con, SYSTEM)}
     assert {("rev1", "review.submit"), ("rev1", "comment.add"), ("ann", "dispute.open"),
             ("mgr", "coaching.create")} <= actions  # fmt: skip
+
+
+def test_imports_and_rubric_changes_are_audited(db_path, tmp_path):
+    """A's ingest records the file; D1's scorer records a new rubric set (rubrics are YAML files,
+    so a change enters the system when a changed set first scores)."""
+    import json
+
+    from warehouse.ingest import ingest_file
+    from warehouse.scores import score_database
+
+    sample = ROOT / "data" / "sample_conversations.jsonl"
+    export = tmp_path / "ten.jsonl"
+    export.write_text(
+        "".join(sample.read_text(encoding="utf-8").splitlines(True)[:10]), encoding="utf-8"
+    )
+    ingest_file(db_path, export)
+    score_database(db_path, workers=1)
+    with connect(db_path) as con:
+        (imported,) = audit.entries(con, SYSTEM, action="import")
+        (rubrics,) = audit.entries(con, SYSTEM, action="rubric.change")
+    assert imported["target"] == "ten.jsonl" and json.loads(imported["details"])["new"] == 10
+    assert "empathy" in json.loads(rubrics["details"])["rubrics"]
