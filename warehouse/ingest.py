@@ -260,7 +260,7 @@ def _stage_and_merge(
     fast: bool,
 ) -> None:
     report.import_id = _next_import_id(con)
-    quarantine = QuarantineWriter(con, report)
+    quarantine = QuarantineWriter(con, report, redact)
     if fast:
         fast_stage(con, report, source, quarantine, tick)
         lookup = jsonl_lookup(source)

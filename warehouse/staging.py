@@ -37,14 +37,21 @@ CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_a
 class QuarantineWriter:
     """Buffers refused records and writes them in batches into `quarantine`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, report: ImportReport, redact: bool = False
+    ) -> None:
         self.con, self.report = con, report
+        self.redact = redact  # with --redact, refused records must not keep PII either
         self.rows: list[tuple[str, str, str]] = []
 
     def add(self, position: str, raw: str, reason: str) -> None:
         self.report.quarantined += 1
         if len(self.report.samples) < SAMPLE_SIZE:
             self.report.samples.append(QuarantinedRecord(position, reason))
+        if self.redact:
+            from warehouse.redaction import redact
+
+            raw = redact(raw)
         if len(raw) > RAW_LIMIT:
             raw = raw[:RAW_LIMIT] + f"... [truncated: {len(raw):,} characters in all]"
         self.rows.append((position, raw, reason))
@@ -162,6 +169,9 @@ def redacted(record: dict[str, Any]) -> dict[str, Any]:
     messages = record.get("messages")
     if not isinstance(messages, list):
         return record
+    subject = record.get("subject")
+    if isinstance(subject, str):
+        record = {**record, "subject": redact(subject)}
     cleaned = [
         {**m, "text": redact(m["text"])} if isinstance(m, dict) and isinstance(m.get("text"), str)
         else m

@@ -251,3 +251,16 @@ def test_a_crashing_format_module_fails_the_file_cleanly_and_imports_nothing(
         "quarantine": 0,
         "imports": 1,
     }
+
+
+def test_redaction_option_also_masks_refused_records_and_subjects(tmp_path, db_path):
+    refused = {"conversation_id": "c2", "messages": [{"role": "customer", "text": ""}],
+               "note": "call me on +44 20 7946 0958 or jane.doe@example.com"}  # fmt: skip
+    kept = conversation("c1", "hello", "hi")
+    kept["subject"] = "Refund for jane.doe@example.com"
+    ingest.ingest_file(db_path, write_jsonl(tmp_path / "a.jsonl", [kept, refused]), redact=True)
+    with connect(db_path) as con:
+        raw = con.execute("SELECT raw FROM quarantine").fetchall()[0][0]
+        subject = con.execute("SELECT subject FROM conversations").fetchall()[0][0]
+    assert "jane.doe@example.com" not in raw and "[EMAIL]" in raw
+    assert "jane.doe@example.com" not in subject and "[EMAIL]" in subject
