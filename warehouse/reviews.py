@@ -191,7 +191,8 @@ def load_form(
                     prior["override_reason"] or "",
                 )
             else:
-                value, na, reason = auto_value, bool(auto_na), ""
+                # no auto row (e.g. the criterion does not apply to this channel): start from N/A
+                value, na, reason = auto_value, auto_na is None or auto_na, ""
             criteria.append(
                 FormCriterion(
                     spec, auto_value, auto_na, bool(a["failed"]) if a else False,
@@ -222,7 +223,7 @@ def _validated_rows(
         key = (spec.rubric_id, spec.criterion_id)
         answer = by_key.get(key)
         if answer is None:  # not touched: confirm what the auto-scorer said
-            answer = CriterionAnswer(*key, value=item.auto_value, na=bool(item.auto_na))
+            answer = CriterionAnswer(*key, value=item.auto_value, na=item.auto_na is None or item.auto_na)
         value = None if answer.na else answer.value
         if not answer.na:
             if value is None:

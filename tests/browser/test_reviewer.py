@@ -46,7 +46,7 @@ def open_by_id(page: Page, conversation_id: str) -> None:
 
 
 def first_criterion(page: Page):
-    form = page.locator('[data-testid="stForm"]').first
+    form = page.locator('[data-testid="stMain"] [data-testid="stForm"]').first
     return form.locator('[data-testid="stRadio"]').first
 
 
@@ -62,7 +62,7 @@ def override_first_criterion(page: Page, reason: str) -> tuple[str, str]:
     choices = [o for o in options if o not in (before, "N/A")]
     after = choices[-1]
     radio.locator("label").filter(has_text=re.compile(rf"^{re.escape(after)}$")).first.click()
-    page.locator('[data-testid="stForm"]').first.get_by_label(
+    page.locator('[data-testid="stMain"] [data-testid="stForm"]').first.get_by_label(
         "Reason if you change the auto-score"
     ).first.fill(reason)
     return before, after
