@@ -223,7 +223,9 @@ def _validated_rows(
         key = (spec.rubric_id, spec.criterion_id)
         answer = by_key.get(key)
         if answer is None:  # not touched: confirm what the auto-scorer said
-            answer = CriterionAnswer(*key, value=item.auto_value, na=item.auto_na is None or item.auto_na)
+            answer = CriterionAnswer(
+                *key, value=item.auto_value, na=item.auto_na is None or item.auto_na
+            )
         value = None if answer.na else answer.value
         if not answer.na:
             if value is None:
