@@ -34,7 +34,9 @@ def test_every_command_has_help(command, capsys):
 
 @pytest.mark.parametrize("command", _commands())
 def test_every_command_is_documented_in_the_readme(command):
-    assert re.search(rf"`qa {re.escape(command)}\b", README), f"README does not mention `qa {command}`"
+    assert re.search(rf"`qa {re.escape(command)}\b", README), (
+        f"README does not mention `qa {command}`"
+    )
 
 
 def test_readme_names_the_two_commands_and_ci_runs_the_test_one():

@@ -89,12 +89,6 @@ def release(con: duckdb.DuckDBPyConnection, viewer: Viewer, assignment_id: int) 
     queries.execute(con, "release_assignment", assignment_id=assignment_id)
 
 
-# A hash join whose build side has at most this many keys pushes them into the probe side's scan
-# as an IN filter, so row groups of `conversations` without any of them are skipped. DuckDB's
-# default (50) is below a lead's open queue (5 reviewers x 25); at 1M conversations raising it
-# took the lead's queue from ~265 ms to ~50 ms (benchmarks/pages.py).
-DYNAMIC_FILTER_KEYS = 1000
-
 
 def queue_rows(
     con: duckdb.DuckDBPyConnection,
@@ -105,7 +99,6 @@ def queue_rows(
     limit: int = 500,
 ):
     """The review queue as a DataFrame: assignments (worst first) for one reviewer or everyone."""
-    con.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_FILTER_KEYS}")
     return queries.frame(
         con, "review_queue", viewer=viewer, reviewer_id=reviewer_id, statuses=list(statuses), limit=limit,
         **filters.params(),

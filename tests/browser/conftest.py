@@ -13,6 +13,7 @@ another run's reviews. `qa serve` runs as a subprocess on a free port; Chromium 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -50,13 +51,24 @@ class Server:
     process: subprocess.Popen
 
 
+def _code_fingerprint() -> str:
+    """Hash of everything that shapes a demo database, so a stale cache is never reused."""
+    digest = hashlib.sha256()
+    for folder in ("rubrics", "scoring", "warehouse", "cornerstone/demo"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".sql", ".yaml"):
+                digest.update(path.relative_to(ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def build_demo_db(conversations: int) -> Path:
     """The cached demo database for `conversations` (built with `qa demo` when absent).
 
     A `complete` marker is written only after `qa demo` succeeded, and a lock file serialises
     test sessions (other helpers' browser tests) that would build the same cache at once.
     """
-    folder = ROOT / "data" / "generated" / f"browser-demo-{conversations}"
+    folder = ROOT / "data" / "generated" / f"browser-demo-{conversations}-{_code_fingerprint()}"
     db = folder / "demo.duckdb"
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(folder.parent / f"browser-demo-{conversations}.lock", "w") as lock:

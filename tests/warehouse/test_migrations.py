@@ -32,5 +32,7 @@ def test_older_database_is_upgraded_in_place(db_path):
     con.close()
     with connect(db_path) as con:
         assert migrations.migrate(con) == migrations.available()[-1][0]
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
     assert {"conversations", "messages", "quarantine", "imports", "conversation_scores"} <= tables

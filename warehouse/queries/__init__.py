@@ -58,7 +58,9 @@ def catalogue() -> dict[str, NamedQuery]:
             sql = "\n".join(sql_lines).strip().rstrip(";")
             name = head.group(1)
             if name in found:
-                raise ValueError(f"query {name!r} is defined twice ({found[name].source}, {entry.name})")
+                raise ValueError(
+                    f"query {name!r} is defined twice ({found[name].source}, {entry.name})"
+                )
             found[name] = NamedQuery(
                 name, " ".join(doc_lines), sql, frozenset(_PARAM.findall(sql)), entry.name
             )
