@@ -138,7 +138,7 @@ UNDERSTANDING = (
     "very frustrating",
     "frustrating for you",
     "inconvenien*",
-    "for me",
+    "re:(?<!like )(?<!want )\\bfor me\\b",  # shared experience, not "would you like for me to"
     "my experience",
     "in my case",
     "when i was",

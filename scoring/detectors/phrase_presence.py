@@ -3,6 +3,10 @@
 `agent_phrase` is the general detector: 1 when an agent message contains one of `phrases`,
 0 otherwise, N/A when no agent spoke (or, with `requires_customer: true`, when the customer never
 wrote). `in: first|last|any` limits where it looks (the first agent reply, the last, any).
+
+`acknowledgement` ("let me look into this") reassures a customer who is waiting; with
+`requires_timestamps: true` it is N/A on a conversation without timestamps, where nobody can
+tell whether the customer waited (like the timing criteria it belongs with).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ def agent_phrase(signals, params):
 @detector("acknowledgement")
 def acknowledgement(signals, params):
     """Acknowledging that help is coming, looked for in the opening agent replies by default."""
+    if params.get("requires_timestamps", False) and not signals.has_timestamps:
+        return not_applicable("no timestamps: cannot tell whether the customer had to wait")
     return agent_phrase(
         signals, {"in": "opening", "label": "an acknowledgement that help is coming", **params}
     )

@@ -156,6 +156,18 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
             "not sure",
             "i'm not sure",
             "unless",
+            "apparently",
+            "presumably",
+            "likely",
+            "seemingly",
+            "roughly",
+            "fairly",
+            "quite",
+            "rather",
+            "usually",
+            "generally",
+            "i assume",
+            "i feel",
         ),
         0.05,
         label="a hedge",
@@ -348,6 +360,56 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
         label="a challenge",
     ),
     "shouting": Strategy(("re:[!?]{2,}",), -0.5, label="emphatic punctuation"),
+    # further classes from the politeness literature: positive lexicon and emoticons,
+    # reassurance, asking for the other's view or help; negation marks contradiction
+    "kind_words": Strategy(
+        ("welcome", "nice", "kind", "kindly", "glad", "happy", "pleased", "love"),
+        0.2,
+        label="a kind word",
+    ),
+    "emoticon": Strategy(
+        ("re:(?<![\\w:/])[:;=]-?[)DPp](?!\\w)", "lol", "xd"), 0.3, label="a friendly emoticon"
+    ),
+    "asks_view": Strategy(
+        (
+            "any idea",
+            "any ideas",
+            "any thoughts",
+            "any suggestions",
+            "any advice",
+            "any help",
+            "your help",
+            "your advice",
+            "your thoughts",
+            "your opinion",
+            "what do you think",
+            "interested",
+            "i'd like",
+            "i would like",
+            "wondering if",
+            "wondering whether",
+        ),
+        0.25,
+        label="asking for the other's view or help",
+    ),
+    "reassurance": Strategy(
+        (
+            "no problem",
+            "no worries",
+            "don't worry",
+            "do not worry",
+            "don't hesitate",
+            "do not hesitate",
+            "not a problem",
+            "no rush",
+            "no hurry",
+        ),
+        0.2,
+        label="reassurance",
+    ),
+    "negation": Strategy(
+        ("not", "no", "never", "nothing", "nobody", "re:\\w+n't\\b"), -0.1, label="a negation"
+    ),
 }
 DEFAULT_SCALE = 1.0
 _WORD = re.compile(WORD_PATTERN)
