@@ -50,7 +50,19 @@ class Strategy:
 # strategy coefficients; a rubric may override any of them.
 DEFAULT_STRATEGIES: dict[str, Strategy] = {
     "gratitude": Strategy(
-        ("thank*", "thx", "appreciate*", "grateful", "much obliged", "cheers"),
+        (
+            "thank*",
+            "thx",
+            "appreciate*",
+            "grateful",
+            "much obliged",
+            "cheers",
+            "really appreciate",
+            "i'd appreciate",
+            "i'd be grateful",
+            "thanks again",
+            "thank you again",
+        ),
         0.8,
         label="gratitude",
     ),
@@ -101,6 +113,8 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
             "my bad",
             "my mistake",
             "i regret",
+            "really sorry",
+            "so sorry",
         ),
         0.2,
         label="an apology",
@@ -125,6 +139,11 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
             "when you get a chance",
             "when you have a moment",
             "when you have time",
+            "is it possible",
+            "possible to",
+            "would be great",
+            "would be nice",
+            "would be helpful",
         ),
         0.3,
         label="an indirect request",
@@ -249,6 +268,8 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
             "as i already said",
             "as already mentioned",
             "as i mentioned",
+            "really",
+            "exactly",
         ),
         -0.2,
         label="a factuality marker",
@@ -363,7 +384,25 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
     # further classes from the politeness literature: positive lexicon and emoticons,
     # reassurance, asking for the other's view or help; negation marks contradiction
     "kind_words": Strategy(
-        ("welcome", "nice", "kind", "kindly", "glad", "happy", "pleased", "love"),
+        (
+            "welcome",
+            "nice",
+            "kind",
+            "kindly",
+            "glad",
+            "happy",
+            "pleased",
+            "love",
+            "really helpful",
+            "really glad",
+            "really happy",
+            "really nice",
+            "really good",
+            "really great",
+            "really kind",
+            "good",
+            "great",
+        ),
         0.2,
         label="a kind word",
     ),
@@ -388,6 +427,9 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
             "i would like",
             "wondering if",
             "wondering whether",
+            "help",
+            "do you think",
+            "you think",
         ),
         0.25,
         label="asking for the other's view or help",
@@ -407,6 +449,7 @@ DEFAULT_STRATEGIES: dict[str, Strategy] = {
         0.2,
         label="reassurance",
     ),
+    "soft_modal": Strategy(("could", "would"), 0.1, label="a softening modal"),
     "negation": Strategy(
         ("not", "no", "never", "nothing", "nobody", "re:\\w+n't\\b"), -0.1, label="a negation"
     ),
@@ -507,6 +550,8 @@ class _Matchers:
 
 
 _LEADING = frozenset(" \t\n\r\"'([*_>-")  # opening quotes/brackets/markup before a first word
+# an address to someone (@name, as on social media and forums) before the sentence's first word
+_MENTION = re.compile(r"@[\w.-]+[:,]?\s+")
 
 
 @lru_cache(maxsize=64)
@@ -548,6 +593,9 @@ def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, in
         first = start
         while first < end and text[first] in _LEADING:
             first += 1
+        mention = _MENTION.match(text, first, end)
+        if mention and mention.end() < end:  # "@anna: thanks..." starts at "thanks"
+            first = mention.end()
         if first >= end:
             continue
         if tokens:  # lowercasing changed offsets: use the word list
