@@ -106,3 +106,18 @@ def test_politeness_direction(rubrics):
 
     assert polite("No worries, happy to check that for you.") > polite("Check that yourself.")
     assert polite("That would work.") > polite("That would not work.")
+
+
+def test_rules_are_not_understanding(rubrics):
+    rule = conversation(
+        ("customer", "Can I hire a scooter?"),
+        ("agent", "Yes. You must be 18 and scooters must be parked at the dock."),
+    )
+    assert score(rule, rubrics).criterion("empathy", "shows_understanding").score == 0
+    feeling = conversation(
+        ("customer", "My landlord is evicting me next week."),
+        ("agent", "That must be so stressful."),
+    )
+    result = score(feeling, rubrics).criterion("empathy", "shows_understanding")
+    assert result.score > 0
+    assert any(e.quote.lower() == "that must be so stressful" for e in result.evidence)
