@@ -121,3 +121,17 @@ def test_rules_are_not_understanding(rubrics):
     result = score(feeling, rubrics).criterion("empathy", "shows_understanding")
     assert result.score > 0
     assert any(e.quote.lower() == "that must be so stressful" for e in result.evidence)
+
+
+def test_clock_time_is_a_timeline(rubrics):
+    timed = conversation(
+        ("customer", "When does the next train get in?"),
+        ("agent", "The 9:30 service will arrive at 10:15."),
+    )
+    result = score(timed, rubrics).criterion("responsiveness", "sets_expectations")
+    assert not result.na and result.score == 100
+    vague = conversation(
+        ("customer", "Where is my replacement card?"),
+        ("agent", "It will arrive soon."),
+    )
+    assert score(vague, rubrics).criterion("responsiveness", "sets_expectations").score == 0
