@@ -89,7 +89,6 @@ def release(con: duckdb.DuckDBPyConnection, viewer: Viewer, assignment_id: int) 
     queries.execute(con, "release_assignment", assignment_id=assignment_id)
 
 
-
 def queue_rows(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
