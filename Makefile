@@ -32,7 +32,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m scoring.sentiment --install
 	touch $(STAMP)
 
-## browser: Debian's Chromium for the Playwright tests (the network is closed: no `playwright install`)
+## browser: Debian's Chromium for the Playwright tests (the network is closed: Playwright cannot fetch its own browser)
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \

@@ -1,6 +1,6 @@
 """VADER sentiment: nltk's analyzer with the lexicon the `vaderSentiment` package ships.
 
-nltk looks its lexicon up in an nltk data directory, which `nltk.download()` would fill from the
+nltk looks its lexicon up in an nltk data directory, which nltk's downloader would fill from the
 network. We never download: `install_lexicon()` copies `vaderSentiment/vader_lexicon.txt` into a
 project-owned data directory (`scoring/nltk_data/sentiment/vader_lexicon.zip`, the layout nltk
 expects) and puts that directory on `nltk.data.path`. `python -m scoring.sentiment --install`

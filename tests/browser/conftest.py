@@ -4,7 +4,7 @@ The demo database is built once with the real `qa demo` (generate → ingest →
 cached under data/generated/browser-demo-<N>/ (N = $CORNERSTONE_BROWSER_CONVERSATIONS, default
 2,000; the acceptance run uses 10,000). Each test session works on a copy, so tests never see
 another run's reviews. `qa serve` runs as a subprocess on a free port; Chromium is Debian's
-(`/usr/bin/chromium`), because `playwright install` cannot download browsers here.
+(`/usr/bin/chromium`), because Playwright's own browser download cannot work offline.
 
     def test_x(browser_page, server, accounts):
         sign_in(browser_page, server.url, *accounts["reviewer"])
