@@ -41,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "generated"
 SAMPLE_SIZE = 4_000
 TARGET_MS = 300.0
+QUEUE_PAGE_SIZE = (
+    200  # rows per page of the queue table (dashboard.loaders.reviews.QUEUE_PAGE_SIZE)
+)
 
 
 def say(line: str) -> None:
@@ -205,11 +208,12 @@ def measure(db: Path, runs: int) -> list[tuple[str, list[float]]]:
         queue_cases = {
             "queue: my open assignments (reviewer)": lambda i: review_queue.queue_rows(
                 con, Viewer(reviewer_ids[i % len(reviewer_ids)], "reviewer"), reviewer_ids[i % len(reviewer_ids)],
-                ["open"], filters(i)),
+                ["open"], filters(i), QUEUE_PAGE_SIZE),
             "queue: everyone's open (lead, filtered)": lambda i: review_queue.queue_rows(
-                con, lead, None, ["open"], filters(i)),
-            "queue: history, all statuses (lead, filtered)": lambda i: review_queue.queue_rows(
-                con, lead, None, ["open", "done", "released"], filters(i)),
+                con, lead, None, ["open"], filters(i), QUEUE_PAGE_SIZE),
+            "queue: history, all statuses (lead, page 1-3 + total)": lambda i: review_queue.queue_rows(
+                con, lead, None, ["open", "done", "released"], filters(i), QUEUE_PAGE_SIZE,
+                QUEUE_PAGE_SIZE * (i % 3)),
             "queue: filter options": lambda i: queries.run(con, "queue_filter_options", viewer=lead),
             "queue: open count per reviewer": lambda i: queries.run(con, "open_assignment_count", viewer=lead),
             "queue: disputes list": lambda i: queries.run(

@@ -96,11 +96,13 @@ def queue_rows(
     statuses: Sequence[str],
     filters: QueueFilters,
     limit: int = 500,
+    offset: int = 0,
 ):
-    """The review queue as a DataFrame: assignments (worst first) for one reviewer or everyone."""
+    """One page of the review queue as a DataFrame: assignments (worst first) for one reviewer or
+    everyone, `limit` rows from row `offset`; its `total_rows` column counts all matching rows."""
     return queries.frame(
         con, "review_queue", viewer=viewer, reviewer_id=reviewer_id, statuses=list(statuses), limit=limit,
-        **filters.params(),
+        offset=max(0, int(offset)), **filters.params(),
     )  # fmt: skip
 
 

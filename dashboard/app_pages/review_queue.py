@@ -70,8 +70,18 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         left.markdown(f"**My queue** ({viewer.user_id})")
     status = middle.radio("Status", ["open", "done", "all"], horizontal=True, key="queue_status")
     statuses = ["open", "done", "released"] if status == "all" else [status]
-    frame = data.queue(viewer, reviewer_id, statuses, filters)
-    right.metric("In view", f"{len(frame):,}")
+    page = st.session_state.get("queue_page", 1)
+    frame, total = data.queue(viewer, reviewer_id, statuses, filters, page - 1)
+    if frame.empty and page > 1:  # the filters shrank the list below the page asked for: page 1
+        st.session_state.pop("queue_page", None)
+        frame, total = data.queue(viewer, reviewer_id, statuses, filters, 0)
+    right.metric("In view", f"{total:,}")
+    pages = -(-total // data.QUEUE_PAGE_SIZE)
+    if pages > 1:  # a page of rows at a time: a lead's history can hold tens of thousands
+        st.number_input("Page", min_value=1, max_value=pages, key="queue_page")
+        st.caption(f"{pages:,} pages of {data.QUEUE_PAGE_SIZE} rows, worst first.")
+    else:
+        st.session_state.pop("queue_page", None)
     if frame.empty:
         st.info(
             "Nothing in this queue with these filters. A QA lead can build a queue in the next tab."

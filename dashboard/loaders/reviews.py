@@ -22,7 +22,7 @@ from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sam
 from warehouse.viewer import Viewer
 
 TTL_SECONDS = 60
-QUEUE_LIMIT = 500
+QUEUE_PAGE_SIZE = 200  # rows per page of the queue table
 
 
 def _db() -> str:
@@ -56,16 +56,26 @@ def _queue(
     reviewer_id: str | None,
     statuses: tuple[str, ...],
     filters: QueueFilters,
+    page: int,
 ) -> pd.DataFrame:
     with connect(db) as con:
-        return review_queue.queue_rows(con, viewer, reviewer_id, statuses, filters, QUEUE_LIMIT)
+        return review_queue.queue_rows(
+            con, viewer, reviewer_id, statuses, filters, QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE
+        )
 
 
 def queue(
-    viewer: Viewer, reviewer_id: str | None, statuses: Sequence[str], filters: QueueFilters
-) -> pd.DataFrame:
-    """Assignments (worst first) for one reviewer or everyone, filtered."""
-    return _queue(_db(), viewer, reviewer_id, tuple(statuses), filters)
+    viewer: Viewer,
+    reviewer_id: str | None,
+    statuses: Sequence[str],
+    filters: QueueFilters,
+    page: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """One page (0-based) of assignments (worst first) for one reviewer or everyone, filtered, and
+    how many assignments match in all."""
+    frame = _queue(_db(), viewer, reviewer_id, tuple(statuses), filters, max(0, page))
+    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
+    return frame.drop(columns="total_rows"), total
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

@@ -258,3 +258,23 @@ def test_lead_picks_reviewer_accounts_to_build_a_queue(db_path, monkeypatch):
     assert rows(db_path, "SELECT reviewer_id, count(*) FROM review_assignments GROUP BY 1 ORDER BY 1") == [
         ("rita", 4), ("sam", 4),
     ]  # fmt: skip
+
+
+def test_queue_pages_through_the_history_with_a_total(db, monkeypatch):
+    from dashboard.loaders import reviews as loaders
+
+    monkeypatch.setattr(loaders, "QUEUE_PAGE_SIZE", 5)
+    at = page(LEAD, QUEUE)
+    first = queue_ids(at)
+    assert len(first) == 5 and at.metric[0].value == "12"  # 12 assignments, 5 shown
+    at.number_input(key="queue_page").set_value(2).run()
+    second = queue_ids(at)
+    at.number_input(key="queue_page").set_value(3).run()
+    third = queue_ids(at)
+    assert not at.exception and len(second) == 5 and len(third) == 2
+    everyone = [f"conv-{i:03d}" for i in (*range(8), *range(12, 16))]
+    assert sorted(first + second + third) == everyone  # pages are disjoint and cover the queue
+    at.number_input(key="queue_page").set_value(3).run()
+    at.multiselect(key="queue_teams").set_value(["Tech"]).run()  # 4 rows: one page, from the top
+    assert sorted(queue_ids(at)) == [f"conv-{i:03d}" for i in range(12, 16)]
+    assert not at.exception and not [w for w in at.number_input if w.key == "queue_page"]

@@ -166,6 +166,7 @@ FIXED = {
     "until": datetime(2100, 1, 1),
     "midpoint": datetime(2026, 3, 12),
     "limit": 1000,
+    "offset": 0,
     "lowest_limit": 1000,
     "random_per_week": 2,
     "window_days": 60,

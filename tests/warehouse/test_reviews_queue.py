@@ -175,6 +175,7 @@ def test_submitting_completes_the_assignment_and_queue_lists_next(db):
             reviewer_id="rita",
             statuses=["open"],
             limit=10,
+            offset=0,
             **QueueFilters().params(),
         )
         following = queries.run(
@@ -206,3 +207,25 @@ def test_bad_sampling_file_names_file_and_field(tmp_path: Path):
     with pytest.raises(SamplingConfigError) as error:
         load_sampling(bad)
     assert str(bad) in str(error.value) and "rules.lowest_auto_score.limit" in str(error.value)
+
+
+def test_queue_pages_follow_the_queue_order_and_count_every_match(db):
+    everyone = [f"conv-{i:03d}" for i in range(12)]
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, everyone[:7], "rita")
+        review_queue.assign(con, LEAD, everyone[7:], "sam")
+        whole = review_queue.queue_rows(con, LEAD, None, ["open"], NO_FILTERS, limit=100)
+        pages = [
+            review_queue.queue_rows(con, LEAD, None, ["open"], NO_FILTERS, limit=5, offset=start)
+            for start in (0, 5, 10, 15)
+        ]
+        team = QueueFilters(channels=("chat",))
+        one_team = review_queue.queue_rows(con, LEAD, None, ["open"], team, limit=2)
+        team_all = review_queue.queue_rows(con, LEAD, None, ["open"], team, limit=100)
+    assert sorted(whole["conversation_id"]) == everyone
+    assert [len(p) for p in pages] == [5, 5, 2, 0]
+    paged = [cid for p in pages for cid in p["conversation_id"]]
+    assert paged == whole["conversation_id"].tolist()  # same order, no row twice or missing
+    assert set(whole["total_rows"]) == {12} and all(set(p["total_rows"]) == {12} for p in pages[:3])
+    assert len(one_team) == 2 and set(one_team["total_rows"]) == {len(team_all)}  # filtered
+    assert 2 < len(team_all) < 12

@@ -1,6 +1,9 @@
 -- name: review_queue
--- Review assignments the viewer may see, with the conversation and its effective score.
--- $reviewer_id NULL = every reviewer; $statuses e.g. ['open']; filters as in warehouse.sampling.QueueFilters.
+-- One page of the review assignments the viewer may see (worst first), with the conversation and
+-- its effective score; `total_rows` is how many assignments match, for the page selector (a window
+-- count over the filtered rows, so the page and its total cost one query).
+-- $reviewer_id NULL = every reviewer; $statuses e.g. ['open']; filters as in
+-- warehouse.sampling.QueueFilters; $limit rows starting at row $offset.
 SELECT
     a.assignment_id, a.conversation_id, a.reviewer_id, a.status, a.rule, a.assigned_at,
     a.calibration_session_id,
@@ -8,7 +11,8 @@ SELECT
     c.message_count,
     s.quality_score AS auto_quality_score, s.critical_failed AS auto_critical_failed,
     coalesce(lr.quality_score, s.quality_score) AS quality_score,
-    CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source
+    CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source,
+    count(*) OVER () AS total_rows
 FROM review_assignments AS a
 JOIN conversations AS c ON c.conversation_id = a.conversation_id
 LEFT JOIN conversation_scores AS s ON s.conversation_id = a.conversation_id
@@ -32,7 +36,7 @@ WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.te
              AND rs.score BETWEEN $score_min AND $score_max)))
 ORDER BY a.status = 'open' DESC, coalesce(s.critical_failed, false) DESC, s.quality_score NULLS LAST,
          a.assignment_id
-LIMIT $limit
+LIMIT $limit OFFSET $offset
 
 -- name: next_assignment
 -- The reviewer's next open assignment after the conversation just reviewed (queue order).
@@ -50,12 +54,30 @@ LIMIT 1
 -- name: queue_candidates
 -- Conversations the chosen sampling rules pick (warehouse.sampling.Selection), not yet in anybody's
 -- queue outside calibration, with the rule(s) that picked each, worst first. Scoped to the viewer.
-WITH base AS MATERIALIZED (
+-- Fast at 1M conversations: the exclusions are anti joins against the (small) sets of queued and
+-- reviewed conversations, the rubric score band a semi join against one rubric's rows, and the
+-- random rule one hash aggregate keeping the N smallest hashes per agent and week (arg_min with
+-- N), not a window sorting every conversation.
+WITH queued AS (
+    SELECT conversation_id FROM review_assignments
+    WHERE calibration_session_id IS NULL AND status <> 'released'
+),
+reviewed AS (
+    SELECT conversation_id FROM reviews WHERE $only_unreviewed
+),
+in_band AS (
+    SELECT conversation_id FROM rubric_scores
+    WHERE CAST($rubric_id AS VARCHAR) IS NOT NULL AND NOT ($score_min <= 0 AND $score_max >= 100)
+      AND rubric_id = CAST($rubric_id AS VARCHAR) AND score BETWEEN $score_min AND $score_max
+),
+base AS MATERIALIZED (
     SELECT
         c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
         s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds
     FROM conversations AS c
     JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
+    ANTI JOIN queued AS q ON q.conversation_id = c.conversation_id
+    ANTI JOIN reviewed AS r ON r.conversation_id = c.conversation_id
     WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
       AND ($teams IS NULL OR list_contains(CAST($teams AS VARCHAR[]), c.team))
       AND ($agents IS NULL OR list_contains(CAST($agents AS VARCHAR[]), c.agent_id))
@@ -64,16 +86,8 @@ WITH base AS MATERIALIZED (
       AND ($until IS NULL OR c.created_at < CAST($until AS DATE) + INTERVAL 1 DAY)
       AND (($score_min <= 0 AND $score_max >= 100)
            OR (CAST($rubric_id AS VARCHAR) IS NULL AND s.quality_score BETWEEN $score_min AND $score_max)
-           OR (CAST($rubric_id AS VARCHAR) IS NOT NULL AND EXISTS (
-               SELECT 1 FROM rubric_scores AS rs
-               WHERE rs.conversation_id = c.conversation_id AND rs.rubric_id = CAST($rubric_id AS VARCHAR)
-                 AND rs.score BETWEEN $score_min AND $score_max)))
-      AND NOT EXISTS (
-          SELECT 1 FROM review_assignments AS a
-          WHERE a.conversation_id = c.conversation_id
-            AND a.calibration_session_id IS NULL AND a.status <> 'released')
-      AND (NOT $only_unreviewed
-           OR NOT EXISTS (SELECT 1 FROM reviews AS r WHERE r.conversation_id = c.conversation_id))
+           OR (CAST($rubric_id AS VARCHAR) IS NOT NULL
+               AND c.conversation_id IN (SELECT conversation_id FROM in_band)))
 ),
 lowest_cut AS (
     -- the Nth lowest auto-score: "lowest N" as a threshold so it combines with other rules
@@ -82,12 +96,12 @@ lowest_cut AS (
           ORDER BY quality_score LIMIT $lowest_limit)
 ),
 random_pick AS (
-    SELECT conversation_id
+    -- N per agent and calendar week, in the order of a seeded hash (same seed, same sample)
+    SELECT unnest(arg_min(conversation_id, hash(conversation_id || $seed), $random_per_week))
+        AS conversation_id
     FROM base
     WHERE $use_random
-    QUALIFY row_number() OVER (
-        PARTITION BY agent_id, date_trunc('week', created_at)
-        ORDER BY hash(conversation_id || $seed)) <= $random_per_week
+    GROUP BY agent_id, date_trunc('week', created_at)
 ),
 flagged AS (
     SELECT
