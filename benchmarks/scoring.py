@@ -31,7 +31,6 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 # This file is named like the `scoring` package; run as a script, its folder must not shadow it.
@@ -41,9 +40,9 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 import psutil  # noqa: E402
 
 from cornerstone.demo.dialogue import conversation_tuples, tables  # noqa: E402
-from cornerstone.demo.generator import BLOCK_SIZE  # noqa: E402
+from cornerstone.demo.generator import BLOCK_SIZE, conversation_from_tuples  # noqa: E402
 from cornerstone.demo.roster import DEFAULT_END_DATE, DEFAULT_MONTHS  # noqa: E402
-from cornerstone.model import Conversation, Message  # noqa: E402
+from cornerstone.model import Conversation  # noqa: E402
 
 BASELINE_LIMIT_SECONDS = 300.0
 
@@ -82,12 +81,6 @@ class PeakRss:
 
 
 # ---- phase 1: demo conversations as blocks ----------------------------------------------------------
-def _utc(stamp: str | None) -> datetime | None:
-    if stamp is None:
-        return None
-    return datetime.fromisoformat(stamp).astimezone(UTC).replace(tzinfo=None)
-
-
 def _write_block(job: tuple[Path, int, int, int, int]) -> tuple[int, int]:
     directory, seed, block, first, total = job
     lookup = tables(seed, DEFAULT_END_DATE, DEFAULT_MONTHS)
@@ -95,30 +88,7 @@ def _write_block(job: tuple[Path, int, int, int, int]) -> tuple[int, int]:
     conversations = []
     messages = 0
     for header, msgs in conversation_tuples(lookup, block, first, count, total):
-        cid, channel, created, status, agent_id, agent_name, team = header[:7]
-        customer_id, customer_name, csat, nps, ces, tags, subject = header[7:]
-        conversations.append(
-            Conversation(
-                conversation_id=cid,
-                messages=tuple(
-                    Message(role, text, author, _utc(sent_at), internal)
-                    for role, author, text, sent_at, internal in msgs
-                ),
-                channel=channel,
-                created_at=_utc(created),
-                status=status,
-                agent_id=agent_id,
-                agent_name=agent_name,
-                team=team,
-                customer_id=customer_id,
-                customer_name=customer_name,
-                csat=csat,
-                nps=nps,
-                ces=ces,
-                tags=tuple(tags),
-                subject=subject,
-            )
-        )
+        conversations.append(conversation_from_tuples(header, msgs))
         messages += len(msgs)
     with (directory / f"{block:06d}.pkl").open("wb") as handle:
         pickle.dump(conversations, handle, protocol=pickle.HIGHEST_PROTOCOL)

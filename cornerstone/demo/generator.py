@@ -120,6 +120,32 @@ def _utc(stamp: str | None) -> datetime | None:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def conversation_from_tuples(header: tuple, msgs: list) -> Conversation:
+    """The `Conversation` for one generated (header, messages) pair of `conversation_tuples`."""
+    cid, channel, created, status, agent_id, agent_name, team = header[:7]
+    customer_id, customer_name, csat, nps, ces, tags, subject = header[7:]
+    return Conversation(
+        conversation_id=cid,
+        messages=tuple(
+            Message(role, text, author, _utc(sent_at), internal)
+            for role, author, text, sent_at, internal in msgs
+        ),
+        channel=channel,
+        created_at=_utc(created),
+        status=status,
+        agent_id=agent_id,
+        agent_name=agent_name,
+        team=team,
+        customer_id=customer_id,
+        customer_name=customer_name,
+        csat=csat,
+        nps=nps,
+        ces=ces,
+        tags=tuple(tags),
+        subject=subject,
+    )
+
+
 def iter_conversations(
     conversations: int = 10_000,
     seed: int = DEFAULT_SEED,
@@ -134,28 +160,7 @@ def iter_conversations(
     for block, first in enumerate(range(0, conversations, BLOCK_SIZE)):
         count = min(BLOCK_SIZE, conversations - first)
         for header, msgs in conversation_tuples(block_tables, block, first, count, conversations):
-            cid, channel, created, status, agent_id, agent_name, team = header[:7]
-            customer_id, customer_name, csat, nps, ces, tags, subject = header[7:]
-            yield Conversation(
-                conversation_id=cid,
-                messages=tuple(
-                    Message(role, text, author, _utc(sent_at), internal)
-                    for role, author, text, sent_at, internal in msgs
-                ),
-                channel=channel,
-                created_at=_utc(created),
-                status=status,
-                agent_id=agent_id,
-                agent_name=agent_name,
-                team=team,
-                customer_id=customer_id,
-                customer_name=customer_name,
-                csat=csat,
-                nps=nps,
-                ces=ces,
-                tags=tags,
-                subject=subject,
-            )
+            yield conversation_from_tuples(header, msgs)
 
 
 def _render_block(job: tuple[int, date, int, str, int, int, int]) -> tuple[str, int]:
