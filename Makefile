@@ -51,6 +51,9 @@ bench: setup
 	$(BIN)/python benchmarks/scoring.py
 	$(BIN)/python benchmarks/validity.py
 	$(BIN)/python benchmarks/pages.py
+	$(BIN)/python benchmarks/dashboard_pages.py
+	$(BIN)/python benchmarks/sentiment.py
+	$(BIN)/python benchmarks/generator.py
 	$(BIN)/python benchmarks/redaction.py
 
 clean:
