@@ -27,6 +27,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    already_quarantined: int = 0  # refused again by a re-import of the same file: not stored twice
     samples: list[QuarantinedRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     message: str | None = None  # why a failed import failed
@@ -54,6 +55,11 @@ class ImportReport:
             f"{self.updated:,} updated, {self.unchanged:,} unchanged), "
             f"{self.quarantined:,} quarantined"
         )
+        if self.already_quarantined:
+            text += (
+                f" ({self.already_quarantined:,} already in quarantine from an earlier import"
+                " of this file)"
+            )
         if self.samples:
             shown = "; ".join(f"{s.position}: {s.reason}" for s in self.samples[:5])
             more = " ..." if self.quarantined > 5 else ""

@@ -271,10 +271,27 @@ def _stage_and_merge(
     quarantine.flush()
     report.warnings.extend(source.warnings)
     report.content_hash = hasher.result()
+    _forget_known_refusals(con, report)
     report.status = "done"
     report.finished_at = now()
     _insert_import_row(con, report)
     _audit(con, report)
+
+
+def _forget_known_refusals(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Re-importing a file changes nothing: records it refused before are not quarantined twice."""
+    params = {"import_id": report.import_id, "content_hash": report.content_hash}
+    known = (
+        " FROM quarantine AS q WHERE q.import_id = $import_id AND EXISTS ("
+        " SELECT 1 FROM quarantine AS earlier JOIN imports AS i ON i.import_id = earlier.import_id"
+        " WHERE i.content_hash = $content_hash AND i.status = 'done'"
+        " AND earlier.position = q.position AND earlier.reason = q.reason)"
+    )
+    report.already_quarantined = int(
+        con.execute("SELECT count(*)" + known, params).fetchall()[0][0]
+    )
+    if report.already_quarantined:
+        con.execute("DELETE" + known, params)
 
 
 def _audit(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:

@@ -264,3 +264,18 @@ def test_redaction_option_also_masks_refused_records_and_subjects(tmp_path, db_p
         subject = con.execute("SELECT subject FROM conversations").fetchall()[0][0]
     assert "jane.doe@example.com" not in raw and "[EMAIL]" in raw
     assert "jane.doe@example.com" not in subject and "[EMAIL]" in subject
+
+
+def test_reimport_of_a_file_with_bad_records_does_not_quarantine_them_twice(tmp_path, db_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(
+        json.dumps(conversation("c1", "hello", "hi")) + "\n" + '{"messages": []}\n', "utf-8"
+    )
+    first = ingest.ingest_file(db_path, path)
+    second = ingest.ingest_file(db_path, path)
+    with connect(db_path) as con:
+        stored = con.execute("SELECT position FROM quarantine").fetchall()
+    assert (first.quarantined, first.already_quarantined) == (1, 0)
+    assert (second.new, second.unchanged, second.quarantined) == (0, 1, 1)
+    assert second.already_quarantined == 1 and "already in quarantine" in second.summary()
+    assert stored == [("line 2",)]
