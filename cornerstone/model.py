@@ -45,3 +45,37 @@ class Conversation:
     def public_messages(self) -> tuple[Message, ...]:
         """Messages the customer saw (internal notes left out): what scoring judges."""
         return tuple(m for m in self.messages if not m.internal)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat() + "Z"
+
+
+def canonical_dict(conversation: Conversation) -> dict:
+    """The conversation as one canonical JSONL object (docs/formats.md); UTC times end in Z."""
+    return {
+        "conversation_id": conversation.conversation_id,
+        "channel": conversation.channel,
+        "created_at": _iso(conversation.created_at),
+        "status": conversation.status,
+        "agent_id": conversation.agent_id,
+        "agent_name": conversation.agent_name,
+        "team": conversation.team,
+        "customer_id": conversation.customer_id,
+        "customer_name": conversation.customer_name,
+        "csat": conversation.csat,
+        "nps": conversation.nps,
+        "ces": conversation.ces,
+        "tags": list(conversation.tags),
+        "subject": conversation.subject,
+        "messages": [
+            {
+                "role": m.role,
+                "author": m.author,
+                "text": m.text,
+                "sent_at": _iso(m.sent_at),
+                "internal": m.internal,
+            }
+            for m in conversation.messages
+        ],
+    }

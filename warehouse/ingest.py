@@ -323,9 +323,8 @@ def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
 # Python path
 
 
-def _records_with_progress(
-    importer: Any, source: TextSource, tick: ProgressCallback
-) -> Iterator[RawRecord]:
+def read_records(importer: Any, source: TextSource, tick: ProgressCallback) -> Iterator[RawRecord]:
+    """Every record of the file through `importer`, streamed where the format allows."""
     if hasattr(importer, "stream_records"):
         done = [0]
 
@@ -358,7 +357,7 @@ def _python_stage(
     report.engine = "python"
     con.execute(CONTENT_HASH_MACRO)
     stage = StageWriter(con)
-    records = _records_with_progress(importer, source, tick)
+    records = read_records(importer, source, tick)
     ord_ = 0
     while True:
         try:
@@ -390,7 +389,7 @@ def _record_lookup(importer: Any, source: TextSource) -> Lookup:
         if not ords:
             return
         last = max(ords)
-        for ord_, record in enumerate(_records_with_progress(importer, source, _no_tick), 1):
+        for ord_, record in enumerate(read_records(importer, source, _no_tick), 1):
             if ord_ in ords:
                 yield ord_, record.position, record.raw
             if ord_ >= last:

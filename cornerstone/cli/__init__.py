@@ -15,6 +15,7 @@ from warehouse.errors import WarehouseError
 COMMAND_MODULES = (
     "demo",
     "ingest",
+    "convert",
     "quarantine",
     "score",
     "rubrics",
