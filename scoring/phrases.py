@@ -97,7 +97,27 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
 
 
-_by_identity: dict[int, tuple[tuple[str, ...], re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+_by_identity: dict[
+    int, tuple[tuple[str, ...], re.Pattern[str] | None, re.Pattern[str] | None, int]
+] = {}
+_serials = iter(range(1 << 62))
+
+# Matches per message text, shared by every phrase list: {text: {list serial: spans}}, where
+# spans are every (start, end) that `finditer` yields (empty matches included). Support
+# conversations repeat most texts, so most searches are a dictionary lookup.
+_matches: dict[str, dict[int, tuple[tuple[int, int], ...]]] = {}
+MATCH_CACHE_TEXTS = 32_768
+
+
+def _entry(phrases: tuple[str, ...]):
+    entry = _by_identity.get(id(phrases))
+    if entry is not None and entry[0] is phrases:
+        return entry
+    entry = (phrases, lower_pattern(phrases), pattern(phrases), next(_serials))
+    if len(_by_identity) > 4096:
+        _by_identity.clear()
+    _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
+    return entry
 
 
 def compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -106,13 +126,7 @@ def compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patte
     Looked up by the tuple's identity first: rubric parameters are long-lived tuples, and hashing
     a 60-phrase tuple on every call would cost more than the search of a short message.
     """
-    entry = _by_identity.get(id(phrases))
-    if entry is not None and entry[0] is phrases:
-        return entry[1], entry[2]
-    entry = (phrases, lower_pattern(phrases), pattern(phrases))
-    if len(_by_identity) > 4096:
-        _by_identity.clear()
-    _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
+    entry = _entry(phrases)
     return entry[1], entry[2]
 
 
@@ -122,6 +136,21 @@ def _text_for(signals, i: int, lower_compiled, case_insensitive):
     if len(lower) == len(signals.messages[i].text):
         return lower_compiled, lower
     return case_insensitive, signals.messages[i].text
+
+
+def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
+    """Every match span of the list (entry) in message i, cached per text."""
+    text = signals.messages[i].text
+    per_text = _matches.get(text)
+    if per_text is None:
+        if len(_matches) >= MATCH_CACHE_TEXTS:
+            _matches.clear()
+        per_text = _matches[text] = {}
+    spans = per_text.get(entry[3])
+    if spans is None:
+        regex, searched = _text_for(signals, i, entry[1], entry[2])
+        spans = per_text[entry[3]] = tuple(m.span() for m in regex.finditer(searched))
+    return spans
 
 
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
@@ -139,14 +168,12 @@ def as_phrases(value: object, name: str) -> tuple[str, ...]:
 def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
     """Evidence for the first `limit` matches of the phrase list in the given messages."""
     found: list[Evidence] = []
-    lower_compiled, case_insensitive = compiled(phrases)
-    if lower_compiled is None:
+    entry = _entry(phrases)
+    if entry[1] is None:
         return found
     messages = signals.messages
     for i in indices:
-        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
-        for match in regex.finditer(text):
-            start, end = match.span()
+        for start, end in _spans(signals, i, entry):
             if end > start:
                 found.append(Evidence(i, start, end, messages[i].text[start:end]))
                 if len(found) >= limit:
@@ -155,26 +182,25 @@ def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int
 
 
 def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    lower_compiled, case_insensitive = compiled(phrases)
-    if lower_compiled is None:
+    entry = _entry(phrases)
+    if entry[1] is None:
         return None
     messages = signals.messages
     for i in indices:
-        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
-        match = regex.search(text)
-        if match and match.end() > match.start():
-            start, end = match.span()
-            return Evidence(i, start, end, messages[i].text[start:end])
+        spans = _spans(signals, i, entry)
+        if spans:
+            start, end = spans[0]
+            if end > start:
+                return Evidence(i, start, end, messages[i].text[start:end])
     return None
 
 
 def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    lower_compiled, case_insensitive = compiled(phrases)
-    if lower_compiled is None:
+    entry = _entry(phrases)
+    if entry[1] is None:
         return False
     for i in indices:
-        regex, text = _text_for(signals, i, lower_compiled, case_insensitive)
-        if regex.search(text):
+        if _spans(signals, i, entry):
             return True
     return False
 
