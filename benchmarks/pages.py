@@ -219,10 +219,9 @@ def measure(db: Path, runs: int) -> list[tuple[str, list[float]]]:
             "queue: disputes list": lambda i: queries.run(
                 con, "disputes", viewer=lead, statuses=["open"] if i % 2 else ["upheld", "changed"],
                 conversation_id=None, limit=500),
-            "queue: sampling preview (queue_candidates)": lambda i: queries.run(
-                con, "queue_candidates", viewer=lead, limit=200,
-                **Selection(rule_sets[i % len(rule_sets)], "any", seed=i, config=config).params(),
-                **filters(i).params()),
+            "queue: sampling preview (candidates)": lambda i: review_queue.candidates(
+                con, lead, Selection(rule_sets[i % len(rule_sets)], "any", seed=i, config=config),
+                filters(i), 200),
         }  # fmt: skip
         for name, work in queue_cases.items():
             results.append((name, timed(runs, work)))

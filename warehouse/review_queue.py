@@ -106,6 +106,33 @@ def queue_rows(
     )  # fmt: skip
 
 
+# Rules decided by conversation_scores alone; viewers whose visible_to(...) is always true.
+SCORE_ONLY_RULES = frozenset(
+    (
+        "lowest_auto_score",
+        "negative_sentiment",
+        "long_handle_time",
+        "critical_failures",
+        "not_yet_reviewed",
+    )
+)
+SEES_EVERYTHING = ("admin", "qa_lead", "reviewer")
+
+
+def _needs_conversations(viewer: Viewer, selection: Selection, filters: QueueFilters) -> bool:
+    """Whether the sampling needs the conversations table before the final rows (else the cheaper
+    `queue_candidates_scores_only` gives the same result)."""
+    return bool(
+        viewer.role not in SEES_EVERYTHING
+        or filters.teams
+        or filters.agents
+        or filters.channels
+        or filters.since
+        or filters.until
+        or not set(selection.rules) <= SCORE_ONLY_RULES
+    )
+
+
 def candidates(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -116,7 +143,9 @@ def candidates(
     """What the rules would pick now (worst first), without assigning anything."""
     return queries.run(
         con,
-        "queue_candidates",
+        "queue_candidates"
+        if _needs_conversations(viewer, selection, filters)
+        else "queue_candidates_scores_only",
         viewer=viewer,
         limit=limit,
         **selection.params(),

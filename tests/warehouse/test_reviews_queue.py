@@ -229,3 +229,31 @@ def test_queue_pages_follow_the_queue_order_and_count_every_match(db):
     assert set(whole["total_rows"]) == {12} and all(set(p["total_rows"]) == {12} for p in pages[:3])
     assert len(one_team) == 2 and set(one_team["total_rows"]) == {len(team_all)}  # filtered
     assert 2 < len(team_all) < 12
+
+
+@pytest.mark.parametrize("combine", ["any", "all"])
+def test_scores_only_sampling_picks_what_the_general_query_picks(db, combine):
+    """The shortcut for score-only rules (no conversations join until the end) changes no pick."""
+    picked = 0
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-001", "conv-004"], "rita")  # queued: never sampled
+        reviews.submit_review(con, RITA, "conv-004", [])
+        for rules in (
+            ("critical_failures", "lowest_auto_score", "not_yet_reviewed"),
+            ("negative_sentiment", "long_handle_time"),
+            ("not_yet_reviewed",),
+            ("lowest_auto_score",),
+        ):
+            for filters in (NO_FILTERS, QueueFilters(score_min=20, score_max=80)):
+                params = {
+                    **Selection(rules, combine, config=load_sampling()).params(),
+                    **filters.params(),
+                }
+                general = queries.run(con, "queue_candidates", viewer=LEAD, limit=50, **params)
+                shortcut = queries.run(
+                    con, "queue_candidates_scores_only", viewer=LEAD, limit=50, **params
+                )
+                assert shortcut == general, (rules, filters)
+                assert not {"conv-001", "conv-004"} & {r["conversation_id"] for r in general}
+                picked += len(general)
+    assert picked > 20  # the comparisons were not all between empty lists

