@@ -404,7 +404,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@lru_cache(maxsize=TEXT_CACHE_SIZE * 8)  # one entry per (text, list): several lists per text
 def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # cached per text: agent replies repeat (macros) and several detectors ask the same lists
     return tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
@@ -413,7 +413,16 @@ def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, i
 def _distinct_matches(
     signals, indices: Iterable[int], phrase_list: tuple[str, ...]
 ) -> list[Evidence]:
-    """One Evidence per distinct phrase (lowercased) found in the given messages."""
+    """One Evidence per distinct phrase (lowercased) found in the given messages.
+
+    Remembered for the conversation: several detectors ask for the same list in the same turns.
+    """
+    indices = tuple(indices)
+    memo = signals.__dict__.setdefault("_empathy_matches", {})
+    key = (indices, phrase_list)
+    cached = memo.get(key)
+    if cached is not None:
+        return list(cached)
     seen: set[str] = set()
     found: list[Evidence] = []
     for i in indices:
@@ -423,6 +432,7 @@ def _distinct_matches(
             if key not in seen:
                 seen.add(key)
                 found.append(Evidence(i, start, end, text[start:end]))
+    memo[key] = tuple(found)
     return found
 
 
