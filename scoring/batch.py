@@ -37,8 +37,13 @@ def _init_worker(rubrics: RubricSet) -> None:
     _worker_rubrics = rubrics
 
 
+# json.dumps(obj, ensure_ascii=False) builds a new encoder on every call; one reused encoder
+# gives the same text. Score dicts are trees built fresh per result: no cycles to check for.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def to_json_line(result: ConversationScore) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False)
+    return _ENCODER.encode(result.to_json())
 
 
 def _score_chunk(
