@@ -21,34 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cornerstone.demo.generator import generate, iter_conversations  # noqa: E402
+from cornerstone.model import canonical_dict  # noqa: E402
 
 
 def _naive_line(conversation) -> str:
-    record = {
-        "conversation_id": conversation.conversation_id,
-        "channel": conversation.channel,
-        "created_at": conversation.created_at.isoformat() if conversation.created_at else None,
-        "status": conversation.status,
-        "agent_id": conversation.agent_id,
-        "agent_name": conversation.agent_name,
-        "team": conversation.team,
-        "customer_id": conversation.customer_id,
-        "customer_name": conversation.customer_name,
-        "csat": conversation.csat,
-        "nps": conversation.nps,
-        "ces": conversation.ces,
-        "tags": list(conversation.tags),
-        "messages": [
-            {
-                "role": m.role,
-                "author": m.author,
-                "text": m.text,
-                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            }
-            for m in conversation.messages
-        ],
-    }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return json.dumps(canonical_dict(conversation), ensure_ascii=False) + "\n"
 
 
 def main() -> int:
