@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from warehouse import sampling_facts
 from warehouse.connection import connect
 
 RUBRIC_SET_HASH = "fixture-rubrics-v1"
@@ -254,6 +255,9 @@ def build_small_warehouse(
                     info.by_agent.setdefault(agent_id, []).append(conversation_id)
                     info.by_team.setdefault(team, []).append(conversation_id)
                     i += 1
+        # Scores written straight into the tables bypass warehouse.scores.write_scores, which
+        # keeps the sampling facts; derive them as it would.
+        sampling_facts.rebuild(con)
         if with_users:
             add_users(con)
     return info

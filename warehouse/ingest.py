@@ -62,6 +62,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse import sampling_facts
 from warehouse.connection import connect
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
@@ -467,6 +468,8 @@ def _merge(
         " FROM (SELECT s.conversation_id, generate_subscripts(s.messages, 1) - 1 AS message_index,"
         "       unnest(s.messages) AS m FROM staged AS s" + wanted + ")"
     )
+    if report.updated:  # replaced conversations keep their score: their sampling facts change
+        sampling_facts.refresh_after_import(con, report.import_id)
 
 
 def _quarantine_duplicates(

@@ -25,7 +25,7 @@ from scoring.engine import ConversationScore
 from scoring.loader import DEFAULT_RUBRICS_DIR, load_rubrics, rubric_set_definition
 from scoring.rubric import RubricSet
 from scoring.templates import reply_hash, template_settings
-from warehouse import audit, queries
+from warehouse import audit, queries, sampling_facts
 from warehouse.connection import connect, transaction
 from warehouse.conversations import load_conversations
 
@@ -174,7 +174,8 @@ def write_scores(
     content_hashes: dict[str, str],
     rubric_set_hash: str,
 ) -> None:
-    """Replace the scores of these conversations, all three tables in one transaction."""
+    """Replace the scores of these conversations (the three score tables and their sampling facts)
+    in one transaction."""
     if not results:
         return
     conversations, rubrics, criteria = score_frames(results, content_hashes, rubric_set_hash)
@@ -190,6 +191,7 @@ def write_scores(
                 "insert_conversation_scores_for_batch",
                 "insert_rubric_scores_for_batch",
                 "insert_criterion_scores_for_batch",
+                *sampling_facts.BATCH_STATEMENTS,
             ):
                 queries.execute(con, name)
     finally:
