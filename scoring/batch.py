@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+import orjson
+
 from cornerstone.model import Conversation
 from scoring import templates
 from scoring.engine import ConversationScore, score
@@ -37,13 +39,13 @@ def _init_worker(rubrics: RubricSet) -> None:
     _worker_rubrics = rubrics
 
 
-# json.dumps(obj, ensure_ascii=False) builds a new encoder on every call; one reused encoder
-# gives the same text. Score dicts are trees built fresh per result: no cycles to check for.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
 def to_json_line(result: ConversationScore) -> str:
-    return _ENCODER.encode(result.to_json())
+    """One score-file line: compact JSON, UTF-8 text kept as is (orjson: ~50x faster than `json`)."""
+    data = result.to_json()
+    try:
+        return orjson.dumps(data).decode()
+    except orjson.JSONEncodeError:  # a quote holding a lone surrogate (not UTF-8): escape it
+        return json.dumps(data, ensure_ascii=True)
 
 
 def _score_chunk(

@@ -428,9 +428,9 @@ def _distinct_matches(
     for i in indices:
         text = signals.messages[i].text
         for start, end in _text_matches(text, phrase_list):
-            key = text[start:end].lower()
-            if key not in seen:
-                seen.add(key)
+            phrase = text[start:end].lower()
+            if phrase not in seen:
+                seen.add(phrase)
                 found.append(Evidence(i, start, end, text[start:end]))
     memo[key] = tuple(found)
     return found

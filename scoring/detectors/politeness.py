@@ -671,22 +671,35 @@ def politeness(signals, params) -> DetectorOutcome:
     negative_weight = number(params, "negative_word_weight", DEFAULT_NEGATIVE_WORD_WEIGHT)
     if scale <= 0:
         raise ParameterError("parameter 'scale' must be positive")
-    indices = [i for i in signals.agent if signals.messages[i].text.strip()]
+    messages = signals.messages
+    indices = [i for i in signals.agent if messages[i].text.strip()]
     if not indices:
         return not_applicable("no agent message to judge")
-    all_cues: list[Cue] = []
+    # cues as plain tuples (weight, message, start, end, label); Evidence only for the quoted few
+    all_cues: list[tuple[float, int, int, int, str]] = []
     total = 0.0
     for i in indices:
-        text = signals.messages[i].text
-        cues = message_cues(text, i, strategies)
-        all_cues.extend(cues)
+        text = messages[i].text
+        text_cues = _text_cues(text, strategies)
+        all_cues.extend(
+            (weight, i, start, end, label) for _, weight, start, end, label in text_cues
+        )
         positive, negative = lexicon_words(text)
-        total += politeness_total(cues) + positive * positive_weight + negative * negative_weight
+        total += (
+            sum(cue[1] for cue in text_cues)
+            + positive * positive_weight
+            + negative * negative_weight
+        )
     mean = total / len(indices)
     value = 0.5 + 0.5 * math.tanh(mean / scale)
-    positives = sorted((c for c in all_cues if c.weight > 0), key=lambda c: -c.weight)
-    negatives = sorted((c for c in all_cues if c.weight < 0), key=lambda c: c.weight)
-    evidence = [c.evidence for c in positives[:2]] + [c.evidence for c in negatives[:2]]
+    positives = sorted((c for c in all_cues if c[0] > 0), key=lambda c: -c[0])
+    negatives = sorted((c for c in all_cues if c[0] < 0), key=lambda c: c[0])
+
+    def quoted(cue: tuple[float, int, int, int, str]) -> Evidence:
+        _, i, start, end = cue[:4]
+        return Evidence(i, start, end, messages[i].text[start:end])
+
+    evidence = [quoted(c) for c in positives[:2]] + [quoted(c) for c in negatives[:2]]
     if not all_cues:
         tone = (
             ""
@@ -698,11 +711,11 @@ def politeness(signals, params) -> DetectorOutcome:
     if positives:
         parts.append(
             "polite: "
-            + ", ".join(dict.fromkeys(f"{c.label} “{c.evidence.quote}”" for c in positives[:3]))
+            + ", ".join(dict.fromkeys(f"{c[4]} “{quoted(c).quote}”" for c in positives[:3]))
         )
     if negatives:
         parts.append(
             "impolite: "
-            + ", ".join(dict.fromkeys(f"{c.label} “{c.evidence.quote}”" for c in negatives[:3]))
+            + ", ".join(dict.fromkeys(f"{c[4]} “{quoted(c).quote}”" for c in negatives[:3]))
         )
     return outcome(value, "; ".join(parts), evidence)

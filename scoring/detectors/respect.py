@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.phrases import search, span_evidence
+from scoring.text import TEXT_CACHE_SIZE
 
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z']+\b(?:[ \t,;:!?.\-]+\b[A-Z][A-Z']+\b)+")
+_CAPITAL_WORD = re.compile(r"[A-Z][A-Z']+")
 
 
 @detector("no_profanity")
@@ -22,20 +25,32 @@ def no_profanity(signals, params):
     return outcome(1.0, "no profanity or abuse in the agent's replies")
 
 
+@lru_cache(maxsize=64)
+def _allowed(acronyms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(a.upper() for a in acronyms)
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _shouting(text: str, min_words: int, allowed: frozenset[str]) -> tuple[int, int] | None:
+    """The first run of at least `min_words` words in capitals (acronyms aside), cached per text."""
+    for match in _CAPS_RUN.finditer(text):
+        capitals = [w for w in _CAPITAL_WORD.findall(match.group()) if w not in allowed]
+        if len(capitals) >= min_words:
+            return match.span()
+    return None
+
+
 @detector("no_shouting")
 def no_shouting(signals, params):
     min_words = int(number(params, "min_words", 3))
-    allowed = {a.upper() for a in phrases(params, "acronyms", ())}
+    allowed = _allowed(phrases(params, "acronyms", ()))
     if not signals.agent:
         return not_applicable("no agent reply to judge")
     found = []
     for i in signals.agent:
-        text = signals.messages[i].text
-        for match in _CAPS_RUN.finditer(text):
-            capitals = [w for w in re.findall(r"[A-Z][A-Z']+", match.group()) if w not in allowed]
-            if len(capitals) >= min_words:
-                found.append(span_evidence(signals, i, match.start(), match.end()))
-                break
+        span = _shouting(signals.messages[i].text, min_words, allowed)
+        if span is not None:
+            found.append(span_evidence(signals, i, span[0], span[1]))
         if len(found) >= 3:
             break
     if found:

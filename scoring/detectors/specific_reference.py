@@ -8,26 +8,48 @@ not in `ignore_words`) that the customer used first; else 0. N/A without both si
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.phrases import search, span_evidence
+from scoring.text import TEXT_CACHE_SIZE
 
 _IDENTIFIER = re.compile(r"#\s?\d{3,}|\b[A-Z]{2,5}-?\d{3,}\b|\b\d{5,}\b")
 _LONG_WORD = re.compile(r"[a-z]{5,}")
+
+# per-text facts, cached: agent macros and customer phrasings repeat across conversations
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _identifier(text: str) -> tuple[int, int] | None:
+    match = _IDENTIFIER.search(text)
+    return match.span() if match else None
+
+
+@lru_cache(maxsize=TEXT_CACHE_SIZE)
+def _long_words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(word, start, end) of the 5+ letter words of the lowercased text."""
+    return tuple((m.group(), m.start(), m.end()) for m in _LONG_WORD.finditer(text.lower()))
+
+
+@lru_cache(maxsize=64)
+def _word_set(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(words)
 
 
 @detector("specific_reference")
 def specific_reference(signals, params):
     specific = phrases(params, "specific")
-    ignore = frozenset(phrases(params, "ignore_words", ()))
+    ignore = _word_set(phrases(params, "ignore_words", ()))
     min_shared = int(number(params, "min_shared_words", 2))
     if not signals.agent or not signals.customer:
         return not_applicable("needs both a customer message and an agent reply")
+    messages = signals.messages
     for i in signals.agent:
-        match = _IDENTIFIER.search(signals.messages[i].text)
-        if match:
-            evidence = span_evidence(signals, i, match.start(), match.end())
+        span = _identifier(messages[i].text)
+        if span:
+            evidence = span_evidence(signals, i, span[0], span[1])
             return outcome(
                 1.0, f"agent referred to a specific identifier: “{evidence.quote}”", [evidence]
             )
@@ -38,20 +60,19 @@ def specific_reference(signals, params):
         )
     customer_words: set[str] = set()
     for i in signals.customer:
-        customer_words.update(_LONG_WORD.findall(signals.lower(i)))
+        customer_words.update(word for word, _, _ in _long_words(messages[i].text))
     customer_words -= ignore
     if customer_words:
         evidence = []
         shared: set[str] = set()
         for i in signals.agent:
-            lower = signals.lower(i)
-            if len(lower) != len(signals.messages[i].text):
+            text = messages[i].text
+            if len(signals.lower(i)) != len(text):
                 continue  # lowercasing changed offsets (rare scripts): skip quoting this message
-            for match in _LONG_WORD.finditer(lower):
-                word = match.group()
+            for word, start, end in _long_words(text):
                 if word in customer_words and word not in shared:
                     shared.add(word)
-                    evidence.append(span_evidence(signals, i, match.start(), match.end()))
+                    evidence.append(span_evidence(signals, i, start, end))
         if len(shared) >= min_shared:
             words = ", ".join(sorted(shared)[:4])
             return outcome(
