@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cornerstone.demo import pipeline  # noqa: E402
-from warehouse import queries, review_queue, reviews  # noqa: E402
+from warehouse import queries, review_queue, reviews, sampling_facts  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 from warehouse.sampling import QueueFilters, Selection, load_sampling  # noqa: E402
 from warehouse.viewer import Viewer  # noqa: E402
@@ -99,6 +99,7 @@ def replicate_scores(db: Path, sample: Path) -> None:
                 " FROM score_map m JOIN sample.criterion_scores s ON s.conversation_id = m.sample_id"
                 " ORDER BY m.conversation_id"
             )
+            sampling_facts.rebuild(con)  # the scores bypassed write_scores, which keeps them
             con.execute("COMMIT")
         finally:
             con.execute("DETACH sample")

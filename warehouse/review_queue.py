@@ -106,7 +106,7 @@ def queue_rows(
     )  # fmt: skip
 
 
-# Rules decided by conversation_scores alone; viewers whose visible_to(...) is always true.
+# Rules decided by auto-scores alone; viewers whose visible_to(...) is always true.
 SCORE_ONLY_RULES = frozenset(
     (
         "lowest_auto_score",
