@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from cornerstone.demo.generator import iter_conversations
 from cornerstone.model import Conversation, Message
-from scoring.batch import score_batch, template_hashes_for
+from scoring.batch import score_batch, template_hashes_for, to_json_line
 from scoring.engine import score
 from scoring.loader import load_rubrics
 
@@ -26,8 +27,31 @@ def test_two_workers_give_the_same_scores_in_the_same_order_as_one():
 
 def test_json_output_is_serialised_in_the_workers():
     conversations = list(iter_conversations(300, seed=3))
+    hashes = template_hashes_for(conversations, RUBRICS)
     lines = list(score_batch(conversations, RUBRICS, workers=2, chunk_size=50, output="json"))
-    assert len(lines) == 300 and lines[0].startswith('{"conversation_id": "demo-')
+    assert len(lines) == 300 and all("\n" not in line for line in lines)
+    assert [json.loads(line) for line in lines] == [
+        score(c, RUBRICS, hashes).to_json() for c in conversations
+    ]
+
+
+def test_a_score_line_keeps_text_as_is_and_survives_a_lone_surrogate():
+    text = "Désolé “Ana” 😀 — sorry, ORDER #12345"
+    conversation = Conversation(
+        "c1", (Message("customer", text), Message("agent", "Sorry Ana \ud800, fixed."))
+    )
+    line = to_json_line(score(conversation, RUBRICS))
+    line.encode("utf-8")  # writable as UTF-8: the surrogate is escaped, not written raw
+    assert json.loads(line) == score(conversation, RUBRICS).to_json()
+    upset = Conversation(
+        "c2",
+        (
+            Message("customer", "My parcel never came, I am furious."),
+            Message("agent", "I’m so sorry — I understand how frustrating this is."),
+        ),
+    )
+    plain = to_json_line(score(upset, RUBRICS))
+    assert "I’m so sorry" in plain and "\\u" not in plain  # valid text is written as is
 
 
 def canned(i: int, personal: bool) -> Conversation:
