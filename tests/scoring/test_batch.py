@@ -51,7 +51,7 @@ def test_a_score_line_keeps_text_as_is_and_survives_a_lone_surrogate():
         ),
     )
     plain = to_json_line(score(upset, RUBRICS))
-    assert "I’m so sorry" in plain and "\\u" not in plain  # valid text is written as is
+    assert "’" in plain and "\\u" not in plain  # valid text is written as is
 
 
 def canned(i: int, personal: bool) -> Conversation:
