@@ -82,7 +82,24 @@ class ConversationScore:
             "rubrics": {
                 rubric.rubric_id: {
                     "score": rubric.score,
-                    "criteria": [c.to_json() for c in rubric.criteria],
+                    "criteria": [  # CriterionScore.to_json, inlined: this runs per result
+                        {
+                            "id": c.criterion_id,
+                            "score": c.score,
+                            "na": c.na,
+                            "evidence": [
+                                {
+                                    "message_index": e.message_index,
+                                    "start": e.start,
+                                    "end": e.end,
+                                    "quote": e.quote,
+                                }
+                                for e in c.evidence
+                            ],
+                            "rationale": c.rationale,
+                        }
+                        for c in rubric.criteria
+                    ],
                 }
                 for rubric in self.rubrics
             },
@@ -120,38 +137,47 @@ def _combine(criterion: Criterion, outcomes: list[DetectorOutcome]) -> DetectorO
 def score_criterion(
     signals: ConversationSignals, rubric_id: str, criterion: Criterion, functions=None
 ) -> CriterionScore:
-    if not criterion.applies_to(signals.conversation.channel):
+    if functions is None:
+        functions = [REGISTRY[spec.detector] for spec in criterion.detectors]
+    return _judge(signals, rubric_id, criterion, tuple(functions), criterion.channels is None)
+
+
+def _judge(
+    signals: ConversationSignals,
+    rubric_id: str,
+    criterion: Criterion,
+    functions: tuple,
+    every_channel: bool,
+) -> CriterionScore:
+    """`score_criterion` with the criterion's detector functions looked up (the hot path)."""
+    if not every_channel and not criterion.applies_to(signals.conversation.channel):
         result = DetectorOutcome(None, f"not scored on the {signals.channel} channel")
     else:
-        outcomes = []
-        if functions is None:
-            functions = [REGISTRY[spec.detector] for spec in criterion.detectors]
-        for function, spec in zip(functions, criterion.detectors, strict=True):
-            try:
-                outcomes.append(function(signals, spec.params))
-            except Exception as error:  # a detector bug: say where, keep the traceback
-                raise ScoringError(
-                    f"detector {spec.detector!r} failed on conversation "
-                    f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
-                ) from error
-        result = _combine(criterion, outcomes)
+        specs = criterion.detectors
+        try:
+            if len(functions) == 1:
+                result = functions[0](signals, specs[0].params)
+            else:
+                result = _combine(
+                    criterion,
+                    [f(signals, spec.params) for f, spec in zip(functions, specs, strict=True)],
+                )
+        except Exception as error:  # a detector bug: say where, keep the traceback
+            failing = _failing_detector(signals, criterion, functions)
+            raise ScoringError(
+                f"detector {failing!r} failed on conversation "
+                f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
+            ) from error
     value = result.value
-    if value is None and not criterion.na_allowed:
+    if value is None:
+        if criterion.na_allowed:
+            return CriterionScore(
+                rubric_id, criterion.id, None, None, True, False, criterion.critical,
+                result.rationale, result.evidence,
+            )  # fmt: skip
         value = 1.0
         result = DetectorOutcome(
             1.0, f"{result.rationale} (N/A not allowed: counted as met)", result.evidence
-        )
-    if value is None:
-        return CriterionScore(
-            rubric_id,
-            criterion.id,
-            None,
-            None,
-            True,
-            False,
-            criterion.critical,
-            result.rationale,
-            result.evidence,
         )
     failed = value < criterion.pass_mark
     if criterion.scale == "yes_no":
@@ -166,6 +192,16 @@ def score_criterion(
     )  # fmt: skip
 
 
+def _failing_detector(signals, criterion: Criterion, functions: tuple) -> str:
+    """Which detector raised (run again one by one: only on the error path)."""
+    for function, spec in zip(functions, criterion.detectors, strict=True):
+        try:
+            function(signals, spec.params)
+        except Exception:
+            return spec.detector
+    return criterion.detectors[0].detector
+
+
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     total = sum(w for _, w in pairs)
     return round(sum(v * w for v, w in pairs) / total, 2) if total else None
@@ -175,7 +211,8 @@ _plans: dict[int, tuple[RubricSet, list]] = {}
 
 
 def _plan(rubrics: RubricSet) -> list:
-    """Per rubric: (rubric, [(criterion, detector functions, is the resolution criterion)])."""
+    """Per rubric: (rubric, [(criterion, detector functions, scored on every channel,
+    is the resolution criterion)])."""
     cached = _plans.get(id(rubrics))
     if cached is not None and cached[0] is rubrics:
         return cached[1]
@@ -187,7 +224,8 @@ def _plan(rubrics: RubricSet) -> list:
             [
                 (
                     criterion,
-                    [REGISTRY[spec.detector] for spec in criterion.detectors],
+                    tuple(REGISTRY[spec.detector] for spec in criterion.detectors),
+                    criterion.channels is None,
                     any(spec.detector == RESOLUTION_DETECTOR for spec in criterion.detectors),
                 )
                 for criterion in rubric.criteria
@@ -213,8 +251,8 @@ def score(
     for rubric, criteria_plan in _plan(rubrics):
         criteria = []
         pairs = []
-        for criterion, functions, is_resolution in criteria_plan:
-            result = score_criterion(signals, rubric.id, criterion, functions)
+        for criterion, functions, every_channel, is_resolution in criteria_plan:
+            result = _judge(signals, rubric.id, criterion, functions, every_channel)
             criteria.append(result)
             if not result.na:
                 pairs.append((result.score, criterion.weight))

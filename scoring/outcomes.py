@@ -34,6 +34,8 @@ def phrases(params: Mapping[str, Any], name: str, default: tuple[str, ...] | Non
 
 def number(params: Mapping[str, Any], name: str, default: float | None = None) -> float:
     value = params.get(name, default)
+    if type(value) is float or type(value) is int:  # the common case, checked fast
+        return float(value)
     if value is None:
         raise ParameterError(f"missing parameter {name!r} (a number)")
     if isinstance(value, bool) or not isinstance(value, int | float):

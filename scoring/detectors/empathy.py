@@ -419,7 +419,7 @@ def _distinct_matches(
     """
     indices = tuple(indices)
     memo = signals.__dict__.setdefault("_empathy_matches", {})
-    key = (indices, phrase_list)
+    key = (indices, id(phrase_list))  # the list is a rubric parameter: alive all along
     cached = memo.get(key)
     if cached is not None:
         return list(cached)

@@ -155,3 +155,44 @@ def test_score_json_matches_the_score_file_contract():
             assert set(criterion) == {"id", "score", "na", "evidence", "rationale"}
             for evidence in criterion["evidence"]:
                 assert set(evidence) == {"message_index", "start", "end", "quote"}
+
+
+def test_score_json_criteria_equal_each_criterion_json():
+    result = score(
+        chat("My parcel is late and I'm upset", "I'm so sorry, Ana! I've sent a new one."),
+        load_rubrics(),
+    )
+    data = result.to_json()
+    for rubric in result.rubrics:
+        assert data["rubrics"][rubric.rubric_id]["criteria"] == [
+            c.to_json() for c in rubric.criteria
+        ]
+    assert any(c["evidence"] for r in data["rubrics"].values() for c in r["criteria"])
+
+
+def test_a_crashing_detector_is_named_with_the_conversation(tmp_path):
+    from scoring.detectors.base import REGISTRY, DetectorOutcome
+    from scoring.engine import ScoringError
+
+    def broken(signals, params):  # passes the loader's dry run on an empty conversation
+        if signals.messages:
+            raise ZeroDivisionError("boom")
+        return DetectorOutcome(None, "nothing to judge")
+
+    REGISTRY["test_broken"] = broken
+    try:
+        rubrics = load_rubrics(
+            write_rubric(
+                tmp_path,
+                TWO_CRITERIA.format(weight=1, critical="false").replace(
+                    "    detector: agent_phrase\n    params: {phrases: [sorry]}",
+                    "    detectors:\n      - agent_phrase: {phrases: [sorry]}\n      - test_broken",
+                ),
+            )
+        )
+        with pytest.raises(
+            ScoringError, match=r"'test_broken' failed on conversation 'c1' \(r\.sorry\)"
+        ):
+            score(chat("hello", "thank you, sorry"), rubrics)
+    finally:
+        del REGISTRY["test_broken"]
