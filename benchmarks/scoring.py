@@ -8,7 +8,8 @@ Phases:
 1. prepare (not part of the scoring figure): C's demo generator writes the conversations as
    pickled blocks of `Conversation`s in a temp dir, in parallel — standing in for the batches
    `qa score` loads from the warehouse.
-2. score (timed): the template pass (agent replies counted across the whole batch), then every
+2. score (timed): the template pass (agent replies counted across the whole batch, read as the
+   (conversation id, reply) rows that `qa score` reads from the messages table), then every
    conversation scored against the shipped rubrics by `workers` processes, block by block, each
    result serialised to its score-file JSON line in the worker (then counted and dropped: no
    output file).
@@ -92,7 +93,21 @@ def _write_block(job: tuple[Path, int, int, int, int]) -> tuple[int, int]:
         messages += len(msgs)
     with (directory / f"{block:06d}.pkl").open("wb") as handle:
         pickle.dump(conversations, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    # the (conversation id, public agent reply) rows `qa score`'s template pass reads from the
+    # messages table (query template_reply_texts), stored apart like that column
+    replies = [
+        (c.conversation_id, m.text)
+        for c in conversations
+        for m in c.messages
+        if m.role == "agent" and not m.internal
+    ]
+    with _replies_path(directory / f"{block:06d}.pkl").open("wb") as handle:
+        pickle.dump(replies, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return len(conversations), messages
+
+
+def _replies_path(block: Path) -> Path:
+    return block.with_suffix(".replies")
 
 
 def _load(path: Path) -> list[Conversation]:
@@ -114,10 +129,11 @@ def _init_scoring(template_hashes) -> None:
 
 
 def _count_block(job: tuple[Path, int]):
-    from scoring.templates import count_table
+    from scoring.templates import count_texts
 
     path, min_chars = job
-    return count_table(_load(path), min_chars)
+    with _replies_path(path).open("rb") as handle:
+        return count_texts(pickle.load(handle), min_chars)
 
 
 def _score_block(path: Path) -> tuple[int, int, int, int]:
@@ -185,7 +201,7 @@ def main() -> int:
             for block, first in enumerate(range(0, args.conversations, BLOCK_SIZE))
         ]
         paths = [workdir / f"{job[2]:06d}.pkl" for job in jobs]
-        if all(p.exists() for p in paths):
+        if all(p.exists() and _replies_path(p).exists() for p in paths):
             print("prepare: reusing blocks in", workdir)
             counts = None
         else:
