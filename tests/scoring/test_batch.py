@@ -86,3 +86,23 @@ def test_a_reply_in_fewer_conversations_than_the_threshold_is_not_a_template():
 def test_scoring_alone_leaves_template_detection_na():
     result = score(canned(1, personal=False), RUBRICS)
     assert result.criterion("personalisation", "not_template").na
+
+
+def test_conversations_cross_to_workers_with_every_field():
+    import dataclasses
+    import pickle
+
+    conversation = Conversation(
+        "c9",
+        (
+            Message("customer", "Hi", author="Ana", sent_at=T0),
+            Message("agent", "note", author="Bo", sent_at=T0 + timedelta(seconds=5), internal=True),
+        ),
+        channel="email", created_at=T0, status="solved", agent_id="a1", agent_name="Bo",
+        team="t1", customer_id="u1", customer_name="Ana", csat=4, nps=9, ces=2,
+        tags=("vip", "refund"), subject="Where is it?",
+    )  # fmt: skip
+    copy = pickle.loads(pickle.dumps(conversation, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == conversation
+    assert dataclasses.asdict(copy) == dataclasses.asdict(conversation)
+    assert [f.name for f in dataclasses.fields(Conversation)] == list(Conversation.__slots__)
