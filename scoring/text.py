@@ -260,12 +260,15 @@ class PhraseIndex:
         self._exact: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
         self._prefixed: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
         self._fallback: list[tuple[re.Pattern[str], object]] = []
+        self._fallback_required: list[tuple[frozenset[str], ...]] = []
+        self._plans: dict[str, tuple[re.Pattern[str] | None, tuple[object, ...]] | None] = {}
         for phrase, label in zip(phrases, labels, strict=True):
             words = _phrase_words(phrase.strip())
             if words is None:
                 compiled = pattern((phrase,))
                 if compiled is not None:
                     self._fallback.append((compiled, label))
+                    self._fallback_required.append(_required_substrings(compiled))
                 continue
             if not words:
                 continue
@@ -276,6 +279,15 @@ class PhraseIndex:
             candidates.sort(key=lambda item: -len(item[0]))  # longest first
         every = [words for c in (*self._exact.values(), *self._prefixed.values()) for words, _ in c]
         self._first = _phrase_trie(every) if every else None
+        # Without the lookbehind, `search` skips to the phrases' first letters at C speed (and a
+        # hit inside a word is dropped in Python): faster unless nearly every letter starts a
+        # phrase, where the lookbehind rejects word insides sooner.
+        first_letters = {words[0][0][0] for words in every}
+        self._search = (
+            re.compile(_trie_body(every)).search
+            if every and len(first_letters) <= SEARCH_MAX_FIRST_LETTERS
+            else None
+        )
 
     def _candidates(self, key: str):
         found = self._exact.get(key, [])
@@ -323,21 +335,49 @@ class PhraseIndex:
                     found.append(match)
                     while i < len(tokens) and tokens[i][0] < match[1]:
                         i += 1
-        for compiled, label in self._fallback:
-            found.extend(
-                (m.start(), m.end(), label) for m in compiled.finditer(text) if m.end() > m.start()
-            )
         if self._fallback:
+            # an ASCII text matches case-insensitively only where its lowercase holds the
+            # pattern's literal text: without a required piece, the scan cannot find anything
+            lower = lowercase(text) if text.isascii() else None
+            for (compiled, label), required in zip(
+                self._fallback, self._fallback_required, strict=True
+            ):
+                if lower is not None and not all(
+                    any(piece in lower for piece in clause) for clause in required
+                ):
+                    continue
+                found.extend(
+                    (m.start(), m.end(), label)
+                    for m in compiled.finditer(text)
+                    if m.end() > m.start()
+                )
             found.sort(key=lambda item: item[0])
         return found
 
     def _find_lower(self, lower: str) -> list[tuple[int, int, object]]:
         # one trie-shaped regular expression of every phrase finds the matches at C speed; the
-        # word lookup then names the phrase (and keeps the longest one)
+        # word lookup then names the phrase (and keeps the longest one). Hits are the ones of
+        # `self._first.finditer` (the next search starts where a hit ends) in both branches.
         found: list[tuple[int, int, object]] = []
         last_end = 0
-        for hit in self._first.finditer(lower):
+        search = self._search
+        if search is None:
+            for hit in self._first.finditer(lower):
+                start = hit.start()
+                if start < last_end or (start and _inside_word(lower, start)):
+                    continue
+                match = self.match_lower(lower, start)
+                if match is not None:
+                    found.append(match)
+                    last_end = match[1]
+            return found
+        position = 0
+        while (hit := search(lower, position)) is not None:
             start = hit.start()
+            if start and lower[start - 1].isalnum():  # the trie's lookbehind would refuse it
+                position = start + 1
+                continue
+            position = hit.end()
             if start < last_end or (start and _inside_word(lower, start)):
                 continue
             match = self.match_lower(lower, start)
@@ -351,30 +391,51 @@ class PhraseIndex:
         token = _PHRASE_TOKEN.match(lower, start)
         if token is None:
             return None
-        candidates = self._candidates(token.group())
-        if not candidates:
+        key = token.group()
+        plan = self._plans.get(key, _NO_PLAN)
+        if plan is _NO_PLAN:
+            plan = self._plan(key)
+        if plan is None:
             return None
-        following: list[tuple[str, int]] = []  # the next words, read once, as far as needed
-        position: int | None = token.end()
-        for words, label in candidates:
-            end = token.end()
-            for j in range(1, len(words)):
-                if len(following) < j:
-                    space = _SPACE.match(lower, position) if position is not None else None
-                    word_match = space and _PHRASE_TOKEN.match(lower, space.end())
-                    if not word_match:
-                        position = None
-                        break
-                    following.append((word_match.group(), word_match.end()))
-                    position = word_match.end()
-                key, key_end = following[j - 1]
-                word, wildcard = words[j]
-                if not (key.startswith(word) if wildcard else key == word):
+        rest, labels = plan
+        if rest is None:  # the best candidate is the word alone
+            return start, token.end(), labels[0]
+        match = rest.match(lower, token.end())
+        if match is None:
+            return None
+        return start, match.end(), labels[match.lastindex - 1]
+
+    def _plan(self, key: str) -> tuple[re.Pattern[str] | None, tuple[object, ...]] | None:
+        """The candidates for a first word as one anchored alternation of what follows it.
+
+        `re` tries alternatives in order and takes the first that matches: in candidate order
+        (most words first), that is the phrase the word-by-word comparison would pick. Each
+        alternative is one capturing group, so `lastindex` names it.
+        """
+        candidates = self._candidates(key)
+        plan: tuple[re.Pattern[str] | None, tuple[object, ...]] | None = None
+        if candidates:
+            alternatives: list[str] = []
+            labels: list[object] = []
+            for words, label in candidates:
+                alternatives.append(
+                    "".join(
+                        r"\s+" + re.escape(word) + (_WORD_REST if wildcard else _WORD_END)
+                        for word, wildcard in words[1:]
+                    )
+                )
+                labels.append(label)
+                if len(words) == 1:  # always matches: later candidates are never reached
                     break
-                end = key_end
+            if alternatives[0]:
+                rest = re.compile("|".join(f"({alternative})" for alternative in alternatives))
+                plan = (rest, tuple(labels))
             else:
-                return start, end, label
-        return None
+                plan = (None, (labels[0],))
+        if len(self._plans) >= PLAN_CACHE_WORDS:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
 
     def fallback_match_at(self, text: str, position: int) -> tuple[int, int, object] | None:
         for compiled, label in self._fallback:
@@ -385,6 +446,9 @@ class PhraseIndex:
 
 
 _SPACE = re.compile(r"\s+")
+_NO_PLAN = object()
+PLAN_CACHE_WORDS = 4096  # first words (wildcards make them open-ended) with a compiled plan
+SEARCH_MAX_FIRST_LETTERS = 18  # measured on the demo's agent texts (see PhraseIndex.__init__)
 
 
 def _inside_word(text: str, position: int) -> bool:
@@ -402,6 +466,11 @@ _WORD_REST = r"[^\W_]*(?:'[^\W_]+)*"  # the rest of a word after a wildcard pref
 def _phrase_trie(phrases: list[tuple[tuple[str, bool], ...]]) -> re.Pattern[str]:
     """One regex for many phrases of lowercase words, shaped as a trie (shared prefixes are
     tried once), for text lowercased by `lowercase`."""
+    return re.compile(r"(?<![^\W_])" + _trie_body(phrases))
+
+
+def _trie_body(phrases: list[tuple[tuple[str, bool], ...]]) -> str:
+    """`_phrase_trie` without its leading "not inside a word" lookbehind."""
     root: dict = {}
     for words in set(phrases):
         node = root
@@ -420,7 +489,56 @@ def _phrase_trie(phrases: list[tuple[tuple[str, bool], ...]]) -> re.Pattern[str]
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return re.compile(r"(?<![^\W_])" + emit(root))
+    return emit(root)
+
+
+def _required_substrings(compiled: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Lowercase ASCII pieces an ASCII text must contain for `compiled` to match anywhere.
+
+    One clause per required part, any piece of a clause will do ("really?" needs "really" and
+    "?"). Only ASCII literals count: case-insensitively they match nothing outside their two
+    cases in an ASCII text (unlike ſ or K, which match "s" and "k"). () when nothing is surely
+    required (or the expression is beyond this reading).
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+
+        parsed = _parser.parse(compiled.pattern, compiled.flags)
+    except Exception:  # a private module of `re`: without it, every text is scanned
+        return ()
+
+    def clauses(items) -> list[frozenset[str]]:
+        out: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, value in items:
+            if op is c.LITERAL and value < 128:
+                run.append(chr(value).lower())
+                continue
+            if run:
+                out.append(frozenset(("".join(run),)))
+                run = []
+            if op is c.SUBPATTERN:
+                out += clauses(value[3])
+            elif op is c.ATOMIC_GROUP:
+                out += clauses(value)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and value[0] >= 1:
+                out += clauses(value[2])
+            elif op is c.BRANCH:
+                options = [clauses(branch) for branch in value[1]]
+                if all(options):
+                    out.append(
+                        frozenset().union(
+                            *(max(o, key=lambda x: min(map(len, x))) for o in options)
+                        )
+                    )
+            elif op is c.IN and value and all(k is c.LITERAL and v < 128 for k, v in value):
+                out.append(frozenset(chr(v).lower() for _, v in value))
+        if run:
+            out.append(frozenset(("".join(run),)))
+        return out
+
+    return tuple(clauses(parsed))
 
 
 def _phrase_words(phrase: str) -> tuple[tuple[str, bool], ...] | None:
