@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cornerstone.model import Conversation
+from scoring import text_cache
 from scoring.detectors.base import REGISTRY, DetectorOutcome, Evidence
 from scoring.loader import import_detectors
 from scoring.rubric import Criterion, RubricSet
@@ -208,6 +209,7 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
 
 
 _plans: dict[int, tuple[RubricSet, list]] = {}
+_since_trim = 0  # conversations scored since the per-text caches were last trimmed
 
 
 def _plan(rubrics: RubricSet) -> list:
@@ -243,6 +245,11 @@ def score(
     template_hashes: frozenset[int] | None = None,
 ) -> ConversationScore:
     """Judge one conversation. Without `template_hashes` the template criterion is N/A."""
+    global _since_trim
+    _since_trim += 1
+    if _since_trim >= text_cache.TRIM_EVERY:
+        _since_trim = 0
+        text_cache.trim()
     signals = ConversationSignals(conversation, template_hashes)
     rubric_scores: list[RubricScore] = []
     quality_pairs: list[tuple[float, float]] = []

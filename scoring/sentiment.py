@@ -24,11 +24,13 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from nltk.sentiment.vader import VaderConstants
+
+from scoring.text_cache import text_cache
 
 PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "nltk_data"
 LEXICON_ZIP_RELATIVE = Path("sentiment") / "vader_lexicon.zip"
@@ -302,7 +304,7 @@ def _compound(text: str) -> float:
     return round(total / math.sqrt((total * total) + 15), 4)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+@text_cache(CACHE_SIZE)
 def compound(text: str) -> float:
     """VADER compound score of `text` in [-1, 1], exactly as nltk computes it; cached."""
     return _compound(text)

@@ -9,11 +9,10 @@ at `min_reading_ease`. value = the mean of the two. N/A when the agent wrote few
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome
 from scoring.phrases import message_evidence
+from scoring.text_cache import text_cache
 
 
 def _falling(value: float, good: float, bad: float) -> float:
@@ -24,7 +23,7 @@ def _falling(value: float, good: float, bad: float) -> float:
     return 1.0 - (value - good) / (bad - good)
 
 
-@lru_cache(maxsize=65_536)
+@text_cache(65_536)
 def _counts(text: str) -> tuple[int, int, int]:
     """(words, sentences, syllables) of one message: cached, replies repeat across a batch."""
     from scoring.text import readability

@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from functools import lru_cache
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.text import TEXT_CACHE_SIZE, phrase_index, sentence_spans
+from scoring.text_cache import text_cache
 
 # -- phrase classes (defaults; YAML params override) ----------------------------------------------
 DISTRESS = (
@@ -395,7 +395,7 @@ SHARED_EXPERIENCE_WEIGHT = 0.5
 EXPLORATION_SATURATION = 2.5
 
 
-@lru_cache(maxsize=64)
+@text_cache(64)
 def _regex(source: str) -> re.Pattern[str]:
     return re.compile(source, re.IGNORECASE)
 
@@ -404,7 +404,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE * 8)  # one entry per (text, list): several lists per text
+@text_cache(TEXT_CACHE_SIZE * 8)  # one entry per (text, list): several lists per text
 def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # cached per text: agent replies repeat (macros) and several detectors ask the same lists
     return tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
@@ -462,7 +462,7 @@ def customer_upset(signals, params) -> tuple[bool, Evidence | None, str]:
     return False, None, "the customer does not sound upset"
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
     """(start, end, first-person words) of the sentences in which the writer talks about itself."""
     first_person = [m.start() for m in _regex(FIRST_PERSON).finditer(text)]
@@ -497,7 +497,7 @@ def shared_experience(signals, indices: Iterable[int], params) -> tuple[list[Evi
     return found, mentions
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _text_questions(text: str) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, addressed to "you") of the question sentences of a text."""
     you = _regex(YOU)

@@ -19,20 +19,19 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import ParameterError, not_applicable, number, outcome
 from scoring.sentiment import vader_lexicon
 from scoring.text import (
-    TEXT_CACHE_SIZE,
     WORD_PATTERN,
     PhraseIndex,
     lowercase,
     phrase_tokens,
     sentence_spans,
 )
+from scoring.text_cache import text_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -581,7 +580,7 @@ _LEADING = frozenset(" \t\n\r\"'([*_>-")  # opening quotes/brackets/markup befor
 _MENTION = re.compile(r"@[\w.-]+[:,]?\s+")
 
 
-@lru_cache(maxsize=64)
+@text_cache(64)
 def _matchers(strategies: StrategySet) -> _Matchers:
     phrases: dict[bool, list[str]] = {True: [], False: []}
     labels: dict[bool, list[int]] = {True: [], False: []}
@@ -596,7 +595,7 @@ def _matchers(strategies: StrategySet) -> _Matchers:
     )
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
     # cached per text: support conversations repeat agent texts (macros, templates) a lot
     matchers = _matchers(strategies)
@@ -648,7 +647,7 @@ def politeness_total(cues: list[Cue]) -> float:
     return sum(cue.weight for cue in cues)
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
     lexicon = vader_lexicon()

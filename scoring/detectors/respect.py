@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.phrases import search, span_evidence
-from scoring.text import TEXT_CACHE_SIZE
+from scoring.text_cache import text_cache
 
 _CAPS_RUN = re.compile(r"\b[A-Z][A-Z']+\b(?:[ \t,;:!?.\-]+\b[A-Z][A-Z']+\b)+")
 _CAPITAL_WORD = re.compile(r"[A-Z][A-Z']+")
@@ -25,12 +24,12 @@ def no_profanity(signals, params):
     return outcome(1.0, "no profanity or abuse in the agent's replies")
 
 
-@lru_cache(maxsize=64)
+@text_cache(64)
 def _allowed(acronyms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(a.upper() for a in acronyms)
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _shouting(text: str, min_words: int, allowed: frozenset[str]) -> tuple[int, int] | None:
     """The first run of at least `min_words` words in capitals (acronyms aside), cached per text."""
     for match in _CAPS_RUN.finditer(text):

@@ -8,12 +8,11 @@ not in `ignore_words`) that the customer used first; else 0. N/A without both si
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.phrases import search, span_evidence
-from scoring.text import TEXT_CACHE_SIZE
+from scoring.text_cache import text_cache
 
 _IDENTIFIER = re.compile(r"#\s?\d{3,}|\b[A-Z]{2,5}-?\d{3,}\b|\b\d{5,}\b")
 _LONG_WORD = re.compile(r"[a-z]{5,}")
@@ -21,19 +20,19 @@ _LONG_WORD = re.compile(r"[a-z]{5,}")
 # per-text facts, cached: agent macros and customer phrasings repeat across conversations
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _identifier(text: str) -> tuple[int, int] | None:
     match = _IDENTIFIER.search(text)
     return match.span() if match else None
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _long_words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) of the 5+ letter words of the lowercased text."""
     return tuple((m.group(), m.start(), m.end()) for m in _LONG_WORD.finditer(text.lower()))
 
 
-@lru_cache(maxsize=64)
+@text_cache(64)
 def _word_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 

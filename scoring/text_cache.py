@@ -1,0 +1,53 @@
+"""Caches for per-text work: unbounded (C-speed) while scoring, trimmed between conversations.
+
+Support conversations repeat texts (macros, canned customer lines), so detectors cache what
+they compute per text. `functools.lru_cache(maxsize=N)` pays for its LRU bookkeeping on every
+call, hit or miss; scoring makes hundreds of cached calls per conversation, and at 50k demo
+conversations that bookkeeping was about 10% of the scoring time. `functools.cache` (a plain
+dict) does not pay it, but grows without bound. So every per-text cache here is a plain
+`functools.cache` with a size limit that `trim()` enforces: the engine calls it every
+`TRIM_EVERY` conversations, and a cache past its limit is emptied (the texts that keep
+recurring come back at once; the one-off texts, most of them, are what it frees).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+TEXT_CACHE_SIZE = 32_768  # entries per cache: a scoring process's caches stay around 150 MB
+TRIM_EVERY = 512  # conversations between two trims
+
+_caches: list[tuple[Callable, int]] = []
+
+
+def text_cache(limit: int = TEXT_CACHE_SIZE) -> Callable[[F], F]:
+    """Decorator: cache the function's results by argument, emptied by `trim()` past `limit`."""
+
+    def decorate(function: F) -> F:
+        cached = cache(function)
+        _caches.append((cached, limit))
+        return cached  # type: ignore[return-value]
+
+    return decorate
+
+
+def trim() -> int:
+    """Empty every cache that holds more than its limit; returns how many were emptied."""
+    emptied = 0
+    for cached, limit in _caches:
+        if cached.cache_info().currsize > limit:
+            cached.cache_clear()
+            emptied += 1
+    return emptied
+
+
+def sizes() -> dict[str, int]:
+    """Entries per cache, by function name (for tests and benchmarks)."""
+    return {
+        f"{cached.__module__}.{cached.__qualname__}": cached.cache_info().currsize
+        for cached, _ in _caches
+    }
