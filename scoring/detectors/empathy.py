@@ -462,21 +462,36 @@ def customer_upset(signals, params) -> tuple[bool, Evidence | None, str]:
     return False, None, "the customer does not sound upset"
 
 
+# FIRST_PERSON and YOU, for lowercased ASCII text: the same matches as the case-insensitive
+# patterns (no non-ASCII letter can fold into these words), about twice as fast
+_FIRST_PERSON_ASCII = re.compile(r"(?=[im])" + FIRST_PERSON)
+_YOU_ASCII = re.compile(r"(?=[uy])" + YOU)
+
+
+def _searchable(text: str) -> tuple[str, re.Pattern[str], re.Pattern[str]]:
+    """(text to search, first-person pattern, "you" pattern) with the same match offsets."""
+    if text.isascii():
+        return text.lower(), _FIRST_PERSON_ASCII, _YOU_ASCII
+    return text, _regex(FIRST_PERSON), _regex(YOU)
+
+
 @text_cache()
 def _text_shared(text: str, service_actions: tuple[str, ...]) -> tuple[tuple[int, int, int], ...]:
     """(start, end, first-person words) of the sentences in which the writer talks about itself."""
-    first_person = [m.start() for m in _regex(FIRST_PERSON).finditer(text)]
+    searched, first_person_pattern, you = _searchable(text)
+    first_person = [m.start() for m in first_person_pattern.finditer(searched)]
     if not first_person:
         return ()
-    you = _regex(YOU)
-    service = [start for start, _, _ in phrase_index(service_actions).find(text)]
+    service = None  # service-action phrases: looked for only when a sentence gets that far
     spans = []
     for start, end in _sentences(text):
         mentions = bisect_left(first_person, end) - bisect_left(first_person, start)
         if not mentions or text[start:end].rstrip().endswith("?"):
             continue
-        if you.search(text, start, end):  # about the customer ("I've unlocked your account")
+        if you.search(searched, start, end):  # about the customer ("I've unlocked your account")
             continue
+        if service is None:
+            service = [start for start, _, _ in phrase_index(service_actions).find(text)]
         if bisect_left(service, end) - bisect_left(service, start):
             continue
         spans.append((start, end, mentions))
@@ -500,9 +515,9 @@ def shared_experience(signals, indices: Iterable[int], params) -> tuple[list[Evi
 @text_cache()
 def _text_questions(text: str) -> tuple[tuple[int, int, bool], ...]:
     """(start, end, addressed to "you") of the question sentences of a text."""
-    you = _regex(YOU)
+    searched, _, you = _searchable(text)
     return tuple(
-        (start, end, bool(you.search(text, start, end)))
+        (start, end, bool(you.search(searched, start, end)))
         for start, end in _sentences(text)
         if "?" in text[start:end]
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cornerstone.model import Conversation, Message
 from scoring.detectors.base import REGISTRY, DetectorOutcome
@@ -234,3 +236,23 @@ def test_detectors_cope_with_empty_emoji_and_other_languages():
         result = function(s, {})
         assert result.value is None or 0.0 <= result.value <= 1.0
         assert_evidence_exact(result, s)
+
+
+_WORDS = ["I", "i'm", "I've", "my", "Me", "myself", "you", "YOUR", "u", "youre", "mine", "ivy",
+          "İ", "ı", "ſ", "K", "é", "it", "am", "?", ".", "\n", "!", "'", "-"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=25), st.sampled_from([" ", "", "  "]))
+def test_first_person_and_you_fast_paths_match_the_case_insensitive_patterns(words, glue):
+    from scoring.detectors.empathy import FIRST_PERSON, YOU, _regex, _searchable
+
+    text = glue.join(words)
+    searched, first_person, you = _searchable(text)
+    assert [m.span() for m in first_person.finditer(searched)] == [
+        m.span() for m in _regex(FIRST_PERSON).finditer(text)
+    ]
+    for start in range(0, len(text) + 1, 3):
+        for end in range(start, len(text) + 1, 4):
+            expected = _regex(YOU).search(text, start, end)
+            found = you.search(searched, start, end)
+            assert (found and found.span()) == (expected and expected.span())
