@@ -97,8 +97,16 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
 
 
+# {id(phrases): (phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern)}
 _by_identity: dict[
-    int, tuple[tuple[str, ...], re.Pattern[str] | None, re.Pattern[str] | None, int]
+    int,
+    tuple[
+        tuple[str, ...],
+        re.Pattern[str] | None,
+        re.Pattern[str] | None,
+        int,
+        re.Pattern[str] | None,
+    ],
 ] = {}
 _serials = iter(range(1 << 62))
 
@@ -109,11 +117,54 @@ _matches: dict[str, dict[int, tuple[tuple[int, int], ...]]] = {}
 MATCH_CACHE_TEXTS = 32_768
 
 
+@lru_cache(maxsize=512)
+def _unanchored(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    r"""`lower_pattern` without its leading `\b`, when every phrase is literal and starts with a
+    word character (the `\b` is then "no word character before"), else None.
+
+    A leading `\b` hides the phrases' first letters from `re`'s search, which then runs the
+    whole pattern at every position; without it, `search` skips to those letters at C speed
+    and `_word_start_spans` drops the hits inside a word: the same spans, about twice as fast.
+    """
+    compiled = lower_pattern(phrases)
+    cleaned = {p.strip() for p in phrases if p.strip()}
+    if compiled is None or not compiled.pattern.startswith(r"\b"):
+        return None
+    if any(p.startswith("re:") or not _starts_with_word_atom(p) for p in cleaned):
+        return None
+    return re.compile(compiled.pattern[2:])
+
+
+def _starts_with_word_atom(phrase: str) -> bool:
+    r"""Does the phrase's pattern start with `\b` and then a word character (as `_atoms` spells
+    the first character: lowercased unless that takes two characters)?"""
+    first = phrase[0].lower()
+    first = first if len(first) == 1 else phrase[0]
+    return bool(re.match(r"\w", phrase)) and (first.isalnum() or first == "_")
+
+
+def _word_start_spans(unanchored: re.Pattern[str], lower: str) -> tuple[tuple[int, int], ...]:
+    r"""The spans `finditer` of the pattern with its leading `\b` would give."""
+    spans = []
+    search = unanchored.search
+    position = 0
+    while (match := search(lower, position)) is not None:
+        start = match.start()
+        if start and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+            position = start + 1  # inside a word: `\b` refuses this start, not the next one
+            continue
+        spans.append(match.span())
+        position = match.end()
+    return tuple(spans)
+
+
 def _entry(phrases: tuple[str, ...]):
     entry = _by_identity.get(id(phrases))
     if entry is not None and entry[0] is phrases:
         return entry
-    entry = (phrases, lower_pattern(phrases), pattern(phrases), next(_serials))
+    lower_compiled = lower_pattern(phrases)
+    unanchored = _unanchored(phrases) if lower_compiled is not None else None
+    entry = (phrases, lower_compiled, pattern(phrases), next(_serials), unanchored)
     if len(_by_identity) > 4096:
         _by_identity.clear()
     _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
@@ -130,14 +181,6 @@ def compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Patte
     return entry[1], entry[2]
 
 
-def _text_for(signals, i: int, lower_compiled, case_insensitive):
-    """(pattern, text) for message i: the lowercase text when lowercasing kept every offset."""
-    lower = signals.lower(i)
-    if len(lower) == len(signals.messages[i].text):
-        return lower_compiled, lower
-    return case_insensitive, signals.messages[i].text
-
-
 def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
     """Every match span of the list (entry) in message i, cached per text."""
     text = signals.messages[i].text
@@ -148,8 +191,14 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
         per_text = _matches[text] = {}
     spans = per_text.get(entry[3])
     if spans is None:
-        regex, searched = _text_for(signals, i, entry[1], entry[2])
-        spans = per_text[entry[3]] = tuple(m.span() for m in regex.finditer(searched))
+        lower = signals.lower(i)
+        if len(lower) != len(text):  # lowercasing moved offsets: search case-insensitively
+            spans = tuple(m.span() for m in entry[2].finditer(text))
+        elif entry[4] is not None:
+            spans = _word_start_spans(entry[4], lower)
+        else:
+            spans = tuple(m.span() for m in entry[1].finditer(lower))
+        per_text[entry[3]] = spans
     return spans
 
 
