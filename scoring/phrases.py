@@ -205,7 +205,9 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
     """A detector parameter that must be a phrase list: a clear error otherwise."""
     if type(value) is tuple:
-        compiled(value)  # validates the items (once per tuple)
+        entry = _by_identity.get(id(value))
+        if entry is None or entry[0] is not value:
+            _entry(value)  # validates the items (once per tuple)
         return value
     if isinstance(value, str):
         return (value,)
@@ -214,15 +216,26 @@ def as_phrases(value: object, name: str) -> tuple[str, ...]:
     raise ValueError(f"parameter {name!r} must be a list of phrases, got {value!r}")
 
 
+# The three searches below run for every criterion of every conversation, mostly on texts whose
+# spans are cached: they look the spans up inline and call `_spans` only to compute them.
+
+
 def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
     """Evidence for the first `limit` matches of the phrase list in the given messages."""
     found: list[Evidence] = []
-    entry = _entry(phrases)
+    entry = _by_identity.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        entry = _entry(phrases)
     if entry[1] is None:
         return found
+    serial = entry[3]
     messages = signals.messages
     for i in indices:
-        for start, end in _spans(signals, i, entry):
+        per_text = _matches.get(messages[i].text)
+        spans = per_text.get(serial) if per_text is not None else None
+        if spans is None:
+            spans = _spans(signals, i, entry)
+        for start, end in spans:
             if end > start:
                 found.append(Evidence(i, start, end, messages[i].text[start:end]))
                 if len(found) >= limit:
@@ -231,12 +244,18 @@ def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int
 
 
 def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    entry = _entry(phrases)
+    entry = _by_identity.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        entry = _entry(phrases)
     if entry[1] is None:
         return None
+    serial = entry[3]
     messages = signals.messages
     for i in indices:
-        spans = _spans(signals, i, entry)
+        per_text = _matches.get(messages[i].text)
+        spans = per_text.get(serial) if per_text is not None else None
+        if spans is None:
+            spans = _spans(signals, i, entry)
         if spans:
             start, end = spans[0]
             if end > start:
@@ -245,11 +264,19 @@ def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Ev
 
 
 def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    entry = _entry(phrases)
+    entry = _by_identity.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        entry = _entry(phrases)
     if entry[1] is None:
         return False
+    serial = entry[3]
+    messages = signals.messages
     for i in indices:
-        if _spans(signals, i, entry):
+        per_text = _matches.get(messages[i].text)
+        spans = per_text.get(serial) if per_text is not None else None
+        if spans is None:
+            spans = _spans(signals, i, entry)
+        if spans:
             return True
     return False
 
