@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import TweetTokenizer
 
-# per-text caches: support replies repeat (macros, templates), and an LRU keeps the frequent ones;
-# 16k texts per cache keeps a scoring process's caches around 50 MB
-TEXT_CACHE_SIZE = 16_384
+from scoring.text_cache import TEXT_CACHE_SIZE, text_cache  # noqa: F401 (TEXT_CACHE_SIZE re-exported)
 
 # a word: letters/digits, with inner apostrophes or hyphens ("don't", "follow-up")
 WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
@@ -71,7 +69,7 @@ def _stemmer() -> SnowballStemmer:
     return SnowballStemmer("english")
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def stem(word: str) -> str:
     """Snowball (Porter 2) English stem of a lower-cased word: "apologising" -> "apologis"."""
     return _stemmer().stem(word.lower())
@@ -86,7 +84,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return list(_sentence_spans(text))
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     # cached: several detectors split the same agent texts
     spans = []
@@ -119,7 +117,7 @@ def sentences(text: str) -> list[str]:
     return [text[start:end] for start, end in sentence_spans(text)]
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def syllables(word: str) -> int:
     """Syllable count by vowel groups (a heuristic: silent final e, -le, -ed handled)."""
     word = word.lower().strip("'’-")
@@ -149,7 +147,7 @@ class Readability:
 EMPTY_READABILITY = Readability(0, 0, 0, 0.0, 0.0, 0.0, 0.0)
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def readability(text: str) -> Readability:
     """Flesch reading ease and sentence length of `text` (all zeros for text without words)."""
     word_list = words(text)
@@ -227,13 +225,13 @@ _PHRASE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PLAIN_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def lowercase(text: str) -> str:
     """`text` lowercased with ’ as ' (cached: every phrase list searches the same texts)."""
     return text.lower().replace("’", "'")
 
 
-@lru_cache(maxsize=TEXT_CACHE_SIZE)
+@text_cache()
 def phrase_tokens(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, lowercase word with ’ as ') for every word of `text`; cached per text."""
     return tuple(
@@ -555,7 +553,7 @@ def _phrase_words(phrase: str) -> tuple[tuple[str, bool], ...] | None:
     return tuple(words)
 
 
-@lru_cache(maxsize=256)
+@text_cache(256)
 def phrase_index(phrases: tuple[str, ...], labels: tuple[object, ...] | None = None) -> PhraseIndex:
     """A cached `PhraseIndex` for a phrase list (rubric params arrive as tuples)."""
     return PhraseIndex(phrases, labels)
