@@ -258,7 +258,7 @@ class PhraseIndex:
         self._exact: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
         self._prefixed: dict[str, list[tuple[tuple[tuple[str, bool], ...], object]]] = {}
         self._fallback: list[tuple[re.Pattern[str], object]] = []
-        self._fallback_required: list[tuple[frozenset[str], ...]] = []
+        self._fallback_required: list[tuple[tuple[str, ...], ...]] = []
         self._plans: dict[str, tuple[re.Pattern[str] | None, tuple[object, ...]] | None] = {}
         for phrase, label in zip(phrases, labels, strict=True):
             words = _phrase_words(phrase.strip())
@@ -266,7 +266,12 @@ class PhraseIndex:
                 compiled = pattern((phrase,))
                 if compiled is not None:
                     self._fallback.append((compiled, label))
-                    self._fallback_required.append(_required_substrings(compiled))
+                    # the most selective clauses first: one long piece rarely present
+                    required = sorted(
+                        _required_substrings(compiled),
+                        key=lambda clause: (len(clause), -min(map(len, clause))),
+                    )
+                    self._fallback_required.append(tuple(tuple(c) for c in required))
                 continue
             if not words:
                 continue
@@ -340,9 +345,7 @@ class PhraseIndex:
             for (compiled, label), required in zip(
                 self._fallback, self._fallback_required, strict=True
             ):
-                if lower is not None and not all(
-                    any(piece in lower for piece in clause) for clause in required
-                ):
+                if lower is not None and not _holds_one_of_each(lower, required):
                     continue
                 found.extend(
                     (m.start(), m.end(), label)
@@ -488,6 +491,17 @@ def _trie_body(phrases: list[tuple[tuple[str, bool], ...]]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(root)
+
+
+def _holds_one_of_each(lower: str, required: tuple[tuple[str, ...], ...]) -> bool:
+    """Does `lower` contain a piece of every clause? (plain loops: no generator per call)"""
+    for clause in required:
+        for piece in clause:
+            if piece in lower:
+                break
+        else:
+            return False
+    return True
 
 
 def _required_substrings(compiled: re.Pattern[str]) -> tuple[frozenset[str], ...]:
