@@ -28,7 +28,8 @@ class ScoringError(Exception):
     """A detector crashed on a conversation: names both so the bug can be reproduced."""
 
 
-@dataclass(frozen=True, slots=True)
+# not frozen, for construction speed (see scoring.detectors.base.Evidence): treat as immutable
+@dataclass(slots=True, unsafe_hash=True)
 class CriterionScore:
     rubric_id: str
     criterion_id: str
@@ -53,14 +54,14 @@ class CriterionScore:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class RubricScore:
     rubric_id: str
     score: float | None
     criteria: tuple[CriterionScore, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConversationScore:
     conversation_id: str
     quality_score: float | None
