@@ -97,7 +97,8 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
 
 
-# {id(phrases): (phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern)}
+# {id(phrases): (phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern,
+#  word-start alternation)}
 _by_identity: dict[
     int,
     tuple[
@@ -106,6 +107,7 @@ _by_identity: dict[
         re.Pattern[str] | None,
         int,
         re.Pattern[str] | None,
+        tuple[re.Pattern[str], re.Pattern[str]] | None,
     ],
 ] = {}
 _serials = iter(range(1 << 62))
@@ -143,6 +145,118 @@ def _starts_with_word_atom(phrase: str) -> bool:
     return bool(re.match(r"\w", phrase)) and (first.isalnum() or first == "_")
 
 
+@lru_cache(maxsize=512)
+def _word_start_alternation(
+    phrases: tuple[str, ...],
+) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    r"""For a list with `re:` phrases whose every alternative is `\b` and then a word character:
+    (the alternation without those `\b`, the same after one non-word character), else None.
+
+    Such a list matches only where no word character comes before, so `_after_non_word_spans`
+    lets `re` skip at C speed to the non-word characters (a fifth of a text) instead of trying
+    every alternative, each starting with `\b` (which hides their first letters), everywhere.
+    """
+    compiled = lower_pattern(phrases)
+    cleaned = sorted({p.strip() for p in phrases if p.strip()})
+    literal = [p for p in cleaned if not p.startswith("re:")]
+    raw = [p[3:].strip() for p in cleaned if p.startswith("re:")]
+    if compiled is None or not raw or not all(_starts_with_word_atom(p) for p in literal):
+        return None
+    rests = []
+    for source in raw:
+        rest = _after_leading_boundary(source)
+        if rest is None:
+            return None
+        rests.append(f"(?i:{rest})")
+    trie = [_trie_regex(literal)] if literal else []
+    if trie and not trie[0].startswith(r"\b"):
+        return None
+    body = "|".join([t[2:] for t in trie] + rests)
+    if compiled.pattern != "|".join(trie + [f"(?i:{source})" for source in raw]):
+        return None  # not built as `lower_pattern` builds it: keep its plain scan
+    return re.compile(body), re.compile(rf"\W({body})")
+
+
+def _after_leading_boundary(source: str) -> str | None:
+    r"""`source` without its leading `\b` when it is `\b` followed by something that matches at
+    least one character and starts with a word character; else None."""
+    try:
+        from re import _constants as c
+        from re import _parser
+
+        whole = _parser.parse(source)
+        rest = _parser.parse(source[2:])
+    except Exception:  # an unreadable expression (or `re` changed): keep the plain scan
+        return None
+    if not source.startswith(r"\b") or list(whole)[:1] != [(c.AT, c.AT_BOUNDARY)]:
+        return None
+    if repr(list(rest)) != repr(list(whole)[1:]) or rest.getwidth()[0] < 1:
+        return None
+    return source[2:] if _starts_with_word_char(list(rest), c) else None
+
+
+def _starts_with_word_char(items: list, c) -> bool:
+    """Must the first character these parsed items consume be a word character?"""
+    for n, (op, value) in enumerate(items):
+        if op is c.LITERAL:
+            character = chr(value)
+            return character.isalnum() or character == "_"
+        if op is c.IN:
+            return bool(value) and all(_word_set_item(kind, item, c) for kind, item in value)
+        if op is c.SUBPATTERN:
+            inner = list(value[3])
+            if value[3].getwidth()[0] < 1:
+                return _starts_with_word_char(inner, c) and _starts_with_word_char(
+                    items[n + 1 :], c
+                )
+            return _starts_with_word_char(inner, c)
+        if op is c.BRANCH:
+            return all(
+                _starts_with_word_char(list(branch), c)
+                and (branch.getwidth()[0] >= 1 or _starts_with_word_char(items[n + 1 :], c))
+                for branch in value[1]
+            )
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _, inner = value
+            if not _starts_with_word_char(list(inner), c):
+                return False
+            return low >= 1 or _starts_with_word_char(items[n + 1 :], c)
+        return False  # assertions, anchors, groups references, anything else: not proven
+    return False  # nothing consumed
+
+
+def _word_set_item(kind, item, c) -> bool:
+    if kind is c.LITERAL:
+        return chr(item).isalnum() or chr(item) == "_"
+    if kind is c.RANGE:
+        low, high = item
+        return high - low < 4096 and all(
+            chr(code).isalnum() or chr(code) == "_" for code in range(low, high + 1)
+        )
+    if kind is c.CATEGORY:
+        return item in (c.CATEGORY_DIGIT, c.CATEGORY_WORD)
+    return False
+
+
+def _after_non_word_spans(
+    body: re.Pattern[str], after_non_word: re.Pattern[str], lower: str
+) -> tuple[tuple[int, int], ...]:
+    """The spans `finditer` of the list's pattern gives, found from the non-word characters."""
+    spans = []
+    match = body.match(lower)  # at 0, no character comes before
+    position = 0
+    if match is not None:
+        spans.append(match.span())
+        position = match.end()
+    search = after_non_word.search
+    # a match may start right after the previous one when that one ended with a non-word
+    # character: search from its last character
+    while (match := search(lower, position - 1 if position else 0)) is not None:
+        spans.append(match.span(1))
+        position = match.end()
+    return tuple(spans)
+
+
 def _word_start_spans(unanchored: re.Pattern[str], lower: str) -> tuple[tuple[int, int], ...]:
     r"""The spans `finditer` of the pattern with its leading `\b` would give."""
     spans = []
@@ -164,7 +278,8 @@ def _entry(phrases: tuple[str, ...]):
         return entry
     lower_compiled = lower_pattern(phrases)
     unanchored = _unanchored(phrases) if lower_compiled is not None else None
-    entry = (phrases, lower_compiled, pattern(phrases), next(_serials), unanchored)
+    word_start = _word_start_alternation(phrases) if lower_compiled is not None else None
+    entry = (phrases, lower_compiled, pattern(phrases), next(_serials), unanchored, word_start)
     if len(_by_identity) > 4096:
         _by_identity.clear()
     _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
@@ -196,6 +311,8 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
             spans = tuple(m.span() for m in entry[2].finditer(text))
         elif entry[4] is not None:
             spans = _word_start_spans(entry[4], lower)
+        elif entry[5] is not None:
+            spans = _after_non_word_spans(entry[5][0], entry[5][1], lower)
         else:
             spans = tuple(m.span() for m in entry[1].finditer(lower))
         per_text[entry[3]] = spans

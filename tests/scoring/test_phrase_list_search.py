@@ -26,8 +26,26 @@ _literal_phrase = st.lists(
 _odd_phrase = st.sampled_from(
     ["<3", "got it?", "a?", ":)", "re:\\bab\\s*\\?", "re:k\\w+", "ab*", "-ab", "ab-ba*", "_ab"]
 )
+# `re:` phrases that start with \b and a word character (searched from non-word characters), and
+# near misses that must keep the plain scan
+_word_start_phrase = st.sampled_from(
+    [
+        "re:\\bab\\s*\\?",
+        "re:\\b\\d+\\s*(?:days?|hrs?)\\b",
+        "re:\\b(?:a|b)\\s+ba\\b",
+        "re:\\b(?:[01]?\\d|2[0-3])[:.][0-5]\\d\\b",
+        "re:\\b(?:ab)?c",
+        "re:\\b[a-c]{2}",
+        "re:\\bk\\.x\\.",
+        "re:\\bab|ba",
+        "re:\\b\\s*ab",
+        "re:\\b(?<!x )ab",
+        "re:\\b_b",
+    ]
+)
 _phrase_list = st.one_of(
     st.lists(_literal_phrase, min_size=1, max_size=8),
+    st.lists(st.one_of(_literal_phrase, _word_start_phrase), min_size=1, max_size=6),
     st.lists(st.one_of(_literal_phrase, _odd_phrase), min_size=1, max_size=8),
 )
 _text = st.text(
@@ -38,7 +56,9 @@ _words_text = st.lists(
     st.one_of(
         _word,
         _longer_word,
-        st.sampled_from([" ", "  ", "\n", "?", "!!", ":)", "<3", "'", "-"]),
+        st.sampled_from(
+            [" ", "  ", "\n", "?", "!!", ":)", "<3", "'", "-", "12", "1:05", "k.x.", "c"]
+        ),
         st.sampled_from(["_", "b", "x"]),  # glued to the next word: a hit inside a word
     ),
     max_size=14,
@@ -91,3 +111,34 @@ def test_literal_word_lists_are_searched_without_the_leading_boundary():
     assert phrase_lists._entry(("sorry", "re:x"))[4] is None
     assert phrase_lists._entry(("sorry", ":)"))[4] is None
     assert phrase_lists._entry(("sorry", "İs"))[4] is not None  # İ stays İ: still a word atom
+
+
+def test_lists_with_boundary_expressions_are_searched_from_non_word_characters():
+    within = (
+        "within",
+        "by tomorrow",
+        "re:\\b\\d+\\s*(?:hours?|days?)\\b",
+        "re:\\b(?:on|by)\\s+monday\\b",
+    )
+    entry = phrase_lists._entry(within)
+    assert entry[4] is None and entry[5] is not None
+    value = "Within 2 days, by Monday; 3days or x2 days within2 hours. by monday"
+    assert phrase_lists._spans(_Signals(value), 0, entry) == _scanned(within, value)
+    assert _scanned(within, value) == ((0, 6), (7, 13), (15, 24), (26, 31), (58, 67))
+    for near_miss in (
+        "re:\\bab|ba",
+        "re:\\b\\s*ab",
+        "re:\\b(?<!x )ab",
+        "re:(?:ab)?\\bc",
+        "re:\\b(?:ab)?",
+    ):
+        assert phrase_lists._entry(("ab", near_miss))[5] is None, near_miss
+    assert phrase_lists._entry(("ab", "re:\\b(?:ab)?c"))[5] is not None
+    assert phrase_lists._entry(("ab", "re:\\b(?:ab)?\\.x"))[5] is None  # may start with "."
+    # a match right after one that ended with a non-word character
+    abbreviation = ("ab", "re:\\bk\\.x\\.")
+    assert phrase_lists._spans(_Signals("k.x.k.x.ab"), 0, phrase_lists._entry(abbreviation)) == (
+        (0, 4),
+        (4, 8),
+        (8, 10),
+    )
