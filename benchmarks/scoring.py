@@ -122,10 +122,12 @@ _templates = None
 
 def _init_scoring(template_hashes) -> None:
     global _rubrics, _templates
+    from scoring.batch import quiet_gc
     from scoring.loader import load_rubrics
 
     _rubrics = load_rubrics()
     _templates = template_hashes
+    quiet_gc()  # as scoring.batch's workers do
 
 
 def _count_block(job: tuple[Path, int]):
@@ -137,7 +139,7 @@ def _count_block(job: tuple[Path, int]):
 
 
 def _score_block(path: Path) -> tuple[int, int, int, int]:
-    from scoring.batch import to_json_line
+    from scoring.batch import collect_young, to_json_line
     from scoring.engine import score
 
     conversations = _load(path)
@@ -147,6 +149,7 @@ def _score_block(path: Path) -> tuple[int, int, int, int]:
         size += len(to_json_line(result))
         critical += result.critical_failed
         evidence += sum(len(c.evidence) for r in result.rubrics for c in r.criteria)
+    collect_young()
     return len(conversations), size, critical, evidence
 
 

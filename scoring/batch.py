@@ -13,6 +13,7 @@ which are closed before scoring starts) and receive the rubric set once. Results
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections import deque
@@ -31,12 +32,30 @@ DEFAULT_CHUNK = 250
 _worker_rubrics: RubricSet | None = None
 
 
-def _init_worker(rubrics: RubricSet) -> None:
+def quiet_gc() -> None:
+    """Turn the cyclic garbage collector's automatic runs off in a scoring worker.
+
+    Scoring allocates millions of short-lived objects and keeps large per-text caches; every
+    automatic full collection walks those caches again (6-10% of the time of a 200k-conversation
+    run, for nothing: scoring makes almost no reference cycles, and trimmed caches are freed by
+    reference counting). Workers call `collect_young()` after each chunk instead, which frees any
+    cycle made meanwhile without walking the old, cached objects.
+    """
+    gc.disable()
+
+
+def collect_young() -> None:
+    gc.collect(1)
+
+
+def _init_worker(rubrics: RubricSet, forked: bool = True) -> None:
     global _worker_rubrics
     from scoring.loader import import_detectors
 
     import_detectors()
     _worker_rubrics = rubrics
+    if forked:  # never in the caller's own process (workers=1)
+        quiet_gc()
 
 
 def to_json_line(result: ConversationScore) -> str:
@@ -54,7 +73,9 @@ def _score_chunk(
     rubrics = _worker_rubrics
     results = [score(c, rubrics, template_hashes) for c in chunk]
     if output == "json":
-        return [to_json_line(r) for r in results]
+        results = [to_json_line(r) for r in results]
+    if not gc.isenabled():  # a worker (see quiet_gc)
+        collect_young()
     return results
 
 
@@ -93,7 +114,7 @@ class BatchScorer:
             context = multiprocessing.get_context("fork")
             self._pool = context.Pool(self.workers, _init_worker, (self.rubrics,))
         else:
-            _init_worker(self.rubrics)
+            _init_worker(self.rubrics, forked=False)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -106,3 +106,26 @@ def test_conversations_cross_to_workers_with_every_field():
     assert copy == conversation
     assert dataclasses.asdict(copy) == dataclasses.asdict(conversation)
     assert [f.name for f in dataclasses.fields(Conversation)] == list(Conversation.__slots__)
+
+
+def _gc_enabled() -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_workers_run_without_automatic_gc_and_the_caller_keeps_it():
+    import gc
+
+    from scoring.batch import BatchScorer
+
+    assert gc.isenabled()
+    with BatchScorer(RUBRICS, workers=2) as scorer:
+        assert list(scorer._map(_gc_enabled, [(), ()])) == [False, False]
+        results = list(scorer.score(iter_conversations(120, seed=2), None))
+    assert [r.conversation_id for r in results] == [
+        c.conversation_id for c in iter_conversations(120, seed=2)
+    ]
+    with BatchScorer(RUBRICS, workers=1) as scorer:
+        list(scorer.score(iter_conversations(10, seed=2), None))
+    assert gc.isenabled()
