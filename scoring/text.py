@@ -28,6 +28,7 @@ ABBREVIATIONS = frozenset(
 # whitespace, or at a line break
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s)|\n+""")
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 
 LONG_WORD_SYLLABLES = 3
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -91,8 +92,9 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]")) == 1:
-            previous = text[start : match.start()].split()
+        mark = match.group()
+        if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
+            previous = text[start : match.start()].rsplit(None, 1)  # [..., last word]
             if previous and previous[-1].lower().rstrip(".") in ABBREVIATIONS:
                 continue  # "Dr. Smith": not a sentence end
             if previous and len(previous[-1]) == 1 and previous[-1].isalpha():
@@ -104,12 +106,12 @@ def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if not stripped or not any(character.isalnum() for character in stripped):
+    # a sentence needs a letter or digit (`[^\W_]` is exactly str.isalnum, checked over Unicode)
+    if _ALNUM.search(text, start, end) is None:
         return
+    chunk = text[start:end]
     offset = start + (len(chunk) - len(chunk.lstrip()))
-    spans.append((offset, offset + len(stripped)))
+    spans.append((offset, offset + len(chunk.strip())))
 
 
 def sentences(text: str) -> list[str]:

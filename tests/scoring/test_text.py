@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import text
@@ -197,3 +197,45 @@ def test_words_are_nltk_regexp_tokenizer_tokens(value):
     from nltk.tokenize import RegexpTokenizer
 
     assert text.words(value) == RegexpTokenizer(text.WORD_PATTERN).tokenize(value)
+
+
+def _reference_sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The first, plainest version of the sentence splitter: the oracle for the fast one."""
+    from scoring.text import _SENTENCE_END, ABBREVIATIONS
+
+    spans = []
+    start = 0
+
+    def append(start: int, end: int) -> None:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if not stripped or not any(character.isalnum() for character in stripped):
+            return
+        offset = start + (len(chunk) - len(chunk.lstrip()))
+        spans.append((offset, offset + len(stripped)))
+
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if match.group().startswith(".") and len(match.group().rstrip("\"'”’)]")) == 1:
+            previous = text[start : match.start()].split()
+            if previous and previous[-1].lower().rstrip(".") in ABBREVIATIONS:
+                continue
+            if previous and len(previous[-1]) == 1 and previous[-1].isalpha():
+                continue
+        append(start, end)
+        start = end
+    append(start, len(text))
+    return tuple(spans)
+
+
+_SENTENCE_PIECES = [*"ab .!?\n\"')é1_-", "Dr.", "etc.", "J.", " e.g. ", "...", "…", "”", "’",
+                    "\u2028", "\xa0", "\u0301", "²", "١"]  # fmt: skip
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=40))
+def test_sentence_spans_equal_the_reference_splitter(pieces):
+    from scoring.text import _sentence_spans
+
+    text = "".join(pieces)
+    assert _sentence_spans.__wrapped__(text) == _reference_sentence_spans(text)

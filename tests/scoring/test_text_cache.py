@@ -47,3 +47,19 @@ def test_scoring_keeps_every_cache_within_its_limit(monkeypatch):
     sizes = text_cache.sizes()
     assert sizes.keys() == growth.keys()
     assert all(sizes[name] <= 20 + growth[name] for name in sizes), (sizes, growth)
+
+
+def test_the_template_count_pass_keeps_the_reply_hash_cache_within_its_limit(monkeypatch):
+    from scoring import templates
+
+    monkeypatch.setattr(templates, "TRIM_EVERY", 50)
+    monkeypatch.setattr(
+        text_cache,
+        "_caches",
+        [(c, 100 if c is templates.reply_hash else l) for c, l in text_cache._caches],
+    )
+    templates.reply_hash.cache_clear()
+    table = templates.count_table(iter_conversations(1000, seed=4), 20)
+    assert table.size > 1000
+    # at most one trim period of new replies past the limit (a conversation has < 8 replies)
+    assert templates.reply_hash.cache_info().currsize <= 100 + 50 * 8
