@@ -56,7 +56,7 @@ def test_the_template_count_pass_keeps_the_reply_hash_cache_within_its_limit(mon
     monkeypatch.setattr(
         text_cache,
         "_caches",
-        [(c, 100 if c is templates.reply_hash else l) for c, l in text_cache._caches],
+        [(c, 100 if c is templates.reply_hash else limit) for c, limit in text_cache._caches],
     )
     templates.reply_hash.cache_clear()
     table = templates.count_table(iter_conversations(1000, seed=4), 20)
