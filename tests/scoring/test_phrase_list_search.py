@@ -12,17 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import phrases as phrase_lists
+from tests.scoring.phrase_strategies import literal_phrase as _literal_phrase
+from tests.scoring.phrase_strategies import longer_word as _longer_word
+from tests.scoring.phrase_strategies import word as _word
 
-_WORDS = ["a", "ab", "ba", "abc", "bab", "can't", "don’t", "I", "İs", "ſo", "Kb", "so", "x-y"]
-_word = st.sampled_from(_WORDS)
-_longer_word = st.sampled_from(["abcab", "baba", "babs", "abcs'd", "so's"])  # wildcard endings
-_literal_phrase = st.lists(
-    st.tuples(_word, st.booleans()).map(
-        lambda pair: pair[0] + "*" if pair[1] and len(pair[0]) >= 3 else pair[0]
-    ),
-    min_size=1,
-    max_size=3,
-).map(" ".join)
 _odd_phrase = st.sampled_from(
     ["<3", "got it?", "a?", ":)", "re:\\bab\\s*\\?", "re:k\\w+", "ab*", "-ab", "ab-ba*", "_ab"]
 )
