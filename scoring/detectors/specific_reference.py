@@ -27,9 +27,15 @@ def _identifier(text: str) -> tuple[int, int] | None:
 
 
 @text_cache()
+def _long_word_set(text: str) -> frozenset[str]:
+    """The 5+ letter words of the lowercased text (what a customer said)."""
+    return frozenset(_LONG_WORD.findall(text.lower()))
+
+
+@text_cache()
 def _long_words(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(word, start, end) of the 5+ letter words of the lowercased text."""
-    return tuple((m.group(), m.start(), m.end()) for m in _LONG_WORD.finditer(text.lower()))
+    """(word, start, end) of the 5+ letter words of the lowercased text (to quote an agent)."""
+    return tuple((m.group(), *m.span()) for m in _LONG_WORD.finditer(text.lower()))
 
 
 @text_cache(64)
@@ -59,7 +65,7 @@ def specific_reference(signals, params):
         )
     customer_words: set[str] = set()
     for i in signals.customer:
-        customer_words.update(word for word, _, _ in _long_words(messages[i].text))
+        customer_words.update(_long_word_set(messages[i].text))
     customer_words -= ignore
     if customer_words:
         evidence = []
