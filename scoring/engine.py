@@ -84,24 +84,7 @@ class ConversationScore:
             "rubrics": {
                 rubric.rubric_id: {
                     "score": rubric.score,
-                    "criteria": [  # CriterionScore.to_json, inlined: this runs per result
-                        {
-                            "id": c.criterion_id,
-                            "score": c.score,
-                            "na": c.na,
-                            "evidence": [
-                                {
-                                    "message_index": e.message_index,
-                                    "start": e.start,
-                                    "end": e.end,
-                                    "quote": e.quote,
-                                }
-                                for e in c.evidence
-                            ],
-                            "rationale": c.rationale,
-                        }
-                        for c in rubric.criteria
-                    ],
+                    "criteria": [c.to_json() for c in rubric.criteria],
                 }
                 for rubric in self.rubrics
             },
@@ -136,12 +119,14 @@ def _combine(criterion: Criterion, outcomes: list[DetectorOutcome]) -> DetectorO
     return DetectorOutcome(value, rationale, evidence)
 
 
-def score_criterion(
-    signals: ConversationSignals, rubric_id: str, criterion: Criterion, functions=None
-) -> CriterionScore:
-    if functions is None:
-        functions = [REGISTRY[spec.detector] for spec in criterion.detectors]
-    return _judge(signals, rubric_id, criterion, tuple(functions), criterion.channels is None)
+def _detect(function, spec, signals: ConversationSignals, rubric_id: str, criterion: Criterion):
+    try:
+        return function(signals, spec.params)
+    except Exception as error:  # a detector bug: say where, keep the traceback
+        raise ScoringError(
+            f"detector {spec.detector!r} failed on conversation "
+            f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
+        ) from error
 
 
 def _judge(
@@ -151,25 +136,21 @@ def _judge(
     functions: tuple,
     every_channel: bool,
 ) -> CriterionScore:
-    """`score_criterion` with the criterion's detector functions looked up (the hot path)."""
+    """One criterion's score: its detectors (looked up in the plan), combined, on its scale."""
     if not every_channel and not criterion.applies_to(signals.conversation.channel):
         result = DetectorOutcome(None, f"not scored on the {signals.channel} channel")
     else:
         specs = criterion.detectors
-        try:
-            if len(functions) == 1:
-                result = functions[0](signals, specs[0].params)
-            else:
-                result = _combine(
-                    criterion,
-                    [f(signals, spec.params) for f, spec in zip(functions, specs, strict=True)],
-                )
-        except Exception as error:  # a detector bug: say where, keep the traceback
-            failing = _failing_detector(signals, criterion, functions)
-            raise ScoringError(
-                f"detector {failing!r} failed on conversation "
-                f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
-            ) from error
+        if len(functions) == 1:
+            result = _detect(functions[0], specs[0], signals, rubric_id, criterion)
+        else:
+            result = _combine(
+                criterion,
+                [
+                    _detect(function, spec, signals, rubric_id, criterion)
+                    for function, spec in zip(functions, specs, strict=True)
+                ],
+            )
     value = result.value
     if value is None:
         if criterion.na_allowed:
@@ -194,23 +175,12 @@ def _judge(
     )  # fmt: skip
 
 
-def _failing_detector(signals, criterion: Criterion, functions: tuple) -> str:
-    """Which detector raised (run again one by one: only on the error path)."""
-    for function, spec in zip(functions, criterion.detectors, strict=True):
-        try:
-            function(signals, spec.params)
-        except Exception:
-            return spec.detector
-    return criterion.detectors[0].detector
-
-
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     total = sum(w for _, w in pairs)
     return round(sum(v * w for v, w in pairs) / total, 2) if total else None
 
 
 _plans: dict[int, tuple[RubricSet, list]] = {}
-_since_trim = 0  # conversations scored since the per-text caches were last trimmed
 
 
 def _plan(rubrics: RubricSet) -> list:
@@ -246,11 +216,7 @@ def score(
     template_hashes: frozenset[int] | None = None,
 ) -> ConversationScore:
     """Judge one conversation. Without `template_hashes` the template criterion is N/A."""
-    global _since_trim
-    _since_trim += 1
-    if _since_trim >= text_cache.TRIM_EVERY:
-        _since_trim = 0
-        text_cache.trim()
+    text_cache.tick()
     signals = ConversationSignals(conversation, template_hashes)
     rubric_scores: list[RubricScore] = []
     quality_pairs: list[tuple[float, float]] = []

@@ -322,9 +322,7 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
 def as_phrases(value: object, name: str) -> tuple[str, ...]:
     """A detector parameter that must be a phrase list: a clear error otherwise."""
     if type(value) is tuple:
-        entry = _by_identity.get(id(value))
-        if entry is None or entry[0] is not value:
-            _entry(value)  # validates the items (once per tuple)
+        _entry(value)  # validates the items (once per tuple)
         return value
     if isinstance(value, str):
         return (value,)
@@ -340,9 +338,7 @@ def as_phrases(value: object, name: str) -> tuple[str, ...]:
 def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
     """Evidence for the first `limit` matches of the phrase list in the given messages."""
     found: list[Evidence] = []
-    entry = _by_identity.get(id(phrases))
-    if entry is None or entry[0] is not phrases:
-        entry = _entry(phrases)
+    entry = _entry(phrases)
     if entry[1] is None:
         return found
     serial = entry[3]
@@ -361,9 +357,7 @@ def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int
 
 
 def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    entry = _by_identity.get(id(phrases))
-    if entry is None or entry[0] is not phrases:
-        entry = _entry(phrases)
+    entry = _entry(phrases)
     if entry[1] is None:
         return None
     serial = entry[3]
@@ -381,9 +375,7 @@ def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Ev
 
 
 def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    entry = _by_identity.get(id(phrases))
-    if entry is None or entry[0] is not phrases:
-        entry = _entry(phrases)
+    entry = _entry(phrases)
     if entry[1] is None:
         return False
     serial = entry[3]

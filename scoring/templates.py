@@ -17,7 +17,7 @@ import numpy as np
 from cornerstone.model import Conversation
 from scoring.rubric import RubricSet
 from scoring.signals import normalise_reply
-from scoring.text_cache import TRIM_EVERY, text_cache, trim
+from scoring.text_cache import text_cache, tick
 
 DETECTOR = "template_reply"
 
@@ -51,21 +51,19 @@ def conversation_hashes(conversation: Conversation, min_chars: int) -> set[int]:
 def count_table(conversations: Iterable[Conversation], min_chars: int) -> np.ndarray:
     """Hashes of long-enough agent replies, one entry per conversation that sent each (int64)."""
     hashes: list[int] = []
-    for n, conversation in enumerate(conversations, 1):
+    for conversation in conversations:
         hashes.extend(conversation_hashes(conversation, min_chars))
-        if n % TRIM_EVERY == 0:
-            trim()  # keeps reply_hash's cache within its limit over a long pass
+        tick()  # keeps reply_hash's cache within its limit over a long pass
     return np.fromiter(hashes, dtype=np.int64, count=len(hashes))
 
 
 def count_texts(texts: Iterable[tuple[str, str]], min_chars: int) -> np.ndarray:
     """The same table from (conversation_id, agent reply text) rows, e.g. streamed from a database."""
     seen: set[tuple[str, int]] = set()
-    for n, (conversation_id, text) in enumerate(texts, 1):
+    for conversation_id, text in texts:
         if len(text) >= min_chars:
             seen.add((conversation_id, reply_hash(text)))
-        if n % (8 * TRIM_EVERY) == 0:
-            trim()
+        tick()
     return np.fromiter((h for _, h in seen), dtype=np.int64, count=len(seen))
 
 

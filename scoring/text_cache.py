@@ -5,9 +5,10 @@ they compute per text. `functools.lru_cache(maxsize=N)` pays for its LRU bookkee
 call, hit or miss; scoring makes hundreds of cached calls per conversation, and at 50k demo
 conversations that bookkeeping was about 10% of the scoring time. `functools.cache` (a plain
 dict) does not pay it, but grows without bound. So every per-text cache here is a plain
-`functools.cache` with a size limit that `trim()` enforces: the engine calls it every
-`TRIM_EVERY` conversations, and a cache past its limit is emptied (the texts that keep
-recurring come back at once; the one-off texts, most of them, are what it frees).
+`functools.cache` with a size limit that `trim()` enforces. Long loops call `tick()` once per
+item (the engine per conversation, the template count pass per reply or conversation); every
+`TRIM_EVERY` ticks the caches past their limit are emptied (the texts that keep recurring come
+back at once; the one-off texts, most of them, are what it frees).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import TypeVar
 F = TypeVar("F", bound=Callable)
 
 TEXT_CACHE_SIZE = 32_768  # entries per cache: a scoring process's caches stay around 150 MB
-TRIM_EVERY = 512  # conversations between two trims
+TRIM_EVERY = 512  # ticks (conversations, replies) between two trims
 
 _caches: list[tuple[Callable, int]] = []
+_ticks = 0
 
 
 def text_cache(limit: int = TEXT_CACHE_SIZE) -> Callable[[F], F]:
@@ -43,6 +45,15 @@ def trim() -> int:
             cached.cache_clear()
             emptied += 1
     return emptied
+
+
+def tick() -> None:
+    """One item of a long loop done: trim the caches every `TRIM_EVERY` items."""
+    global _ticks
+    _ticks += 1
+    if _ticks >= TRIM_EVERY:
+        _ticks = 0
+        trim()
 
 
 def sizes() -> dict[str, int]:

@@ -551,22 +551,6 @@ def _build_strategies(overrides: Mapping[str, Any]) -> StrategySet:
 
 
 @dataclass(frozen=True, slots=True)
-class Cue:
-    strategy: str
-    weight: float
-    evidence: Evidence
-    label: str
-
-
-def message_cues(text: str, message_index: int, strategies: StrategySet) -> list[Cue]:
-    """Every strategy used in one message (each strategy counted once per sentence)."""
-    return [
-        Cue(name, weight, Evidence(message_index, start, end, text[start:end]), label)
-        for name, weight, start, end, label in _text_cues(text, strategies)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
 class _Matchers:
     """A strategy set as two phrase indexes: one pass per text, one lookup per sentence start."""
 
@@ -596,8 +580,9 @@ def _matchers(strategies: StrategySet) -> _Matchers:
 
 
 @text_cache()
-def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
-    # cached per text: support conversations repeat agent texts (macros, templates) a lot
+def text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
+    """Every strategy one message uses, each counted once per sentence:
+    (strategy, weight, start, end, label). Cached per text: agent macros repeat a lot."""
     matchers = _matchers(strategies)
     spans = sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
     if not spans:
@@ -643,10 +628,6 @@ def _text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, in
     return tuple(cues)
 
 
-def politeness_total(cues: list[Cue]) -> float:
-    return sum(cue.weight for cue in cues)
-
-
 @text_cache()
 def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
@@ -679,15 +660,11 @@ def politeness(signals, params) -> DetectorOutcome:
     total = 0.0
     for i in indices:
         text = messages[i].text
-        text_cues = _text_cues(text, strategies)
-        all_cues.extend(
-            (weight, i, start, end, label) for _, weight, start, end, label in text_cues
-        )
+        cues = text_cues(text, strategies)
+        all_cues.extend((weight, i, start, end, label) for _, weight, start, end, label in cues)
         positive, negative = lexicon_words(text)
         total += (
-            sum(cue[1] for cue in text_cues)
-            + positive * positive_weight
-            + negative * negative_weight
+            sum(cue[1] for cue in cues) + positive * positive_weight + negative * negative_weight
         )
     mean = total / len(indices)
     value = 0.5 + 0.5 * math.tanh(mean / scale)

@@ -52,7 +52,7 @@ def test_scoring_keeps_every_cache_within_its_limit(monkeypatch):
 def test_the_template_count_pass_keeps_the_reply_hash_cache_within_its_limit(monkeypatch):
     from scoring import templates
 
-    monkeypatch.setattr(templates, "TRIM_EVERY", 50)
+    monkeypatch.setattr(text_cache, "TRIM_EVERY", 50)
     monkeypatch.setattr(
         text_cache,
         "_caches",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cornerstone.model import Conversation, Message
-from scoring.detectors.politeness import DEFAULT_STRATEGY_SET, message_cues
+from scoring.detectors.politeness import DEFAULT_STRATEGY_SET, text_cues
 from scoring.engine import score
 from scoring.loader import load_rubrics
 
@@ -85,7 +85,7 @@ def test_offer_for_me_is_not_shared_experience(rubrics):
 
 
 def strategies(text: str) -> set[str]:
-    return {cue.strategy for cue in message_cues(text, 0, DEFAULT_STRATEGY_SET)}
+    return {strategy for strategy, *_ in text_cues(text, DEFAULT_STRATEGY_SET)}
 
 
 def test_new_politeness_classes():
