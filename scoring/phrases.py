@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from scoring.detectors.base import Evidence
+from scoring.text_cache import TEXT_CACHE_SIZE
 
 QUOTE_LIMIT = 160  # longest quote kept as evidence for a whole-message citation
 
@@ -116,7 +117,7 @@ _serials = iter(range(1 << 62))
 # spans are every (start, end) that `finditer` yields (empty matches included). Support
 # conversations repeat most texts, so most searches are a dictionary lookup.
 _matches: dict[str, dict[int, tuple[tuple[int, int], ...]]] = {}
-MATCH_CACHE_TEXTS = 32_768
+MATCH_CACHE_TEXTS = TEXT_CACHE_SIZE
 
 
 @lru_cache(maxsize=512)

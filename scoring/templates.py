@@ -17,12 +17,12 @@ import numpy as np
 from cornerstone.model import Conversation
 from scoring.rubric import RubricSet
 from scoring.signals import normalise_reply
-from scoring.text_cache import text_cache, tick
+from scoring.text_cache import TEXT_CACHE_SIZE, text_cache, tick
 
 DETECTOR = "template_reply"
 
 
-@text_cache(1 << 16)  # macros repeat: the count pass and the detector see them again
+@text_cache(TEXT_CACHE_SIZE * 2)  # macros repeat: the count pass and the detector see them again
 def reply_hash(text: str) -> int:
     digest = hashlib.blake2b(normalise_reply(text).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 F = TypeVar("F", bound=Callable)
 
-TEXT_CACHE_SIZE = 32_768  # entries per cache: a scoring process's caches stay around 150 MB
+TEXT_CACHE_SIZE = 131_072  # entries per cache (see below): about 600 MB per scoring process
 TRIM_EVERY = 512  # ticks (conversations, replies) between two trims
 
 _caches: list[tuple[Callable, int]] = []

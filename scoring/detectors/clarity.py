@@ -12,7 +12,7 @@ from __future__ import annotations
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome
 from scoring.phrases import message_evidence
-from scoring.text_cache import text_cache
+from scoring.text_cache import TEXT_CACHE_SIZE, text_cache
 
 
 def _falling(value: float, good: float, bad: float) -> float:
@@ -23,7 +23,7 @@ def _falling(value: float, good: float, bad: float) -> float:
     return 1.0 - (value - good) / (bad - good)
 
 
-@text_cache(65_536)
+@text_cache(TEXT_CACHE_SIZE * 2)
 def _counts(text: str) -> tuple[int, int, int]:
     """(words, sentences, syllables) of one message: cached, replies repeat across a batch."""
     from scoring.text import readability

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.text import TEXT_CACHE_SIZE, phrase_index, sentence_spans
+from scoring.text import phrase_index, sentence_spans
 from scoring.text_cache import text_cache
 
 # -- phrase classes (defaults; YAML params override) ----------------------------------------------
@@ -404,10 +404,21 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
 
 
-@text_cache(TEXT_CACHE_SIZE * 8)  # one entry per (text, list): several lists per text
+@text_cache()
+def _lists_found(text: str) -> dict[int, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]]:
+    """{id(list): (list, spans)} for the phrase lists searched in `text` so far (filled by
+    `_text_matches`): one cache entry per text, not per (text, list), which took 3x the memory."""
+    return {}
+
+
 def _text_matches(text: str, phrase_list: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     # cached per text: agent replies repeat (macros) and several detectors ask the same lists
-    return tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
+    found = _lists_found(text)
+    entry = found.get(id(phrase_list))
+    if entry is None or entry[0] is not phrase_list:  # the list is kept: its id is not reused
+        spans = tuple((start, end) for start, end, _ in phrase_index(phrase_list).find(text))
+        entry = found[id(phrase_list)] = (phrase_list, spans)
+    return entry[1]
 
 
 def _distinct_matches(

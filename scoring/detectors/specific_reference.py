@@ -12,7 +12,7 @@ import re
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, number, outcome, phrases
 from scoring.phrases import search, span_evidence
-from scoring.text_cache import text_cache
+from scoring.text_cache import TEXT_CACHE_SIZE, text_cache
 
 _IDENTIFIER = re.compile(r"#\s?\d{3,}|\b[A-Z]{2,5}-?\d{3,}\b|\b\d{5,}\b")
 _LONG_WORD = re.compile(r"[a-z]{5,}")
@@ -26,13 +26,14 @@ def _identifier(text: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-@text_cache()
+# the two below hold many words per text and are cheap to compute: a smaller share of the memory
+@text_cache(TEXT_CACHE_SIZE // 4)
 def _long_word_set(text: str) -> frozenset[str]:
     """The 5+ letter words of the lowercased text (what a customer said)."""
     return frozenset(_LONG_WORD.findall(text.lower()))
 
 
-@text_cache()
+@text_cache(TEXT_CACHE_SIZE // 4)
 def _long_words(text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) of the 5+ letter words of the lowercased text (to quote an agent)."""
     return tuple((m.group(), *m.span()) for m in _LONG_WORD.finditer(text.lower()))
