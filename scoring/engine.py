@@ -119,95 +119,127 @@ def _combine(criterion: Criterion, outcomes: list[DetectorOutcome]) -> DetectorO
     return DetectorOutcome(value, rationale, evidence)
 
 
+def _failure(
+    error: Exception, spec, signals: ConversationSignals, rubric_id: str, criterion
+) -> ScoringError:
+    """A detector bug: say where (the caller keeps the traceback with `from`)."""
+    return ScoringError(
+        f"detector {spec.detector!r} failed on conversation "
+        f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
+    )
+
+
 def _detect(function, spec, signals: ConversationSignals, rubric_id: str, criterion: Criterion):
     try:
         return function(signals, spec.params)
-    except Exception as error:  # a detector bug: say where, keep the traceback
-        raise ScoringError(
-            f"detector {spec.detector!r} failed on conversation "
-            f"{signals.conversation.conversation_id!r} ({rubric_id}.{criterion.id}): {error!r}"
-        ) from error
+    except Exception as error:
+        raise _failure(error, spec, signals, rubric_id, criterion) from error
 
 
-def _judge(
-    signals: ConversationSignals,
-    rubric_id: str,
-    criterion: Criterion,
-    functions: tuple,
-    every_channel: bool,
-) -> CriterionScore:
+@dataclass(slots=True)
+class _Step:
+    """One criterion as the engine runs it: the rubric's settings read once per rubric set."""
+
+    rubric_id: str
+    criterion: Criterion
+    functions: tuple  # the detector functions, in `criterion.detectors` order
+    params: Any  # the single detector's parameters (when there is one detector)
+    every_channel: bool
+    is_resolution: bool
+    criterion_id: str
+    na_allowed: bool
+    critical: bool
+    pass_mark: float
+    yes_no: bool
+    weight: float
+
+
+def _judge(signals: ConversationSignals, step: _Step) -> CriterionScore:
     """One criterion's score: its detectors (looked up in the plan), combined, on its scale."""
-    if not every_channel and not criterion.applies_to(signals.conversation.channel):
+    criterion = step.criterion
+    if not step.every_channel and not criterion.applies_to(signals.conversation.channel):
         result = DetectorOutcome(None, f"not scored on the {signals.channel} channel")
+    elif len(step.functions) == 1:
+        try:
+            result = step.functions[0](signals, step.params)
+        except Exception as error:  # a detector bug: say where, keep the traceback
+            raise _failure(
+                error, criterion.detectors[0], signals, step.rubric_id, criterion
+            ) from error
     else:
-        specs = criterion.detectors
-        if len(functions) == 1:
-            result = _detect(functions[0], specs[0], signals, rubric_id, criterion)
-        else:
-            result = _combine(
-                criterion,
-                [
-                    _detect(function, spec, signals, rubric_id, criterion)
-                    for function, spec in zip(functions, specs, strict=True)
-                ],
-            )
+        result = _combine(
+            criterion,
+            [
+                _detect(function, spec, signals, step.rubric_id, criterion)
+                for function, spec in zip(step.functions, criterion.detectors, strict=True)
+            ],
+        )
     value = result.value
     if value is None:
-        if criterion.na_allowed:
+        if step.na_allowed:
             return CriterionScore(
-                rubric_id, criterion.id, None, None, True, False, criterion.critical,
+                step.rubric_id, step.criterion_id, None, None, True, False, step.critical,
                 result.rationale, result.evidence,
             )  # fmt: skip
         value = 1.0
         result = DetectorOutcome(
             1.0, f"{result.rationale} (N/A not allowed: counted as met)", result.evidence
         )
-    failed = value < criterion.pass_mark
-    if criterion.scale == "yes_no":
+    failed = value < step.pass_mark
+    if step.yes_no:
         scale_value = 0.0 if failed else 1.0
         score = 100.0 * scale_value
     else:
         scale_value = round(1.0 + 4.0 * value, 2)
         score = round(100.0 * value, 1)
     return CriterionScore(
-        rubric_id, criterion.id, scale_value, score, False, failed, criterion.critical,
+        step.rubric_id, step.criterion_id, scale_value, score, False, failed, step.critical,
         result.rationale, result.evidence,
     )  # fmt: skip
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
-    total = sum(w for _, w in pairs)
-    return round(sum(v * w for v, w in pairs) / total, 2) if total else None
+    total = weighted = 0  # summed in order, as `sum` would: the same floats
+    for value, weight in pairs:
+        total += weight
+        weighted += value * weight
+    return round(weighted / total, 2) if total else None
 
 
 _plans: dict[int, tuple[RubricSet, list]] = {}
 
 
-def _plan(rubrics: RubricSet) -> list:
-    """Per rubric: (rubric, [(criterion, detector functions, scored on every channel,
-    is the resolution criterion)])."""
+def _plan(rubrics: RubricSet) -> list[tuple[Any, list[_Step]]]:
+    """Per rubric: (rubric, its criteria as `_Step`s)."""
     cached = _plans.get(id(rubrics))
     if cached is not None and cached[0] is rubrics:
         return cached[1]
     if not REGISTRY:
         import_detectors()
     plan = [
-        (
-            rubric,
-            [
-                (
-                    criterion,
-                    tuple(REGISTRY[spec.detector] for spec in criterion.detectors),
-                    criterion.channels is None,
-                    any(spec.detector == RESOLUTION_DETECTOR for spec in criterion.detectors),
-                )
-                for criterion in rubric.criteria
-            ],
-        )
+        (rubric, [_step(rubric.id, criterion) for criterion in rubric.criteria])
         for rubric in rubrics.rubrics
     ]
     _plans[id(rubrics)] = (rubrics, plan)  # keeps the set alive, so its id is never reused
     return plan
+
+
+def _step(rubric_id: str, criterion: Criterion) -> _Step:
+    specs = criterion.detectors
+    return _Step(
+        rubric_id=rubric_id,
+        criterion=criterion,
+        functions=tuple(REGISTRY[spec.detector] for spec in specs),
+        params=specs[0].params if len(specs) == 1 else None,
+        every_channel=criterion.channels is None,
+        is_resolution=any(spec.detector == RESOLUTION_DETECTOR for spec in specs),
+        criterion_id=criterion.id,
+        na_allowed=criterion.na_allowed,
+        critical=criterion.critical,
+        pass_mark=criterion.pass_mark,
+        yes_no=criterion.scale == "yes_no",
+        weight=criterion.weight,
+    )
 
 
 def score(
@@ -222,16 +254,16 @@ def score(
     quality_pairs: list[tuple[float, float]] = []
     critical_failed = False
     resolved: bool | None = None
-    for rubric, criteria_plan in _plan(rubrics):
+    for rubric, steps in _plan(rubrics):
         criteria = []
         pairs = []
-        for criterion, functions, every_channel, is_resolution in criteria_plan:
-            result = _judge(signals, rubric.id, criterion, functions, every_channel)
+        for step in steps:
+            result = _judge(signals, step)
             criteria.append(result)
             if not result.na:
-                pairs.append((result.score, criterion.weight))
-                critical_failed = critical_failed or (criterion.critical and result.failed)
-                if is_resolution:
+                pairs.append((result.score, step.weight))
+                critical_failed = critical_failed or (step.critical and result.failed)
+                if step.is_resolution:
                     resolved = not result.failed
         rubric_score = _weighted(pairs)
         rubric_scores.append(RubricScore(rubric.id, rubric_score, tuple(criteria)))
