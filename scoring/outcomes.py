@@ -18,7 +18,13 @@ def not_applicable(rationale: str) -> DetectorOutcome:
 
 
 def outcome(value: float, rationale: str, evidence: Iterable[Evidence] = ()) -> DetectorOutcome:
-    return DetectorOutcome(min(1.0, max(0.0, float(value))), rationale, tuple(evidence))
+    """A value clamped to 0..1 as `min(1.0, max(0.0, value))` would (NaN and -0.0 give 0.0)."""
+    value = float(value)
+    if not value > 0.0:
+        value = 0.0
+    elif value > 1.0:
+        value = 1.0
+    return DetectorOutcome(value, rationale, tuple(evidence))
 
 
 def phrases(params: Mapping[str, Any], name: str, default: tuple[str, ...] | None = None):

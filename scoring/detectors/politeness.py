@@ -629,6 +629,12 @@ def text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int
 
 
 @text_cache()
+def cue_weight(text: str, strategies: StrategySet) -> float:
+    """The summed weights of `text_cues(text, strategies)` (0 without a cue), cached per text."""
+    return sum(cue[1] for cue in text_cues(text, strategies))
+
+
+@text_cache()
 def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
     lexicon = vader_lexicon()
@@ -661,10 +667,11 @@ def politeness(signals, params) -> DetectorOutcome:
     for i in indices:
         text = messages[i].text
         cues = text_cues(text, strategies)
-        all_cues.extend((weight, i, start, end, label) for _, weight, start, end, label in cues)
+        if cues:
+            all_cues.extend((weight, i, start, end, label) for _, weight, start, end, label in cues)
         positive, negative = lexicon_words(text)
         total += (
-            sum(cue[1] for cue in cues) + positive * positive_weight + negative * negative_weight
+            cue_weight(text, strategies) + positive * positive_weight + negative * negative_weight
         )
     mean = total / len(indices)
     value = 0.5 + 0.5 * math.tanh(mean / scale)

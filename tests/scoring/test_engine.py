@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import struct
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cornerstone.model import Conversation, Message
 from scoring.engine import score
 from scoring.loader import load_rubrics
+from scoring.outcomes import outcome
 
 T0 = datetime(2026, 3, 1, 10, 0, 0)
 
@@ -196,3 +200,12 @@ def test_a_crashing_detector_is_named_with_the_conversation(tmp_path):
             score(chat("hello", "thank you, sorry"), rubrics)
     finally:
         del REGISTRY["test_broken"]
+
+
+@settings(max_examples=500)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([-0.0, 0.0, 1.0, -1.0]))
+def test_outcome_clamps_as_min_of_max_does(value):
+    # the plain clamp is the oracle: same float bit for bit (NaN and -0.0 become 0.0)
+    expected = min(1.0, max(0.0, float(value)))
+    got = outcome(value, "r").value
+    assert struct.pack("<d", got) == struct.pack("<d", expected)
