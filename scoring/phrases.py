@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from scoring import phrase_starts
 from scoring.detectors.base import Evidence
 from scoring.text_cache import TEXT_CACHE_SIZE
 
@@ -99,7 +100,7 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 # {id(phrases): (phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern,
-#  word-start alternation)}
+#  word-start alternation, phrase_starts member of the unanchored pattern)}
 _by_identity: dict[
     int,
     tuple[
@@ -109,6 +110,7 @@ _by_identity: dict[
         int,
         re.Pattern[str] | None,
         tuple[re.Pattern[str], re.Pattern[str]] | None,
+        phrase_starts.Member | None,
     ],
 ] = {}
 _serials = iter(range(1 << 62))
@@ -258,9 +260,31 @@ def _after_non_word_spans(
     return tuple(spans)
 
 
-def _word_start_spans(unanchored: re.Pattern[str], lower: str) -> tuple[tuple[int, int], ...]:
+@lru_cache(maxsize=512)
+def _starts_member(phrases: tuple[str, ...]) -> phrase_starts.Member | None:
+    """The list's `_unanchored` pattern, phrase by phrase, registered with `phrase_starts`."""
+    cleaned = {p.strip() for p in phrases if p.strip()}
+    return phrase_starts.register(tuple(_atoms(p)[1:]) for p in cleaned)
+
+
+def _word_start_spans(
+    unanchored: re.Pattern[str], lower: str, member: phrase_starts.Member | None = None
+) -> tuple[tuple[int, int], ...]:
     r"""The spans `finditer` of the pattern with its leading `\b` would give."""
     spans = []
+    starts = phrase_starts.starts(member, lower) if member is not None else None
+    if starts is not None:  # try the pattern only where one of its phrases may start
+        position = 0
+        match_at = unanchored.match
+        for start in starts:
+            if start < position or (match := match_at(lower, start)) is None:
+                continue
+            if start and lower[start - 1] == "_":
+                continue  # inside a word: `\b` refuses this start (letters and digits are
+                # refused by `phrase_starts`)
+            spans.append(match.span())
+            position = match.end()
+        return tuple(spans)
     search = unanchored.search
     position = 0
     while (match := search(lower, position)) is not None:
@@ -280,7 +304,16 @@ def _entry(phrases: tuple[str, ...]):
     lower_compiled = lower_pattern(phrases)
     unanchored = _unanchored(phrases) if lower_compiled is not None else None
     word_start = _word_start_alternation(phrases) if lower_compiled is not None else None
-    entry = (phrases, lower_compiled, pattern(phrases), next(_serials), unanchored, word_start)
+    member = _starts_member(phrases) if unanchored is not None else None
+    entry = (
+        phrases,
+        lower_compiled,
+        pattern(phrases),
+        next(_serials),
+        unanchored,
+        word_start,
+        member,
+    )
     if len(_by_identity) > 4096:
         _by_identity.clear()
     _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
@@ -311,7 +344,7 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
         if len(lower) != len(text):  # lowercasing moved offsets: search case-insensitively
             spans = tuple(m.span() for m in entry[2].finditer(text))
         elif entry[4] is not None:
-            spans = _word_start_spans(entry[4], lower)
+            spans = _word_start_spans(entry[4], lower, entry[6])
         elif entry[5] is not None:
             spans = _after_non_word_spans(entry[5][0], entry[5][1], lower)
         else:

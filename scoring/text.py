@@ -14,6 +14,7 @@ from functools import cache
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import TweetTokenizer
 
+from scoring import phrase_starts
 from scoring.text_cache import TEXT_CACHE_SIZE, text_cache  # noqa: F401 (TEXT_CACHE_SIZE re-exported)
 
 # a word: letters/digits, with inner apostrophes or hyphens ("don't", "follow-up")
@@ -288,10 +289,16 @@ class PhraseIndex:
         # hit inside a word is dropped in Python): faster unless nearly every letter starts a
         # phrase, where the lookbehind rejects word insides sooner.
         first_letters = {words[0][0][0] for words in every}
+        body = re.compile(_trie_body(every)) if every else None
+        self._body_match = body.match if body is not None else None
         self._search = (
-            re.compile(_trie_body(every)).search
-            if every and len(first_letters) <= SEARCH_MAX_FIRST_LETTERS
+            body.search
+            if body is not None and len(first_letters) <= SEARCH_MAX_FIRST_LETTERS
             else None
+        )
+        # one pass for every list finds where any phrase may start (scoring.phrase_starts)
+        self._starts = (
+            phrase_starts.register(_word_atoms(words) for words in set(every)) if every else None
         )
 
     def _candidates(self, key: str):
@@ -363,6 +370,22 @@ class PhraseIndex:
         # `self._first.finditer` (the next search starts where a hit ends) in both branches.
         found: list[tuple[int, int, object]] = []
         last_end = 0
+        starts = phrase_starts.starts(self._starts, lower) if self._starts is not None else None
+        if starts is not None:  # the same hits, tried only where a phrase may start
+            position = 0
+            # (starts are never after a letter or digit: the trie's lookbehind holds there)
+            match_at = self._body_match if self._search is not None else self._first.match
+            for start in starts:
+                if start < position or (hit := match_at(lower, start)) is None:
+                    continue
+                position = hit.end()
+                if start < last_end or (start and _inside_word(lower, start)):
+                    continue
+                match = self.match_lower(lower, start)
+                if match is not None:
+                    found.append(match)
+                    last_end = match[1]
+            return found
         search = self._search
         if search is None:
             for hit in self._first.finditer(lower):
@@ -477,12 +500,8 @@ def _trie_body(phrases: list[tuple[tuple[str, bool], ...]]) -> str:
     root: dict = {}
     for words in set(phrases):
         node = root
-        for n, (word, wildcard) in enumerate(words):
-            atoms = [r"\s+"] if n else []
-            atoms += re.findall(r"\\.|.", re.escape(word), re.DOTALL)
-            atoms.append(_WORD_REST if wildcard else _WORD_END)
-            for atom in atoms:
-                node = node.setdefault(atom, {})
+        for atom in _word_atoms(words):
+            node = node.setdefault(atom, {})
         node[""] = {}
 
     def emit(node: dict) -> str:
@@ -493,6 +512,17 @@ def _trie_body(phrases: list[tuple[tuple[str, bool], ...]]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return emit(root)
+
+
+def _word_atoms(words: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
+    """A phrase of lowercase words as the regex atoms `_trie_body` concatenates."""
+    atoms: list[str] = []
+    for n, (word, wildcard) in enumerate(words):
+        if n:
+            atoms.append(r"\s+")
+        atoms += re.findall(r"\\.|.", re.escape(word), re.DOTALL)
+        atoms.append(_WORD_REST if wildcard else _WORD_END)
+    return tuple(atoms)
 
 
 def _holds_one_of_each(lower: str, required: tuple[tuple[str, ...], ...]) -> bool:

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
@@ -637,15 +638,21 @@ def cue_weight(text: str, strategies: StrategySet) -> float:
 @text_cache()
 def lexicon_words(text: str) -> tuple[int, int]:
     """(positive, negative) counts of VADER lexicon words with |valence| >= 1, each capped."""
-    lexicon = vader_lexicon()
-    positive = negative = 0
-    for word in _WORD.findall(lowercase(text)):
-        valence = lexicon.get(word, 0.0)
-        if valence >= 1.0:
-            positive += 1
-        elif valence <= -1.0:
-            negative += 1
+    positive_words, negative_words = _strong_words()
+    found = _WORD.findall(lowercase(text))
+    positive = sum(map(positive_words.__contains__, found))  # counted at C speed
+    negative = sum(map(negative_words.__contains__, found))
     return min(positive, LEXICON_WORDS_CAP), min(negative, LEXICON_WORDS_CAP)
+
+
+@cache
+def _strong_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words with valence >= 1, words with valence <= -1) of the VADER lexicon."""
+    lexicon = vader_lexicon()
+    return (
+        frozenset(word for word, valence in lexicon.items() if valence >= 1.0),
+        frozenset(word for word, valence in lexicon.items() if valence <= -1.0),
+    )
 
 
 @detector("politeness")

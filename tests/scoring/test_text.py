@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -175,6 +177,7 @@ def test_phrase_index_empty_inputs():
     assert text.phrase_index(("hello",)).find("") == []
 
 
+@settings(deadline=None)  # an example may compile the phrase_starts union
 @given(st.text(alphabet="ab 'İı’-!", max_size=30))
 def test_phrase_index_fast_path_equals_the_word_walk(value):
     index = text.phrase_index(("a b", "ab", "bab*", "a", "b a b", "a b*"))
@@ -239,3 +242,35 @@ def test_sentence_spans_equal_the_reference_splitter(pieces):
 
     text = "".join(pieces)
     assert _sentence_spans.__wrapped__(text) == _reference_sentence_spans(text)
+
+
+_CAPS_PIECES = [
+    "AB",
+    "CD'",
+    "OK",
+    "A",
+    "a",
+    "x",
+    "É",
+    "ß",
+    "Ⅻ",
+    "_",
+    "1",
+    "'",
+    " ",
+    "\t",
+    ", ",
+    "-",
+    "!",
+]
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.sampled_from(_CAPS_PIECES), max_size=12).map("".join))
+def test_capital_runs_are_found_as_the_plain_pattern_finds_them(value):
+    from scoring.detectors.respect import _CAPS_RUN
+
+    plain = re.compile(r"\b[A-Z][A-Z']+\b(?:[ \t,;:!?.\-]+\b[A-Z][A-Z']+\b)+")
+    assert [m.span() for m in _CAPS_RUN.finditer(value)] == [
+        m.span() for m in plain.finditer(value)
+    ]
