@@ -8,6 +8,7 @@ All functions accept any string (the empty string included) and never raise on c
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -366,44 +367,10 @@ class PhraseIndex:
 
     def _find_lower(self, lower: str) -> list[tuple[int, int, object]]:
         # one trie-shaped regular expression of every phrase finds the matches at C speed; the
-        # word lookup then names the phrase (and keeps the longest one). Hits are the ones of
-        # `self._first.finditer` (the next search starts where a hit ends) in both branches.
+        # word lookup then names the phrase (and keeps the longest one)
         found: list[tuple[int, int, object]] = []
         last_end = 0
-        starts = phrase_starts.starts(self._starts, lower) if self._starts is not None else None
-        if starts is not None:  # the same hits, tried only where a phrase may start
-            position = 0
-            # (starts are never after a letter or digit: the trie's lookbehind holds there)
-            match_at = self._body_match if self._search is not None else self._first.match
-            for start in starts:
-                if start < position or (hit := match_at(lower, start)) is None:
-                    continue
-                position = hit.end()
-                if start < last_end or (start and _inside_word(lower, start)):
-                    continue
-                match = self.match_lower(lower, start)
-                if match is not None:
-                    found.append(match)
-                    last_end = match[1]
-            return found
-        search = self._search
-        if search is None:
-            for hit in self._first.finditer(lower):
-                start = hit.start()
-                if start < last_end or (start and _inside_word(lower, start)):
-                    continue
-                match = self.match_lower(lower, start)
-                if match is not None:
-                    found.append(match)
-                    last_end = match[1]
-            return found
-        position = 0
-        while (hit := search(lower, position)) is not None:
-            start = hit.start()
-            if start and lower[start - 1].isalnum():  # the trie's lookbehind would refuse it
-                position = start + 1
-                continue
-            position = hit.end()
+        for start in self._hit_starts(lower):
             if start < last_end or (start and _inside_word(lower, start)):
                 continue
             match = self.match_lower(lower, start)
@@ -411,6 +378,33 @@ class PhraseIndex:
                 found.append(match)
                 last_end = match[1]
         return found
+
+    def _hit_starts(self, lower: str) -> Iterator[int]:
+        """Where the hits of `self._first.finditer` start (each next search from the end of the
+        previous hit), by the fastest of three equivalent scans."""
+        starts = phrase_starts.starts(self._starts, lower) if self._starts is not None else None
+        if starts is not None:  # tried only where a phrase may start (never after a letter or
+            # digit: the trie's lookbehind holds there)
+            position = 0
+            match_at = self._body_match if self._search is not None else self._first.match
+            for start in starts:
+                if start >= position and (hit := match_at(lower, start)) is not None:
+                    position = hit.end()
+                    yield start
+            return
+        search = self._search
+        if search is None:
+            for hit in self._first.finditer(lower):
+                yield hit.start()
+            return
+        position = 0
+        while (hit := search(lower, position)) is not None:
+            start = hit.start()
+            if start and lower[start - 1].isalnum():  # the trie's lookbehind would refuse it
+                position = start + 1
+                continue
+            position = hit.end()
+            yield start
 
     def match_lower(self, lower: str, start: int) -> tuple[int, int, object] | None:
         """The longest phrase starting with the word at `start` of a lowercased text."""
