@@ -112,19 +112,28 @@ def starts(member: Member, lower: str) -> list[int] | tuple[()] | None:
             _pending[member] = None
             _note_waiting()
         return None
-    return _text_starts(lower).get(member, ())
+    built_by, found = _text_starts(lower)
+    if built_by is not union:  # cached under another union (a rebuild in another thread)
+        found = _starts_in(union, lower)
+    return found.get(member, ())
 
 
 # A list asks for a text's starts when it first searches that text, nearly always in the
 # conversation that brought the text: a small cache will do.
 @text_cache(2048)
-def _text_starts(lower: str) -> dict[Member, list[int]]:
+def _text_starts(lower: str) -> tuple[_Union | None, dict[Member, list[int]]]:
+    """(the current union, its `_starts_in` the text)."""
+    union = _union
+    return union, _starts_in(union, lower) if union is not None else {}
+
+
+def _starts_in(union: _Union, lower: str) -> dict[Member, list[int]]:
     """{member: positions} for every word start where some phrase of the union matches."""
     found: dict[Member, list[int]] = {}
     position = 0
-    search = _union.search  # type: ignore[union-attr]
-    by_pair = _union.by_pair  # type: ignore[union-attr]
-    by_first = _union.by_first  # type: ignore[union-attr]
+    search = union.search
+    by_pair = union.by_pair
+    by_first = union.by_first
     while (match := search(lower, position)) is not None:
         start = match.start()
         members = by_pair.get(lower[start : start + 2])

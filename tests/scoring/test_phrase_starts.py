@@ -110,3 +110,11 @@ def test_only_lists_starting_with_a_literal_character_register():
     assert phrase_starts.register([]) is None
     # the same phrases are one member
     assert phrase_starts.register([("a", "b")]) is phrase_starts.register([("a", "b")])
+
+
+def test_starts_cached_under_another_union_are_found_again(monkeypatch):
+    # a rebuild in another thread can leave a text's cached starts from another union
+    member = phrase_lists._entry(("cheers", "thanks a lot"))[6]
+    _rebuild_with(member)
+    monkeypatch.setattr(phrase_starts, "_text_starts", lambda lower: (None, {}))
+    assert phrase_starts.starts(member, "cheers, thanks a lot") == [0, 8]
