@@ -4,8 +4,8 @@ Scoring searches each new message text for some 30 phrase lists, one regex pass 
 every pass finds nothing (about 0.2 hits per pass on the demo's texts). Lists whose phrases start
 with a literal character register here (`register`, with each phrase as the regex atoms its own
 pattern spells): one trie-shaped regex of every registered phrase then finds, in one pass, every
-position where some phrase of some list matches, keyed by the phrase's first one or two
-characters. A list tries its own pattern only at the positions whose key it holds (`starts`):
+word start (no letter or digit before) where some phrase of some list matches, filed under the
+lists whose phrases start with the text's next one or two characters. A list tries its own pattern only at the positions whose key it holds (`starts`):
 usually none.
 
 Exact by construction: a list's pattern matches at a position only if one of its phrases does
