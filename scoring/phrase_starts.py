@@ -47,7 +47,7 @@ class _Union:
     def __init__(self, sequences: frozenset[tuple[str, ...]], members: list[Member]) -> None:
         self.sequences = sequences
         # every member's matches start where no letter or digit comes before (see `register`)
-        self.search = re.compile(r"(?<![^\W_])" + _trie(sorted(sequences))).search
+        self.search = re.compile(r"(?<![^\W_])" + trie_pattern(sequences)).search
         # members by the text's next two characters (those with a one-character key included),
         # and by the next character alone (members with a one-character key) for the rest
         self.by_first: dict[str, list[Member]] = {}
@@ -68,7 +68,7 @@ _waiting = 0  # searches by pending members since the last build
 _left_out: set[Member] = set()  # did not fit under MAX_SEQUENCES: searched on their own
 
 
-def literal(atom: str) -> str | None:
+def _literal(atom: str) -> str | None:
     """The one character a regex atom matches literally (as `re.escape` spells it), else None."""
     if len(atom) == 1 and atom not in ".^$*+?{}[]\\|()":
         return atom
@@ -78,10 +78,10 @@ def literal(atom: str) -> str | None:
 
 
 def _key(sequence: tuple[str, ...]) -> str | None:
-    first = literal(sequence[0]) if sequence else None
+    first = _literal(sequence[0]) if sequence else None
     if first is None:
         return None
-    second = literal(sequence[1]) if len(sequence) > 1 else None
+    second = _literal(sequence[1]) if len(sequence) > 1 else None
     return first if second is None else first + second
 
 
@@ -197,7 +197,10 @@ def reset() -> None:
     _text_starts.cache_clear()
 
 
-def _trie(sequences: list[tuple[str, ...]]) -> str:
+def trie_pattern(sequences: Iterable[tuple[str, ...]]) -> str:
+    """One regex for several sequences of regex atoms, shaped as a trie: a shared prefix is
+    tried once (Python's `re` does not do this for an alternation); at each branch the atoms are
+    tried in sorted order, and a sequence that ends there is an optional rest (greedy)."""
     root: dict = {}
     for sequence in sequences:
         node = root
@@ -206,7 +209,7 @@ def _trie(sequences: list[tuple[str, ...]]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [atom + emit(child) for atom, child in node.items() if atom]
+        branches = [atom + emit(child) for atom, child in sorted(node.items()) if atom]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -491,21 +491,7 @@ def _phrase_trie(phrases: list[tuple[tuple[str, bool], ...]]) -> re.Pattern[str]
 
 def _trie_body(phrases: list[tuple[tuple[str, bool], ...]]) -> str:
     """`_phrase_trie` without its leading "not inside a word" lookbehind."""
-    root: dict = {}
-    for words in set(phrases):
-        node = root
-        for atom in _word_atoms(words):
-            node = node.setdefault(atom, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [key + emit(child) for key, child in sorted(node.items()) if key]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
+    return phrase_starts.trie_pattern(_word_atoms(words) for words in set(phrases))
 
 
 def _word_atoms(words: tuple[tuple[str, bool], ...]) -> tuple[str, ...]:
