@@ -1,4 +1,5 @@
-"""Respect towards the customer: no profanity or abuse (usually critical), no shouting."""
+"""Professional language: no swearing or crude words about anything (not critical: abuse aimed at
+the customer is `scoring.detectors.abuse`), and no shouting."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def no_profanity(signals, params):
         return not_applicable("no agent reply to judge")
     found = search(signals, signals.agent, words, limit=3)
     if found:
-        return outcome(0.0, f"agent used abusive or profane language: “{found[0].quote}”", found)
-    return outcome(1.0, "no profanity or abuse in the agent's replies")
+        return outcome(0.0, f"the agent swore or used crude language: “{found[0].quote}”", found)
+    return outcome(1.0, "no swearing or crude language in the agent's replies")
 
 
 @text_cache(64)
