@@ -31,8 +31,16 @@ def agent_outcome(signals, params):
     if not done_found and not failed_found:
         return outcome(value, "no agent reply reports a result either way")
     parts = []
+    total = len(signals.agent)
     if done_found:
-        parts.append(f"{len(done_found)} reply(ies) report a result (“{done_found[0].quote}”)")
+        parts.append(f"{_of(len(done_found), total)} a result (“{done_found[0].quote}”)")
     if failed_found:
-        parts.append(f"{len(failed_found)} report failing (“{failed_found[0].quote}”)")
+        parts.append(f"{_of(len(failed_found), total)} failing (“{failed_found[0].quote}”)")
     return outcome(value, "; ".join(parts), [*done_found[:2], *failed_found[:2]])
+
+
+def _of(count: int, total: int) -> str:
+    """'1 of 4 agent replies reports' / '2 of 4 agent replies report' / 'the one agent reply reports'."""
+    if total == 1:
+        return "the agent's one reply reports"
+    return f"{count} of {total} agent replies {'reports' if count == 1 else 'report'}"

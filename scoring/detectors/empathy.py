@@ -542,6 +542,13 @@ def _quotes(evidence: list[Evidence], limit: int = 2) -> str:
     return ", ".join(f"“{e.quote[:80]}”" for e in evidence[:limit])
 
 
+def _few(count: float, saturation: float) -> str:
+    """' (only a weak sign: full marks take 4)' when the count scores below half marks."""
+    if saturation > 0 and count / saturation < 0.5:
+        return f" (a weak sign: full marks take {saturation:g} such signs)"
+    return ""
+
+
 @detector("acknowledges_feelings")
 def acknowledges_feelings(signals, params) -> DetectorOutcome:
     """Does the agent acknowledge the upset customer's feelings (understanding or compassion)?"""
@@ -564,7 +571,7 @@ def acknowledges_feelings(signals, params) -> DetectorOutcome:
     cited = understanding[:2] + warmth[:1]
     return outcome(
         _value(count, saturation),
-        f"{reason}; the agent acknowledged it: {_quotes(cited, 3)}",
+        f"{reason}; the agent acknowledged it: {_quotes(cited, 3)}{_few(count, saturation)}",
         evidence + cited,
     )
 
@@ -586,7 +593,9 @@ def shows_understanding(signals, params) -> DetectorOutcome:
         return outcome(0.0, "nothing shows the agent understood the customer's situation")
     cited = understanding[:2] + shared[:1]
     return outcome(
-        _value(count, saturation), f"the agent showed understanding: {_quotes(cited, 3)}", cited
+        _value(count, saturation),
+        f"the agent showed understanding: {_quotes(cited, 3)}{_few(count, saturation)}",
+        cited,
     )
 
 
@@ -633,4 +642,8 @@ def empathic_exploration(signals, params) -> DetectorOutcome:
     if count == 0:
         return outcome(0.0, "the agent asked nothing about the customer's situation")
     cited = questions_to_customer[:2] or other_questions[:2] or explorations[:2]
-    return outcome(_value(count, saturation), f"the agent asked: {_quotes(cited)}", cited)
+    return outcome(
+        _value(count, saturation),
+        f"the agent asked: {_quotes(cited)}{_few(count, saturation)}",
+        cited,
+    )

@@ -44,7 +44,15 @@ def agent_phrase(signals, params):
     scope = {"any": "any agent reply", "first": "the first agent reply"}.get(
         where, f"the {where} agent reply"
     )
-    return outcome(0.0, f"no {label} in {scope}")
+    return outcome(0.0, f"no {_without_article(label)} in {scope}")
+
+
+def _without_article(label: str) -> str:
+    """'a request for feedback' -> 'request for feedback' (for "no request for feedback in ...")."""
+    for article in ("a ", "an ", "the "):
+        if label.startswith(article):
+            return label[len(article) :]
+    return label
 
 
 @detector("acknowledgement")

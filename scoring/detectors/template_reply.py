@@ -28,10 +28,25 @@ def template_reply(signals, params):
         i for i in eligible if reply_hash(signals.messages[i].text) in signals.template_hashes
     ]
     share = len(templated) / len(eligible)
+    replies = sum(1 for i in signals.agent if signals.messages[i].text.strip())
+    judged = _judged(len(eligible), replies, int(min_chars))
     if not templated:
-        return outcome(1.0, f"none of the {len(eligible)} agent replies is a verbatim template")
+        if len(eligible) == 1:
+            return outcome(1.0, f"{judged} is not a verbatim template")
+        return outcome(1.0, f"none of {judged} is a verbatim template")
+    verb = "was" if len(templated) == 1 else "were"
     return outcome(
         1.0 - share,
-        f"{len(templated)} of {len(eligible)} agent replies were sent verbatim to many customers",
+        f"{len(templated)} of {judged} {verb} sent verbatim to many customers",
         [message_evidence(signals, i, 100) for i in templated[:3]],
     )
+
+
+def _judged(eligible: int, replies: int, min_chars: int) -> str:
+    """'the 4 agent replies', or 'the 2 agent replies of 40+ characters (of 4)': counts that
+    match the transcript, saying which replies were long enough to judge."""
+    if eligible == replies:
+        return "the agent's one reply" if replies == 1 else f"the {replies} agent replies"
+    noun = "reply" if eligible == 1 else "replies"
+    amount = "the one agent" if eligible == 1 else f"the {eligible} agent"
+    return f"{amount} {noun} of {min_chars}+ characters ({replies} replies in all)"
