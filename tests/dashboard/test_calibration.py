@@ -7,7 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from tests.e2_fixtures import CRITERIA, add_review, build_small_warehouse, metric_value, open_page
+from tests.e2_fixtures import (
+    CRITERIA,
+    add_review,
+    add_reviewer_accounts,
+    build_small_warehouse,
+    metric_value,
+    open_page,
+)
 from warehouse import calibration
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
@@ -26,6 +33,7 @@ def session_db(db_path, monkeypatch):
     build_small_warehouse(db_path)
     monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
     with connect(db_path) as con:
+        add_reviewer_accounts(con, RATINGS)
         session_id = calibration.create_session(
             con,
             LEAD,
