@@ -19,6 +19,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "my_feedback": ("agent", "admin"),
     "calibration": ("admin", "qa_lead", "reviewer"),
     "rubrics": ALL,
+    "autoqa_accuracy": ("admin", "qa_lead"),
     "audit_log": ("admin",),
     "users": ("admin",),
 }

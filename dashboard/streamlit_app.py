@@ -26,6 +26,7 @@ PAGES = [
     ("Review", "review_queue.py", "Review queue", ":material/inbox:"),
     ("Review", "review_conversation.py", "Review conversation", ":material/rate_review:"),
     ("Review", "calibration.py", "Calibration", ":material/balance:"),
+    ("Review", "autoqa_accuracy.py", "AutoQA accuracy", ":material/verified:"),
     ("Teams", "team_trends.py", "Team trends", ":material/monitoring:"),
     ("Teams", "coaching.py", "Coaching", ":material/school:"),
     ("Me", "my_feedback.py", "My feedback", ":material/feedback:"),
