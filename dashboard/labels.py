@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -57,11 +58,13 @@ def humanise(identifier: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _from_stored_definition() -> dict[tuple[str, str], CriterionWords]:
+def _from_stored_definition(db: str) -> dict[tuple[str, str], CriterionWords]:
     from warehouse.rubric_specs import parse_definition
 
+    if not Path(db).exists():
+        return {}  # never create a database just to find labels
     try:
-        with connect(default_db_path()) as con:
+        with connect(db) as con:
             rows = queries.run(con, "rubric_set_definition", rubric_set_hash=None)
     except WarehouseError:
         return {}
@@ -98,7 +101,7 @@ def _from_rubric_files() -> dict[tuple[str, str], CriterionWords]:
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _catalogue(db: str) -> dict[tuple[str, str], CriterionWords]:
-    return {**_from_rubric_files(), **_from_stored_definition()}
+    return {**_from_rubric_files(), **_from_stored_definition(db)}
 
 
 def catalogue() -> dict[tuple[str, str], CriterionWords]:
