@@ -23,6 +23,7 @@ APP_PAGES = Path(__file__).resolve().parent / "app_pages"
 # (section, file in app_pages/, title, icon). Pages whose file is absent are left out.
 PAGES = [
     ("", "overview.py", "Overview", ":material/dashboard:"),
+    ("", "inbox.py", "Inbox", ":material/notifications:"),
     ("Review", "review_queue.py", "Review queue", ":material/inbox:"),
     ("Review", "review_conversation.py", "Review conversation", ":material/rate_review:"),
     ("Review", "calibration.py", "Calibration", ":material/balance:"),
