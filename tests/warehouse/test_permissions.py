@@ -100,8 +100,8 @@ def _populate(db_path: Path) -> dict[str, Any]:
                 reviews.submit_review(
                     con, reviewer, conversation_id, [], calibration_session_id=ids["calibration"]
                 )
-        users.add_user(con, SYSTEM, "ann", "agent", "sunflower-77", agent_id="agent_ann")
-        users.add_user(con, SYSTEM, "bob", "agent", "sunflower-88", agent_id="agent_bob")
+        users.add_user(con, SYSTEM, "ann", "agent", "violet-harbour-77", agent_id="agent_ann")
+        users.add_user(con, SYSTEM, "bob", "agent", "amber-lantern-88", agent_id="agent_bob")
     return ids
 
 
@@ -573,7 +573,7 @@ def test_only_admins_manage_users(world, tmp_path, viewer):
         with pytest.raises(PermissionDeniedError):
             users.change_role(con, viewer, "bob", "admin")
         with pytest.raises(PermissionDeniedError):
-            users.set_password(con, viewer, "bob", "new-password-99")
+            users.set_password(con, viewer, "bob", "plum-orchard-99")
         with pytest.raises(PermissionDeniedError):
             users.list_users(con, viewer)
         assert users.get_user(con, "mallory") is None
