@@ -18,7 +18,8 @@ from pathlib import Path
 from cornerstone.cli.options import add_db_option, db_path
 from cornerstone.settings import DB_ENV_VAR
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py"
+# dashboard/server.py: the pages (streamlit_app.py) plus the session-cookie routes (st.App).
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "server.py"
 
 # Streamlit settings for a dashboard that people use (not a developer's local preview).
 USER_FACING_OPTIONS = {
