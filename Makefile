@@ -33,11 +33,12 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 ## browser: Debian's Chromium for the Playwright tests (the network is closed: Playwright cannot fetch its own browser)
+## and Debian's Caddy for the reverse-proxy test (deploy/Caddyfile)
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-		else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
-	fi
+	@for tool in chromium caddy; do if [ ! -x /usr/bin/$$tool ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$tool >/dev/null; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq $$tool >/dev/null; fi; \
+	fi; done
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports

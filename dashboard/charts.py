@@ -41,6 +41,16 @@ def _every_category(fig: go.Figure, categories: int) -> go.Figure:
     return fig
 
 
+def _criterion_column(frame: pd.DataFrame) -> pd.Series:
+    """The people-facing criterion name when the caller added one (dashboard.labels), else ids."""
+    if "criterion" in frame.columns:
+        return frame["criterion"]
+    return frame["rubric_id"] + " · " + frame["criterion_id"]
+
+
+OUTCOME_COLOURS = {"Passed": "#2e7d32", "Failed": "#c62828", "N/A": "#9e9e9e"}
+
+
 def empty_figure(title: str, message: str = "No data for these filters") -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -172,7 +182,7 @@ def most_failed_criteria(frame: pd.DataFrame) -> go.Figure:
     if frame.empty:
         return empty_figure(title, "No failed criteria for these filters")
     data = frame.assign(
-        criterion=frame["rubric_id"] + " · " + frame["criterion_id"],
+        criterion=_criterion_column(frame),
         fail_percent=frame["fail_rate"] * 100,
     ).iloc[::-1]
     fig = px.bar(
@@ -209,7 +219,7 @@ def before_after(frame: pd.DataFrame) -> go.Figure:
     title = "Focus criteria before and after coaching"
     if frame.empty:
         return empty_figure(title)
-    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion"],
         value_vars=["before_score", "after_score"],
@@ -243,7 +253,7 @@ def agreement_by_criterion(frame: pd.DataFrame) -> go.Figure:
     title = "Agreement per criterion (Krippendorff's alpha)"
     if frame.empty:
         return empty_figure(title, "Needs conversations reviewed by two or more reviewers")
-    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion", "conversations"],
         value_vars=["alpha", "alpha_with_auto"],
@@ -283,7 +293,7 @@ def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
     title = "How often each criterion is N/A, passed or failed"
     if frame.empty:
         return empty_figure(title)
-    data = frame.assign(criterion=frame["rubric_id"] + " · " + frame["criterion_id"])
+    data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion"],
         value_vars=["passed", "failed", "not_applicable"],
@@ -293,7 +303,10 @@ def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
     long["outcome"] = long["outcome"].map(
         {"passed": "Passed", "failed": "Failed", "not_applicable": "N/A"}
     )
-    fig = px.bar(long, x="count", y="criterion", color="outcome", orientation="h")
+    fig = px.bar(
+        long, x="count", y="criterion", color="outcome", orientation="h",
+        color_discrete_map=OUTCOME_COLOURS,
+    )  # fmt: skip
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x:,}<extra></extra>")
     fig.update_layout(barmode="stack")
     _layout(fig, title, "Conversations (count)", "Criterion")

@@ -12,6 +12,7 @@ ALL = ("admin", "qa_lead", "reviewer", "manager", "agent")
 
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "overview": ALL,
+    "inbox": ALL,
     "review_queue": ("admin", "qa_lead", "reviewer", "manager"),  # managers: disputes tab
     "review_conversation": ("admin", "qa_lead", "reviewer", "manager"),
     "team_trends": ("admin", "qa_lead", "manager"),
@@ -19,6 +20,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "my_feedback": ("agent", "admin"),
     "calibration": ("admin", "qa_lead", "reviewer"),
     "rubrics": ALL,
+    "autoqa_accuracy": ("admin", "qa_lead"),
     "audit_log": ("admin",),
     "users": ("admin",),
 }

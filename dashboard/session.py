@@ -5,17 +5,23 @@ tests set `at.session_state["viewer"] = Viewer(...)` directly; such a viewer has
 token and is trusted as is. A real sign-in also stores the session token
 (`st.session_state["session_token"]`); `refresh_session()` (called by the entrypoint on every
 run) re-validates it against the database at most once a minute, so an idle timeout, a sign-out
-elsewhere, a disabled account or a role change takes effect within a minute. Streamlit keeps
-session state per browser tab on the server, so a page reload means signing in again.
+elsewhere, a disabled account or a role change takes effect within a minute.
+
+Streamlit keeps session state per browser tab, so a reload or a new tab starts empty: the
+browser then presents its HttpOnly session cookie (set after sign-in through the route in
+dashboard/server.py; see dashboard/session_cookie.py), and `refresh_session()` resumes that
+session without a new sign-in.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 
 import streamlit as st
 
 from cornerstone.settings import default_db_path
+from dashboard import session_cookie
 from warehouse import authentication, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
@@ -25,7 +31,26 @@ VIEWER_KEY = "viewer"
 TOKEN_KEY = "session_token"
 CHECKED_KEY = "session_checked_at"
 NOTICE_KEY = "session_notice"
+COOKIE_TODO_KEY = "session_cookie_todo"  # a cookie to set or clear through the route
+COOKIE_TRIED_KEY = "session_cookie_tried"  # this tab already tried the cookie it came with
 RECHECK_SECONDS = 60.0
+
+# Runs in the page (not an iframe): POSTs the hand-off code, or asks to clear the cookie, then
+# reports back so the script stops rendering it. The token itself never reaches this code.
+_COOKIE_JS = """
+export default function(component) {
+    const { data, setStateValue } = component;
+    if (!data || window.__cornerstoneCookieDone === data.nonce) { return; }
+    window.__cornerstoneCookieDone = data.nonce;
+    fetch(data.url, {
+        method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({code: data.code || ""}),
+    }).then((r) => setStateValue("done", r.ok ? data.nonce : "failed:" + data.nonce))
+      .catch(() => setStateValue("done", "failed:" + data.nonce));
+}
+"""
+_cookie_component = st.components.v2.component("cornerstone_session_cookie", js=_COOKIE_JS)
 
 ROLE_LABELS = {
     "admin": "Admin",
@@ -64,23 +89,61 @@ def _pause(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def sign_in(login: str, password: str) -> Viewer:
-    """Check the credentials, start a session, remember it in this browser session.
+def client_address() -> str:
+    """The address sign-in attempts are counted against (lockout per client).
 
-    Raises warehouse.authentication.SignInError / LockedOutError with a message to show as is. Failed
-    attempts are committed (they drive the lockout) even though the sign-in fails.
-    """
-    with connect(default_db_path()) as con:
-        delay = authentication.sign_in_delay_seconds(con)
-    if delay:
-        _pause(delay)  # outside the connection: never hold the database file while waiting
-    with connect(default_db_path()) as con:
-        viewer = authentication.authenticate(con, login, password)
-        token = sessions.create_session(con, viewer)
+    Behind the reverse proxy (which connects from loopback) it is the last X-Forwarded-For hop,
+    the one the proxy itself added; otherwise the WebSocket peer. '' when unknown (tests)."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        return ""
+    peer = peer if isinstance(peer, str) else ""
+    forwarded = forwarded if isinstance(forwarded, str) else ""
+    if forwarded and peer in ("127.0.0.1", "::1", ""):
+        return forwarded.split(",")[-1].strip()[:100]
+    return peer[:100]
+
+
+def _remember(viewer: Viewer, token: str) -> None:
     st.session_state[VIEWER_KEY] = viewer
     st.session_state[TOKEN_KEY] = token
     st.session_state[CHECKED_KEY] = time.monotonic()
     st.session_state.pop(NOTICE_KEY, None)
+
+
+def _set_cookie_later(token: str) -> None:
+    st.session_state[COOKIE_TODO_KEY] = {
+        "url": session_cookie.ROUTE_START,
+        "code": session_cookie.offer(token),
+        "nonce": secrets.token_hex(8),
+    }
+
+
+def start_session(viewer: Viewer, *, auth_method: str = "password") -> str:
+    """Start a server-side session for a signed-in viewer, here and (by cookie) in this browser."""
+    with connect(default_db_path()) as con:
+        token = sessions.create_session(con, viewer, auth_method=auth_method)
+    _remember(viewer, token)
+    _set_cookie_later(token)
+    return token
+
+
+def sign_in(login: str, password: str) -> Viewer:
+    """Check the credentials, start a session, remember it in this tab and in a cookie.
+
+    Raises warehouse.authentication.SignInError / LockedOutError with a message to show as is. Failed
+    attempts are committed (they drive the lockout) even though the sign-in fails.
+    """
+    client = client_address()
+    with connect(default_db_path()) as con:
+        delay = authentication.sign_in_delay_seconds(con, login=login)
+    if delay:
+        _pause(delay)  # outside the connection: never hold the database file while waiting
+    with connect(default_db_path()) as con:
+        viewer = authentication.authenticate(con, login, password, client=client)
+    start_session(viewer)
     return viewer
 
 
@@ -89,6 +152,10 @@ def _forget(notice: str | None = None) -> None:
         st.session_state.pop(key, None)
     if notice:
         st.session_state[NOTICE_KEY] = notice
+    st.session_state[COOKIE_TODO_KEY] = {
+        "url": session_cookie.ROUTE_END, "code": "", "nonce": secrets.token_hex(8),
+    }  # fmt: skip
+    st.session_state[COOKIE_TRIED_KEY] = True  # the cookie this tab came with is not resumed
     st.cache_data.clear()  # cached rows were loaded for the previous viewer
 
 
@@ -100,12 +167,40 @@ def sign_out() -> None:
     _forget("You have signed out.")
 
 
+def _resume_from_cookie() -> Viewer | None:
+    """A reload, new tab or shared link: the session the browser's cookie names, if still valid."""
+    if st.session_state.get(COOKIE_TRIED_KEY):
+        return None
+    st.session_state[COOKIE_TRIED_KEY] = True
+    try:
+        token = st.context.cookies.get(session_cookie.COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest)
+        token = None
+    if not isinstance(token, str) or not token:  # AppTest has no real cookies
+        return None
+    try:
+        with connect(default_db_path(), wait_seconds=10) as con:
+            viewer = sessions.validate_session(con, token)
+    except DatabaseBusyError:
+        st.session_state[COOKIE_TRIED_KEY] = False  # try again on the next run
+        return None
+    if viewer is None:
+        _forget("Your session has ended (signed out, too long without activity, or account "
+                "changed). Please sign in again.")  # fmt: skip
+        return None
+    _remember(viewer, token)
+    return viewer
+
+
 def refresh_session() -> Viewer | None:
-    """Re-check a real session against the database (at most once a minute); None if over."""
+    """The signed-in viewer: this tab's, or the browser's (cookie) after a reload; re-checked
+    against the database at most once a minute; None if nobody is signed in."""
     viewer = signed_in_viewer()
     token = st.session_state.get(TOKEN_KEY)
-    if viewer is None or not token:
-        return viewer  # nobody signed in, or a test-provided viewer
+    if viewer is None:
+        return _resume_from_cookie()
+    if not token:
+        return viewer  # a test-provided viewer
     last = st.session_state.get(CHECKED_KEY, 0.0)
     if time.monotonic() - last < RECHECK_SECONDS:
         return viewer
@@ -121,6 +216,21 @@ def refresh_session() -> Viewer | None:
     st.session_state[VIEWER_KEY] = fresh
     st.session_state[CHECKED_KEY] = time.monotonic()
     return fresh
+
+
+def sync_cookie() -> None:
+    """Set or clear the browser's session cookie if a sign-in or sign-out asked for it.
+
+    Called by the entrypoint on every run; renders nothing visible."""
+    todo = st.session_state.get(COOKIE_TODO_KEY)
+    if not todo:
+        return
+    result = _cookie_component(
+        key="session_cookie_sync", data=todo, on_done_change=lambda: None, height=0
+    )
+    done = getattr(result, "done", None)
+    if done in (todo["nonce"], f"failed:{todo['nonce']}"):
+        st.session_state.pop(COOKIE_TODO_KEY, None)
 
 
 def take_notice() -> str | None:
@@ -161,8 +271,6 @@ def change_own_password(viewer: Viewer, current: str, new: str, repeat: str) -> 
     if new != repeat:
         raise users.UserError("The two new passwords differ.")
     with connect(default_db_path()) as con:
-        authentication.authenticate(con, viewer.user_id, current)
+        authentication.authenticate(con, viewer.user_id, current, client=client_address())
         users.set_password(con, viewer, viewer.user_id, new)
-        token = sessions.create_session(con, viewer)
-    st.session_state[TOKEN_KEY] = token
-    st.session_state[CHECKED_KEY] = time.monotonic()
+    start_session(viewer)

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from any 
 import streamlit as st  # noqa: E402
 
 from dashboard.page_roles import HOME_PAGE, may_see  # noqa: E402
-from dashboard.session import account_box, refresh_session  # noqa: E402
+from dashboard.session import account_box, refresh_session, sync_cookie  # noqa: E402
 
 st.set_page_config(page_title="Cornerstone QA", page_icon=":material/fact_check:", layout="wide")
 
@@ -23,9 +23,11 @@ APP_PAGES = Path(__file__).resolve().parent / "app_pages"
 # (section, file in app_pages/, title, icon). Pages whose file is absent are left out.
 PAGES = [
     ("", "overview.py", "Overview", ":material/dashboard:"),
+    ("", "inbox.py", "Inbox", ":material/notifications:"),
     ("Review", "review_queue.py", "Review queue", ":material/inbox:"),
     ("Review", "review_conversation.py", "Review conversation", ":material/rate_review:"),
     ("Review", "calibration.py", "Calibration", ":material/balance:"),
+    ("Review", "autoqa_accuracy.py", "AutoQA accuracy", ":material/verified:"),
     ("Teams", "team_trends.py", "Team trends", ":material/monitoring:"),
     ("Teams", "coaching.py", "Coaching", ":material/school:"),
     ("Me", "my_feedback.py", "My feedback", ":material/feedback:"),
@@ -35,6 +37,7 @@ PAGES = [
 ]
 
 viewer = refresh_session()
+sync_cookie()  # sets/clears the HttpOnly session cookie after a sign-in/sign-out
 if viewer is None:
     # Every page path answers with the sign-in form, so a deep link (/team_trends) asks to sign
     # in instead of "Page not found", and after signing in the page opens if the role may see it.

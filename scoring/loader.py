@@ -2,9 +2,9 @@
 
 Every problem found is reported, each naming the file, the criterion and what is wrong
 (`rubrics/empathy.yaml: criterion 'apology' (criteria[1]) → weight: must be greater than 0`).
-Besides the models' own checks, each detector named must be registered, and every detector is
-dry-run once on an empty conversation so a missing or mistyped parameter surfaces at load time
-rather than in the middle of a scoring run.
+The models check every detector's name and parse its parameters into the detector's parameter
+model (`scoring.params`), so a misspelt or mistyped parameter, or a phrase that is not a valid
+regular expression, is reported here, parameter by parameter, before any scoring starts.
 
 The rubric set's version hash covers the rubric files' bytes and `ENGINE_VERSION` (bump it when
 detector code changes what it finds), so `qa score` re-scores everything when either changes.
@@ -15,29 +15,21 @@ rubrics and are left alone.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import pkgutil
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from cornerstone.model import Conversation
-from scoring import detectors as detectors_package
-from scoring.detectors.base import REGISTRY
-from scoring.rubric import Criterion, Rubric, RubricError, RubricSet, normalise_rubric
+from scoring.detectors import import_detectors
+from scoring.params import describe_parameter_error
+from scoring.rubric import Rubric, RubricError, RubricSet, normalise_rubric
 
 ENGINE_VERSION = "1"
 DEFAULT_RUBRICS_DIR = Path(__file__).resolve().parents[1] / "rubrics"
 
 
-def import_detectors() -> dict[str, Any]:
-    """Import every module in scoring/detectors (each registers its detectors on import)."""
-    for module in pkgutil.iter_modules(detectors_package.__path__):
-        if module.name != "base" and not module.name.startswith("_"):
-            importlib.import_module(f"{detectors_package.__name__}.{module.name}")
-    return REGISTRY
+__all__ = ["import_detectors", "load_rubrics", "rubric_set_definition"]
 
 
 def _location(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -71,7 +63,24 @@ def _describe(error: dict[str, Any]) -> str:
         message = "unknown field (check the spelling; see docs/rubrics.md)"
     elif error["type"] == "missing":
         message = "required field is missing"
+    elif error["type"] in _RANGES:
+        message = describe_parameter_error(error)
     return message
+
+
+_RANGES = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _errors(error: ValidationError) -> list[dict[str, Any]]:
+    """The model's errors, without the "too short" a list gets when its only item was invalid
+    (that item's own error says what is wrong)."""
+    items = error.errors()
+    nested = {tuple(item["loc"][:-1]) for item in items} | {
+        tuple(item["loc"][: n + 1]) for item in items for n in range(len(item["loc"]) - 1)
+    }
+    return [
+        item for item in items if not (item["type"] == "too_short" and tuple(item["loc"]) in nested)
+    ]
 
 
 def _parse_file(path: Path, data: Any, problems: list[str]) -> Rubric | None:
@@ -87,41 +96,21 @@ def _parse_file(path: Path, data: Any, problems: list[str]) -> Rubric | None:
     try:
         return Rubric.model_validate(normalised)
     except ValidationError as error:
-        for item in error.errors():
+        for item in _errors(error):
             where, rest = _location(normalised, tuple(item["loc"]))
-            field = ".".join(str(part) for part in rest) or "(whole)"
-            problems.append(f"{path}: {where} → {field}: {_describe(item)}")
-    # Still check the detectors of the criteria that are valid on their own, so one run of
-    # `qa rubrics check` lists every problem in the file.
-    for index, raw in enumerate(normalised.get("criteria") or []):
-        try:
-            criterion = Criterion.model_validate(raw)
-        except ValidationError:
-            continue
-        _check_criterion(path, index, criterion, problems)
+            if item["type"] == "detector_params":
+                context = item["ctx"]
+                for parameter, problem in context["problems"]:
+                    problems.append(
+                        f"{path}: {where} → detector {context['detector']!r}, "
+                        f"parameter {parameter!r}: {problem}"
+                    )
+            elif item["type"] == "unknown_detector":
+                problems.append(f"{path}: {where} → {item['msg']}")
+            else:
+                field = ".".join(str(part) for part in rest) or "(whole)"
+                problems.append(f"{path}: {where} → {field}: {_describe(item)}")
     return None
-
-
-def _check_detectors(path: Path, rubric: Rubric, problems: list[str]) -> None:
-    for index, criterion in enumerate(rubric.criteria):
-        _check_criterion(path, index, criterion, problems)
-
-
-def _check_criterion(path: Path, index: int, criterion: Criterion, problems: list[str]) -> None:
-    from scoring.signals import ConversationSignals
-
-    empty = ConversationSignals(Conversation(conversation_id="(rubric check)", messages=()))
-    where = f"{path}: criterion {criterion.id!r} (criteria[{index}])"
-    for spec in criterion.detectors:
-        function = REGISTRY.get(spec.detector)
-        if function is None:
-            known = ", ".join(sorted(REGISTRY))
-            problems.append(f"{where} → unknown detector {spec.detector!r}; known: {known}")
-            continue
-        try:
-            function(empty, spec.params)
-        except (ValueError, TypeError, KeyError) as error:
-            problems.append(f"{where} → detector {spec.detector!r}: {error}")
 
 
 def _is_rubric(data: Any) -> bool:
@@ -156,7 +145,6 @@ def load_rubrics(directory: str | Path = DEFAULT_RUBRICS_DIR) -> RubricSet:
         digest.update(f"{path.name}\n".encode() + raw + b"\n")
         rubric = _parse_file(path, data, problems)
         if rubric is not None:
-            _check_detectors(path, rubric, problems)
             rubrics.append(rubric)
     if not rubrics and not problems:
         problems.append(f"{root}: no rubric files (*.yaml with id and criteria)")
@@ -170,4 +158,4 @@ def load_rubrics(directory: str | Path = DEFAULT_RUBRICS_DIR) -> RubricSet:
 
 def rubric_set_definition(rubric_set: RubricSet) -> dict[str, Any]:
     """The validated set as JSON-able data (stored in `rubric_sets.definition`)."""
-    return rubric_set.model_dump(mode="json")
+    return rubric_set.model_dump(mode="json", by_alias=True)

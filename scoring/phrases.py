@@ -9,12 +9,13 @@ A phrase starting with `re:` is a raw regular expression for the rare case that 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from scoring import phrase_starts
 from scoring.detectors.base import Evidence
-from scoring.text_cache import TEXT_CACHE_SIZE
+from scoring.text_cache import TEXT_CACHE_SIZE, text_cache
 
 QUOTE_LIMIT = 160  # longest quote kept as evidence for a whole-message citation
 
@@ -99,20 +100,6 @@ def lower_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(([_trie_regex(literal)] if literal else []) + raw))
 
 
-# {id(phrases): (phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern,
-#  word-start alternation, phrase_starts member of the unanchored pattern)}
-_by_identity: dict[
-    int,
-    tuple[
-        tuple[str, ...],
-        re.Pattern[str] | None,
-        re.Pattern[str] | None,
-        int,
-        re.Pattern[str] | None,
-        tuple[re.Pattern[str], re.Pattern[str]] | None,
-        phrase_starts.Member | None,
-    ],
-] = {}
 _serials = iter(range(1 << 62))
 
 # Matches per message text, shared by every phrase list: {text: {list serial: spans}}, where
@@ -298,14 +285,13 @@ def _word_start_spans(
 
 
 def _entry(phrases: tuple[str, ...]):
-    entry = _by_identity.get(id(phrases))
-    if entry is not None and entry[0] is phrases:
-        return entry
+    """(phrases, lower pattern, case-insensitive pattern, serial, unanchored pattern, word-start
+    alternation, phrase_starts member of the unanchored pattern) of a phrase list."""
     lower_compiled = lower_pattern(phrases)
     unanchored = _unanchored(phrases) if lower_compiled is not None else None
     word_start = _word_start_alternation(phrases) if lower_compiled is not None else None
     member = _starts_member(phrases) if unanchored is not None else None
-    entry = (
+    return (
         phrases,
         lower_compiled,
         pattern(phrases),
@@ -314,20 +300,6 @@ def _entry(phrases: tuple[str, ...]):
         word_start,
         member,
     )
-    if len(_by_identity) > 4096:
-        _by_identity.clear()
-    _by_identity[id(phrases)] = entry  # holds the tuple, so its id cannot be reused meanwhile
-    return entry
-
-
-def compiled(phrases: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """(pattern for lowercased text, case-insensitive pattern) of a phrase list.
-
-    Looked up by the tuple's identity first: rubric parameters are long-lived tuples, and hashing
-    a 60-phrase tuple on every call would cost more than the search of a short message.
-    """
-    entry = _entry(phrases)
-    return entry[1], entry[2]
 
 
 def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
@@ -353,75 +325,210 @@ def _spans(signals, i: int, entry) -> tuple[tuple[int, int], ...]:
     return spans
 
 
-def as_phrases(value: object, name: str) -> tuple[str, ...]:
-    """A detector parameter that must be a phrase list: a clear error otherwise."""
-    if type(value) is tuple:
-        _entry(value)  # validates the items (once per tuple)
-        return value
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return as_phrases(tuple(value), name)
-    raise ValueError(f"parameter {name!r} must be a list of phrases, got {value!r}")
+class PhraseList:
+    """A rubric's phrase list, checked and compiled once: the one way detectors look for phrases.
 
+    Built when the rubric loads (a `Phrases` parameter, see `scoring.params`); a phrase that is
+    not text, or a `re:` phrase that is not a valid regular expression, is a `ValueError` naming
+    it. Detectors call:
 
-# The three searches below run for every criterion of every conversation, mostly on texts whose
-# spans are cached: they look the spans up inline and call `_spans` only to compute them.
+    - `search(signals, indices, limit)`: Evidence for the first `limit` matches, message by
+      message; `first_match(signals, indices)`; `any_match(signals, indices)`;
+    - `distinct(signals, indices)`: one Evidence per distinct phrase found (lowercased), for
+      counting cues, and `spans(text)`: the (start, end) of every match in one text. These two
+      match whole words only: a phrase never ends inside a contraction ("i can" does not match
+      "I can't", which `search` finds), and at a word the longest phrase wins.
 
+    Everything that makes this fast (one trie-shaped pattern per list, per-text caches of the
+    matches, the union of every list's phrases in `scoring.phrase_starts`, the word lookup of
+    `scoring.text.PhraseIndex`) stays behind these methods.
+    """
 
-def search(signals, indices: Iterable[int], phrases: tuple[str, ...], limit: int = 3):
-    """Evidence for the first `limit` matches of the phrase list in the given messages."""
-    found: list[Evidence] = []
-    entry = _entry(phrases)
-    if entry[1] is None:
+    __slots__ = ("phrases", "_hash", "_entry", "_index", "_memo_owner", "_memo")
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = tuple(phrases)
+        for phrase in phrases:
+            if not isinstance(phrase, str):
+                raise ValueError(f"a phrase list must hold text only, found {phrase!r}")
+            cleaned = phrase.strip()
+            if cleaned.startswith("re:"):
+                try:
+                    re.compile(cleaned[3:].strip(), re.IGNORECASE)
+                except re.error as error:
+                    raise ValueError(
+                        f"phrase {phrase!r} is not a valid regular expression: {error.msg} "
+                        f"(at character {error.pos})"
+                    ) from None
+        self.phrases = phrases
+        self._hash = hash(phrases)
+        self._entry = _entry(phrases)
+        self._index = None  # the word lookup, built on first use
+        self._memo_owner = None  # the conversation `_memo` belongs to
+        self._memo: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
+
+    # a list compares by its phrases (rubric sets loaded twice are equal); the hash is kept
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PhraseList):
+            return other is self or other.phrases == self.phrases
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.phrases)
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def __repr__(self) -> str:
+        return f"PhraseList({list(self.phrases)!r})"
+
+    # The three searches below run for every criterion of every conversation, mostly on texts
+    # whose spans are cached: they look the spans up inline and call `_spans` only to compute.
+    def search(self, signals, indices: Iterable[int], limit: int = 3) -> list[Evidence]:
+        """Evidence for the first `limit` matches of the list in the given messages."""
+        found: list[Evidence] = []
+        entry = self._entry
+        if entry[1] is None:
+            return found
+        serial = entry[3]
+        messages = signals.messages
+        for i in indices:
+            per_text = _matches.get(messages[i].text)
+            spans = per_text.get(serial) if per_text is not None else None
+            if spans is None:
+                spans = _spans(signals, i, entry)
+            for start, end in spans:
+                if end > start:
+                    found.append(Evidence(i, start, end, messages[i].text[start:end]))
+                    if len(found) >= limit:
+                        return found
         return found
-    serial = entry[3]
-    messages = signals.messages
-    for i in indices:
-        per_text = _matches.get(messages[i].text)
-        spans = per_text.get(serial) if per_text is not None else None
-        if spans is None:
-            spans = _spans(signals, i, entry)
-        for start, end in spans:
-            if end > start:
-                found.append(Evidence(i, start, end, messages[i].text[start:end]))
-                if len(found) >= limit:
-                    return found
-    return found
 
-
-def first_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> Evidence | None:
-    entry = _entry(phrases)
-    if entry[1] is None:
+    def first_match(self, signals, indices: Iterable[int]) -> Evidence | None:
+        """Evidence for the first match in the given messages, or None."""
+        entry = self._entry
+        if entry[1] is None:
+            return None
+        serial = entry[3]
+        messages = signals.messages
+        for i in indices:
+            per_text = _matches.get(messages[i].text)
+            spans = per_text.get(serial) if per_text is not None else None
+            if spans is None:
+                spans = _spans(signals, i, entry)
+            if spans:
+                start, end = spans[0]
+                if end > start:
+                    return Evidence(i, start, end, messages[i].text[start:end])
         return None
-    serial = entry[3]
-    messages = signals.messages
-    for i in indices:
-        per_text = _matches.get(messages[i].text)
-        spans = per_text.get(serial) if per_text is not None else None
-        if spans is None:
-            spans = _spans(signals, i, entry)
-        if spans:
-            start, end = spans[0]
-            if end > start:
-                return Evidence(i, start, end, messages[i].text[start:end])
-    return None
 
-
-def any_match(signals, indices: Iterable[int], phrases: tuple[str, ...]) -> bool:
-    entry = _entry(phrases)
-    if entry[1] is None:
+    def any_match(self, signals, indices: Iterable[int]) -> bool:
+        entry = self._entry
+        if entry[1] is None:
+            return False
+        serial = entry[3]
+        messages = signals.messages
+        for i in indices:
+            per_text = _matches.get(messages[i].text)
+            spans = per_text.get(serial) if per_text is not None else None
+            if spans is None:
+                spans = _spans(signals, i, entry)
+            if spans:
+                return True
         return False
-    serial = entry[3]
-    messages = signals.messages
-    for i in indices:
-        per_text = _matches.get(messages[i].text)
-        spans = per_text.get(serial) if per_text is not None else None
+
+    def spans(self, text: str) -> tuple[tuple[int, int], ...]:
+        """(start, end) of every whole-word match in `text`, in order (cached per text)."""
+        found = _word_matches(text)
+        spans = found.get(self)
         if spans is None:
-            spans = _spans(signals, i, entry)
-        if spans:
-            return True
-    return False
+            if self._index is None:
+                from scoring.text import PhraseIndex
+
+                self._index = PhraseIndex(self.phrases)
+            spans = found[self] = tuple((start, end) for start, end, _ in self._index.find(text))
+        return spans
+
+    def distinct(self, signals, indices: Iterable[int]) -> list[Evidence]:
+        """One Evidence per distinct phrase (lowercased) found, whole words, in message order.
+
+        Remembered for the conversation: several detectors ask for the same list in the same
+        turns."""
+        indices = tuple(indices)
+        if self._memo_owner is not signals:
+            self._memo_owner = signals
+            self._memo = {}
+        cached = self._memo.get(indices)
+        if cached is not None:
+            return list(cached)
+        seen: set[str] = set()
+        found: list[Evidence] = []
+        messages = signals.messages
+        for i in indices:
+            text = messages[i].text
+            for start, end in self.spans(text):
+                phrase = text[start:end].lower()
+                if phrase not in seen:
+                    seen.add(phrase)
+                    found.append(Evidence(i, start, end, text[start:end]))
+        self._memo[indices] = tuple(found)
+        return found
+
+
+@text_cache()
+def _word_matches(text: str) -> dict[PhraseList, tuple[tuple[int, int], ...]]:
+    """{list: spans} for the phrase lists searched in `text` by whole words so far (filled by
+    `PhraseList.spans`): one cache entry per text, not per (text, list), which took 3x the
+    memory."""
+    return {}
+
+
+class LabelledPhrases:
+    """Several phrase lists, each under a label, searched together by whole words in one pass.
+
+    `find(text)`: every non-overlapping match, in text order, as (start, end, label), the longest
+    phrase at each word winning; `match_at(text, position)`: the longest phrase that starts
+    exactly at `position`, or None. Among phrases of equal length the earlier list wins.
+    """
+
+    __slots__ = ("_index",)
+
+    def __init__(self, lists: Iterable[tuple[object, PhraseList]]) -> None:
+        from scoring.text import PhraseIndex
+
+        phrases: list[str] = []
+        labels: list[object] = []
+        for label, phrase_list in lists:
+            phrases.extend(phrase_list.phrases)
+            labels.extend([label] * len(phrase_list.phrases))
+        self._index = PhraseIndex(tuple(phrases), tuple(labels))
+
+    def find(self, text: str) -> list[tuple[int, int, object]]:
+        return self._index.find(text)
+
+    def match_at(self, text: str, position: int) -> tuple[int, int, object] | None:
+        from scoring.text import lowercase, phrase_tokens
+
+        index = self._index
+        lower = lowercase(text)
+        if len(lower) != len(text):  # lowercasing changed offsets: use the word list
+            tokens = phrase_tokens(text)
+            i = bisect_left(tokens, position, key=_token_start)
+            match = (
+                index.match_at(text, tokens, i)
+                if i < len(tokens) and tokens[i][0] == position
+                else None
+            )
+        else:
+            match = index.match_lower(lower, position)
+        return match or index.fallback_match_at(text, position)
+
+
+def _token_start(token: tuple[int, int, str]) -> int:
+    return token[0]
 
 
 def message_evidence(signals, i: int, limit: int = QUOTE_LIMIT) -> Evidence:

@@ -2,7 +2,7 @@
 
 A rubric set is a few rubrics (the cornerstones); a rubric is a weighted list of criteria; a
 criterion asks one reviewer question and names one or more registered detectors (see
-`scoring/detectors/`) with their parameters. `normalise_criterion` turns the shorthand a human
+`scoring/detectors/`) with their parameters, parsed into each detector's parameter model. `normalise_criterion` turns the shorthand a human
 likes to write (`detector: name` on the criterion, `scale: yes/no`, `channels: all`) into the one
 canonical shape the models accept, so the models themselves stay strict.
 """
@@ -11,9 +11,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from cornerstone.model import CHANNELS
+from scoring.detectors import import_detectors
+from scoring.detectors.base import ParameterProblems, parse_parameters
+from scoring.params import DetectorParams
 
 Scale = Literal["yes_no", "1_5"]
 Combine = Literal["mean", "min", "max"]
@@ -36,7 +48,7 @@ class RubricError(Exception):
 
 
 def _frozen(value: Any) -> Any:
-    """YAML lists become tuples (hashable: detectors cache compiled phrase lists by them)."""
+    """YAML lists become tuples (parameters are frozen)."""
     if isinstance(value, list | tuple):
         return tuple(_frozen(v) for v in value)
     if isinstance(value, dict):
@@ -45,22 +57,48 @@ def _frozen(value: Any) -> Any:
 
 
 class DetectorSpec(BaseModel):
-    """One registered detector and the parameters a criterion gives it."""
+    """One registered detector and its parameters, parsed into the detector's parameter model
+    (see `scoring.params`): a criterion's detectors never receive unchecked dicts."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     detector: str = Field(min_length=1)
-    params: dict[str, Any] = Field(default_factory=dict)
+    # validated even when left out: the detector's own defaults
+    params: SerializeAsAny[DetectorParams] = Field(default_factory=dict, validate_default=True)
     weight: float = Field(default=1.0, gt=0)
+
+    @field_validator("detector")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        registry = import_detectors()
+        if value not in registry:
+            raise PydanticCustomError(
+                "unknown_detector",
+                "unknown detector '{name}'; known: {known}",
+                {"name": value, "known": ", ".join(sorted(registry))},
+            )
+        return value
 
     @field_validator("params", mode="before")
     @classmethod
-    def _params_mapping(cls, value: Any) -> Any:
+    def _parsed(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.data.get("detector")
+        if name is None:  # unknown detector: reported by `_registered`
+            return DetectorParams()
         if value is None:
-            return {}
-        if not isinstance(value, dict):
+            value = {}
+        elif not isinstance(value, dict | DetectorParams):
             raise ValueError(f"params must be a mapping of name: value, got {type(value).__name__}")
-        return _frozen(value)
+        if isinstance(value, dict):
+            value = _frozen(value)
+        try:
+            return parse_parameters(name, value)
+        except ParameterProblems as problems:
+            raise PydanticCustomError(
+                "detector_params",
+                "detector {detector!r}: {summary}",
+                {"detector": name, "summary": str(problems), "problems": problems.problems},
+            ) from None
 
 
 class Criterion(BaseModel):

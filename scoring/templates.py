@@ -34,9 +34,7 @@ def template_settings(rubrics: RubricSet) -> tuple[int, int] | None:
         for criterion in rubric.criteria:
             for spec in criterion.detectors:
                 if spec.detector == DETECTOR:
-                    return int(spec.params.get("min_chars", 40)), int(
-                        spec.params.get("min_conversations", 20)
-                    )
+                    return int(spec.params.min_chars), int(spec.params.min_conversations)
     return None
 
 

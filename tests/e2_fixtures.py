@@ -294,3 +294,15 @@ def open_page(viewer, page: str, query: dict | None = None):
 
 def metric_value(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+def add_reviewer_accounts(con, logins, role: str = "reviewer") -> None:
+    """Reviewer accounts written straight into `users` (no password hashing: these tests never
+    sign in), so queue builds and calibration sessions accept the logins."""
+    for login in logins:
+        con.execute(
+            "INSERT INTO users (user_id, display_name, role, password_hash, created_at)"
+            " VALUES (?, ?, ?, 'test-only-not-a-hash', now()::TIMESTAMP)"
+            " ON CONFLICT DO NOTHING",
+            [login, login.title(), role],
+        )

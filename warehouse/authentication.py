@@ -1,16 +1,33 @@
-"""Sign-in: check a login and password, with lockout and a server-wide slow-down.
+"""Sign-in: check a login and password, with lockout per login and per client, and slow-downs.
 
-`authenticate(con, login, password)` returns the `Viewer` or raises `SignInError` (wrong login or
-password: one message for both) / `LockedOutError`. Policy (`LockoutPolicy`): after
-`max_failures` failed attempts for one login within `window`, the login is locked for `lockout`;
-attempts while locked are refused without checking the password. Counting is per login name as
-typed, whether or not it exists, so lockout does not reveal which logins exist; an unknown login
-costs the same argon2 verification as a known one. Every attempt is recorded in
-`sign_in_attempts` and in the audit trail.
+`authenticate(con, login, password, client=...)` returns the `Viewer` or raises `SignInError`
+(wrong login or password: one message for both) / `LockedOutError`. `client` is the address the
+server saw (dashboard/session.py passes it); '' when unknown (CLI, tests).
+
+Policy (`LockoutPolicy`):
+- `max_failures` failures for one login *from one client* within `window` lock that client out of
+  that login for `lockout`. Someone guessing the admin's password from their machine therefore
+  locks only themselves out: the admin still signs in from theirs.
+- `client_max_failures` failures from one client over *all* logins within `window` lock that
+  client out of every login (password spraying).
+- Failures for one login from *all* clients beyond `max_failures` slow every further attempt for
+  that login (`sign_in_delay_seconds`, doubling per failure up to `login_delay_max`), so a guesser
+  with many addresses gets a handful of guesses a minute but never locks the owner out.
+- An admin can lift a lock at once (`unlock_login`, audited); every lock is an audit entry
+  (`sign_in.locked`, `sign_in.client_locked`) that the audit page shows admins.
+
+Attempts for one login are serialised: each runs in a transaction that first updates the login's
+row in `sign_in_guard`, so a concurrent attempt (another thread, connection or process) conflicts
+and waits its turn; 20 parallel wrong passwords therefore get `max_failures` password checks and
+then "locked", never 20 checks. Counting is per login name as typed, whether or not it exists, so
+lockout does not reveal which logins exist; an unknown login costs the same argon2 verification
+as a known one. Every attempt is recorded in `sign_in_attempts` and in the audit trail.
 """
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,20 +35,25 @@ import duckdb
 
 from warehouse import audit
 from warehouse.audit import utc_now
-from warehouse.errors import WarehouseError
+from warehouse.connection import transaction
+from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.passwords import hash_password, needs_rehash, verify_password
+from warehouse.permissions import require
 from warehouse.users import normalise_login, user_with_hash
 from warehouse.viewer import Viewer
 
 
 @dataclass(frozen=True)
 class LockoutPolicy:
-    max_failures: int = 5
+    max_failures: int = 5  # per login from one client within `window`
+    client_max_failures: int = 20  # per client over all logins within `window`
     window: timedelta = timedelta(minutes=15)
     lockout: timedelta = timedelta(minutes=15)
+    login_delay_max: float = 30.0  # seconds: cap of the per-login slow-down
 
 
 DEFAULT_POLICY = LockoutPolicy()
+SERIALISE_WAIT_SECONDS = 30.0  # how long an attempt waits for the one before it (same login)
 
 
 class SignInError(WarehouseError):
@@ -45,26 +67,74 @@ class SignInError(WarehouseError):
 class LockedOutError(SignInError):
     """Too many failed attempts: this login is locked until `locked_until` (UTC)."""
 
-    def __init__(self, locked_until: datetime) -> None:
-        minutes = max(1, round((locked_until - utc_now()).total_seconds() / 60))
+    def __init__(self, locked_until: datetime, now: datetime | None = None) -> None:
+        minutes = max(1, round((locked_until - (now or utc_now())).total_seconds() / 60))
         super().__init__(
-            f"Too many failed sign-in attempts. This account is locked for {minutes} more "
-            f"minute{'s' if minutes != 1 else ''} (until {locked_until:%H:%M} UTC)."
+            f"Too many failed sign-in attempts. Signing in to this account from here is locked "
+            f"for {minutes} more minute{'s' if minutes != 1 else ''} (until {locked_until:%H:%M} "
+            "UTC). An admin can lift the lock sooner."
         )
         self.locked_until = locked_until
 
 
+_ACTIVE_LOCK_SQL = """
+    SELECT max(locked_until) FROM sign_in_lockouts
+    WHERE lifted_at IS NULL AND locked_until > $now AND (
+        (scope = 'login' AND login = $login AND (client = $client OR client = '*'))
+        OR (scope = 'client' AND client = $client))
+"""
+
+
 def lockout_until(
-    con: duckdb.DuckDBPyConnection, login: str, now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    login: str,
+    now: datetime | None = None,
+    client: str | None = None,
 ) -> datetime | None:
-    """When the current lockout of `login` ends, or None if it is not locked."""
+    """When the lock on `login` ends for `client` (None: for any client), or None if not locked."""
     now = now or utc_now()
+    if client is None:
+        rows = con.execute(
+            "SELECT max(locked_until) FROM sign_in_lockouts WHERE scope = 'login'"
+            " AND login = $login AND lifted_at IS NULL AND locked_until > $now",
+            {"login": normalise_login(login), "now": now},
+        ).fetchall()
+    else:
+        rows = con.execute(
+            _ACTIVE_LOCK_SQL,
+            {"login": normalise_login(login), "client": client, "now": now},
+        ).fetchall()
+    return rows[0][0]
+
+
+def locked_logins(
+    con: duckdb.DuckDBPyConnection, now: datetime | None = None
+) -> dict[str, tuple[datetime, int]]:
+    """login -> (lock ends, number of clients locked out) for every login locked right now."""
     rows = con.execute(
-        "SELECT max(locked_until) FROM sign_in_lockouts WHERE login = $login",
-        {"login": normalise_login(login)},
+        "SELECT login, max(locked_until), count(DISTINCT client) FROM sign_in_lockouts"
+        " WHERE scope = 'login' AND lifted_at IS NULL AND locked_until > $now GROUP BY login",
+        {"now": now or utc_now()},
     ).fetchall()
-    until = rows[0][0]
-    return until if until is not None and until > now else None
+    return {login: (until, int(clients)) for login, until, clients in rows}
+
+
+def unlock_login(
+    con: duckdb.DuckDBPyConnection, actor: Viewer, login: str, now: datetime | None = None
+) -> int:
+    """Lift every current lock on `login` (admins only; audited); failures count afresh after.
+
+    Returns how many locks were lifted (0: it was not locked)."""
+    require(actor, "users.manage")
+    now = now or utc_now()
+    login = normalise_login(login)
+    rows = con.execute(
+        "UPDATE sign_in_lockouts SET lifted_at = $now, lifted_by = $actor WHERE scope = 'login'"
+        " AND login = $login AND lifted_at IS NULL AND locked_until > $now RETURNING client",
+        {"now": now, "actor": actor.user_id, "login": login},
+    ).fetchall()
+    audit.record(con, actor, "user.unlock", login, {"locks_lifted": len(rows)}, at=now)
+    return len(rows)
 
 
 GLOBAL_WINDOW = timedelta(minutes=1)
@@ -72,100 +142,180 @@ GLOBAL_DELAY_PER_FAILURE = 0.25  # seconds added per failed sign-in (any login) 
 GLOBAL_DELAY_MAX = 5.0
 
 
-def sign_in_delay_seconds(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> float:
-    """How long to wait before checking the next password, given failures across ALL logins.
+def sign_in_delay_seconds(
+    con: duckdb.DuckDBPyConnection,
+    now: datetime | None = None,
+    *,
+    login: str | None = None,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+) -> float:
+    """How long to wait before checking the next password.
 
-    Per-login lockout does not stop password spraying (one guess against many logins), so the
-    sign-in page slows every attempt while failures pile up server-wide: 0.25 s per failure in
-    the last minute, at most 5 s. Legitimate users see at most a short pause, never a lockout.
+    Two slow-downs, the larger wins: server-wide, 0.25 s per failed sign-in (any login) in the
+    last minute, at most 5 s (password spraying); and per login, once failures for `login` from
+    all clients reach `max_failures` within the window, 1 s doubling with each further failure,
+    at most `login_delay_max` (guessing one password from many addresses). Legitimate users see
+    at most a short pause, never a lockout they did not cause.
     """
     now = now or utc_now()
     rows = con.execute(
         "SELECT count(*) FROM sign_in_attempts WHERE NOT succeeded AND attempted_at > $since",
         {"since": now - GLOBAL_WINDOW},
     ).fetchall()
-    return min(GLOBAL_DELAY_MAX, GLOBAL_DELAY_PER_FAILURE * int(rows[0][0]))
+    delay = min(GLOBAL_DELAY_MAX, GLOBAL_DELAY_PER_FAILURE * int(rows[0][0]))
+    if login:
+        login = normalise_login(login)[:100]
+        failures = _recent_failures(con, login, None, now, policy)
+        if failures >= policy.max_failures:
+            exponent = min(failures - policy.max_failures, 10)
+            delay = max(delay, min(policy.login_delay_max, 2.0**exponent))
+    return delay
 
 
 def _recent_failures(
-    con: duckdb.DuckDBPyConnection, login: str, now: datetime, policy: LockoutPolicy
+    con: duckdb.DuckDBPyConnection,
+    login: str,
+    client: str | None,
+    now: datetime,
+    policy: LockoutPolicy,
 ) -> int:
-    # Failures count from the latest of: window start, last success, end of the last lockout.
+    """Failures for `login` (from `client`; None: from any) counted from the latest of: window
+    start, the login's last success, the end (or lifting) of the last lock that applied."""
     rows = con.execute(
         """
         SELECT count(*) FROM sign_in_attempts
-        WHERE login = $login AND NOT succeeded
+        WHERE login = $login AND NOT succeeded AND ($client IS NULL OR client = $client)
           AND attempted_at > greatest(
               $window_start,
               coalesce((SELECT max(attempted_at) FROM sign_in_attempts
                         WHERE login = $login AND succeeded), $window_start),
-              coalesce((SELECT max(locked_until) FROM sign_in_lockouts
-                        WHERE login = $login), $window_start))
+              coalesce((SELECT max(coalesce(least(lifted_at, locked_until), locked_until))
+                        FROM sign_in_lockouts
+                        WHERE scope = 'login' AND login = $login
+                          AND ($client IS NULL OR client = $client OR client = '*')
+                          AND coalesce(least(lifted_at, locked_until), locked_until) <= $now),
+                       $window_start))
         """,
-        {"login": login, "window_start": now - policy.window},
+        {"login": login, "client": client, "window_start": now - policy.window, "now": now},
     ).fetchall()
     return int(rows[0][0])
 
 
-def authenticate(
+def _recent_client_failures(
+    con: duckdb.DuckDBPyConnection, client: str, now: datetime, policy: LockoutPolicy
+) -> int:
+    rows = con.execute(
+        """
+        SELECT count(*) FROM sign_in_attempts
+        WHERE client = $client AND NOT succeeded
+          AND attempted_at > greatest(
+              $window_start,
+              coalesce((SELECT max(coalesce(least(lifted_at, locked_until), locked_until))
+                        FROM sign_in_lockouts WHERE scope = 'client' AND client = $client
+                          AND coalesce(least(lifted_at, locked_until), locked_until) <= $now),
+                       $window_start))
+        """,
+        {"client": client, "window_start": now - policy.window, "now": now},
+    ).fetchall()
+    return int(rows[0][0])
+
+
+def _ensure_guard_row(con: duckdb.DuckDBPyConnection, login: str, now: datetime) -> None:
+    """Create the login's guard row once (committed), so that claiming it is an UPDATE."""
+    try:
+        con.execute(
+            "INSERT INTO sign_in_guard VALUES ($login, $now) ON CONFLICT (login) DO NOTHING",
+            {"login": login, "now": now},
+        )
+    except (duckdb.TransactionException, duckdb.ConstraintException):
+        pass  # another attempt created it at the same moment
+
+
+def _claim_login(con: duckdb.DuckDBPyConnection, login: str, now: datetime) -> None:
+    """Update the login's guard row: from here until COMMIT, a concurrent attempt for the same
+    login conflicts at once (DuckDB checks an UPDATE of a row another open transaction changed
+    immediately; two INSERTs of a new key would only clash at COMMIT, after both checked)."""
+    con.execute(
+        "UPDATE sign_in_guard SET touched_at = $now WHERE login = $login",
+        {"login": login, "now": now},
+    )
+
+
+def _record_attempt(
+    con: duckdb.DuckDBPyConnection, login: str, client: str, now: datetime, ok: bool
+) -> None:
+    con.execute(
+        "INSERT INTO sign_in_attempts (login, attempted_at, succeeded, client)"
+        " VALUES ($login, $now, $ok, $client)",
+        {"login": login, "now": now, "ok": ok, "client": client},
+    )
+
+
+def _attempt(
     con: duckdb.DuckDBPyConnection,
     login: str,
     password: str,
-    *,
-    now: datetime | None = None,
-    policy: LockoutPolicy = DEFAULT_POLICY,
-) -> Viewer:
-    """Check a login and password; return the Viewer, or raise SignInError / LockedOutError."""
-    now = now or utc_now()
-    login = normalise_login(login)[:100]
-    locked = lockout_until(con, login, now)
+    client: str,
+    now: datetime,
+    policy: LockoutPolicy,
+) -> Viewer | SignInError:
+    """One serialised attempt: all its writes, and the outcome (a Viewer or the error to raise)."""
+    actor = login or "?"
+    locked = lockout_until(con, login, now, client=client)
     if locked is not None:
-        audit.record(con, login or "?", "sign_in.refused_locked", login, at=now)
-        raise LockedOutError(locked)
+        audit.record(con, actor, "sign_in.refused_locked", login, {"client": client}, at=now)
+        return LockedOutError(locked, now)
     found = user_with_hash(con, login) if login else None
     user, password_hash = found if found else (None, None)
     # Verify even for unknown logins (against a dummy hash) so timing reveals nothing.
     ok = verify_password(password_hash, password or "")
     if ok and user is not None and user.disabled:
-        con.execute(
-            "INSERT INTO sign_in_attempts VALUES ($login, $now, false)",
-            {"login": login, "now": now},
-        )
-        audit.record(con, login, "sign_in.refused_disabled", login, at=now)
-        raise SignInError("This account is disabled. Ask an admin to enable it.")
-    con.execute(
-        "INSERT INTO sign_in_attempts VALUES ($login, $now, $ok)",
-        {"login": login, "now": now, "ok": ok},
-    )
+        _record_attempt(con, login, client, now, False)
+        audit.record(con, login, "sign_in.refused_disabled", login, {"client": client}, at=now)
+        return SignInError("This account is disabled. Ask an admin to enable it.")
+    _record_attempt(con, login, client, now, ok and user is not None)
     if ok and user is not None:
         if needs_rehash(password_hash):  # hashed with weaker parameters than today's: upgrade
             con.execute(
                 "UPDATE users SET password_hash = $hash WHERE user_id = $login",
                 {"hash": hash_password(password), "login": login},
             )
-        audit.record(con, login, "sign_in.ok", login, at=now)
+        audit.record(con, login, "sign_in.ok", login, {"client": client}, at=now)
         return user.viewer()
-    failures = _recent_failures(con, login, now, policy)
+    failures = _recent_failures(con, login, client, now, policy)
     if failures >= policy.max_failures:
         until = now + policy.lockout
         con.execute(
-            "INSERT INTO sign_in_lockouts VALUES ($login, $now, $until)",
-            {"login": login, "now": now, "until": until},
+            "INSERT INTO sign_in_lockouts (login, locked_at, locked_until, client, scope)"
+            " VALUES ($login, $now, $until, $client, 'login')",
+            {"login": login, "now": now, "until": until, "client": client},
         )
         audit.record(
-            con,
-            login or "?",
-            "sign_in.locked",
-            login,
-            {"failures": failures, "until": until},
+            con, actor, "sign_in.locked", login,
+            {"failures": failures, "until": until, "client": client,
+             "known_login": user is not None},
             at=now,
+        )  # fmt: skip
+        return LockedOutError(until, now)
+    client_failures = _recent_client_failures(con, client, now, policy)
+    if client_failures >= policy.client_max_failures:
+        until = now + policy.lockout
+        con.execute(
+            "INSERT INTO sign_in_lockouts (login, locked_at, locked_until, client, scope)"
+            " VALUES ('*', $now, $until, $client, 'client')",
+            {"now": now, "until": until, "client": client},
         )
-        raise LockedOutError(until)
+        audit.record(
+            con, actor, "sign_in.client_locked", client or "unknown client",
+            {"failures": client_failures, "until": until, "last_login": login}, at=now,
+        )  # fmt: skip
+        return LockedOutError(until, now)
     audit.record(
-        con, login or "?", "sign_in.failed", login, {"known_login": user is not None}, at=now
-    )
+        con, actor, "sign_in.failed", login,
+        {"known_login": user is not None, "client": client}, at=now,
+    )  # fmt: skip
     left = policy.max_failures - failures
-    raise SignInError(
+    return SignInError(
         "Wrong login or password."
         + (
             f" {left} attempt{'s' if left != 1 else ''} left before the account is locked."
@@ -174,3 +324,53 @@ def authenticate(
         ),
         attempts_left=left,
     )
+
+
+def _is_conflict(error: Exception) -> bool:
+    text = str(error)
+    return (
+        "Conflict" in text or "PRIMARY KEY or UNIQUE constraint" in text or "Duplicate key" in text
+    )
+
+
+def authenticate(
+    con: duckdb.DuckDBPyConnection,
+    login: str,
+    password: str,
+    *,
+    client: str = "",
+    now: datetime | None = None,
+    policy: LockoutPolicy = DEFAULT_POLICY,
+) -> Viewer:
+    """Check a login and password; return the Viewer, or raise SignInError / LockedOutError.
+
+    Runs in its own transaction (the caller must not hold one open), after any other attempt for
+    the same login has finished."""
+    login = normalise_login(login)[:100]
+    client = (client or "")[:100]
+    deadline = time.monotonic() + SERIALISE_WAIT_SECONDS
+    pause = 0.01
+    _ensure_guard_row(con, login, now or utc_now())
+    while True:
+        at = now or utc_now()
+        try:
+            with transaction(con):
+                _claim_login(con, login, at)
+                outcome = _attempt(con, login, password, client, at, policy)
+            break
+        except (duckdb.TransactionException, duckdb.ConstraintException) as error:
+            if not _is_conflict(error):
+                raise
+            try:  # a conflict found at COMMIT leaves the transaction open but aborted
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            if time.monotonic() > deadline:
+                raise DatabaseBusyError(
+                    "Too many sign-ins for this account at once. Try again in a moment."
+                ) from error
+            time.sleep(pause + random.random() * pause)
+            pause = min(pause * 2, 0.2)
+    if isinstance(outcome, SignInError):
+        raise outcome
+    return outcome

@@ -52,8 +52,13 @@ def create_session(
     reviewer_ids: Sequence[str],
     scheduled_for: datetime | None = None,
     notes: str = "",
+    show_auto_score: bool = False,
 ) -> int:
-    """Create a session, put each conversation to every reviewer (assignments); return its id."""
+    """Create a session, put each conversation to every reviewer (assignments); return its id.
+
+    Reviewers must be active reviewer or QA lead accounts. `show_auto_score` (migration 010) says
+    whether reviewers see the auto-score on the review page before they submit (default: blind).
+    """
     require(viewer, "calibration.manage")
     title = title.strip()
     if not title:
@@ -64,10 +69,12 @@ def create_session(
         raise CalibrationError("Pick at least one conversation.")
     if len(reviewer_ids) < 2:
         raise CalibrationError("Calibration needs at least two reviewers.")
+    from warehouse import review_queue  # E1's module owns assignments
+
+    review_queue.require_reviewer_accounts(con, reviewer_ids)
     for conversation_id in conversation_ids:
         require_visible(con, viewer, conversation_id)
     now = audit.utc_now()
-    from warehouse import review_queue  # E1's module owns assignments
 
     with transaction(con):
         session_id = queries.run(
@@ -78,6 +85,7 @@ def create_session(
             created_at=now,
             scheduled_for=scheduled_for,
             notes=notes.strip() or None,
+            show_auto_score=bool(show_auto_score),
         )[0]["calibration_session_id"]
         for position, conversation_id in enumerate(conversation_ids):
             queries.execute(
@@ -100,7 +108,11 @@ def create_session(
             viewer,
             "calibration.create",
             str(session_id),
-            {"conversations": len(conversation_ids), "reviewers": reviewer_ids},
+            {
+                "conversations": len(conversation_ids),
+                "reviewers": reviewer_ids,
+                "show_auto_score": bool(show_auto_score),
+            },
         )
     # Assignments open their own transaction (DuckDB has no nested ones): put each conversation
     # in every participant's queue once the session exists.
@@ -110,6 +122,19 @@ def create_session(
             calibration_session_id=session_id, now=now,
         )  # fmt: skip
     return session_id
+
+
+def shows_auto_score(con: duckdb.DuckDBPyConnection, calibration_session_id: int | None) -> bool:
+    """Whether reviewers of this session may see the auto-score before they submit.
+
+    True outside calibration (None). An unknown session is treated as blind.
+    """
+    if calibration_session_id is None:
+        return True
+    rows = queries.run(
+        con, "calibration_session_settings", calibration_session_id=calibration_session_id
+    )
+    return bool(rows and rows[0]["show_auto_score"])
 
 
 def ratings(
@@ -161,6 +186,52 @@ def criterion_agreement(rows: Iterable[dict]) -> list[CriterionAgreement]:
             )
         )
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class RaterAgreement:
+    rater: str
+    verdicts: int  # criterion answers (not N/A) on conversations at least two reviewers rated
+    agreement_with_reviewers: float | None  # share of pairs with another reviewer that match
+    agreement_with_auto: float | None  # share of answers equal to the auto-scorer's
+
+
+def rater_agreement(rows: Iterable[dict]) -> list[RaterAgreement]:
+    """Each reviewer against the other reviewers and against the auto-scorer (pure).
+
+    For every conversation and criterion a reviewer answered (N/A skipped), each other reviewer's
+    answer is one pair: agreement is the share of matching pairs; the auto-scorer's answer is one
+    more comparison, counted separately.
+    """
+    cells: dict[tuple[str, str, str], dict[str, float | None]] = defaultdict(dict)
+    for row in rows:
+        key = (row["conversation_id"], row["rubric_id"], row["criterion_id"])
+        cells[key][row["rater"]] = None if row["na"] else row["value"]
+    pairs: dict[str, list[bool]] = defaultdict(list)
+    with_auto: dict[str, list[bool]] = defaultdict(list)
+    answers: dict[str, int] = defaultdict(int)
+    for raters in cells.values():
+        auto = raters.get(AUTO_RATER)
+        people = {r: v for r, v in raters.items() if r != AUTO_RATER and v is not None}
+        for rater, value in people.items():
+            answers[rater] += 1
+            pairs[rater].extend(value == other for o, other in people.items() if o != rater)
+            if auto is not None:
+                with_auto[rater].append(value == auto)
+    raters = sorted({r for raters in cells.values() for r in raters if r != AUTO_RATER})
+    return [
+        RaterAgreement(
+            rater=rater,
+            verdicts=answers[rater],
+            agreement_with_reviewers=sum(pairs[rater]) / len(pairs[rater])
+            if pairs[rater]
+            else None,
+            agreement_with_auto=sum(with_auto[rater]) / len(with_auto[rater])
+            if with_auto[rater]
+            else None,
+        )
+        for rater in raters
+    ]
 
 
 def overall_alpha(rows: Iterable[dict]) -> float | None:

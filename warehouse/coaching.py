@@ -8,6 +8,7 @@ session or a reviewed conversation ("I have read this").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +23,8 @@ from warehouse.viewer import SYSTEM, Viewer
 
 MAX_TEXT_CHARS = 10_000
 DEFAULT_WINDOW_DAYS = 42
+SMALL_SAMPLE = 10  # fewer conversations than this on either side: say the change may be noise
+Z_95 = 1.959963984540054
 
 
 class CoachingError(WarehouseError):
@@ -172,6 +175,58 @@ def before_after(
         coaching_session_id=coaching_session_id,
         window_days=window_days,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """After minus before for one focus criterion, with a 95% confidence interval."""
+
+    change: float | None
+    low: float | None  # None when either side has fewer than two conversations
+    high: float | None
+    small_sample: bool  # fewer than SMALL_SAMPLE conversations before or after
+
+    @property
+    def verdict(self) -> str:
+        if self.change is None:
+            return "not enough data"
+        if self.low is None or self.high is None:
+            return "not enough data for an interval"
+        if self.low > 0:
+            return "improved"
+        if self.high < 0:
+            return "got worse"
+        return "no clear change"
+
+
+def _usable(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def change_interval(
+    before_mean: float | None,
+    before_sd: float | None,
+    before_n: int | None,
+    after_mean: float | None,
+    after_sd: float | None,
+    after_n: int | None,
+) -> Change:
+    """Difference of means (after - before) with a normal-approximation 95% interval (Welch's
+    standard error). Pure; NaN and None both mean "missing"."""
+    before_mean, after_mean = _usable(before_mean), _usable(after_mean)
+    before_sd, after_sd = _usable(before_sd), _usable(after_sd)
+    before_n, after_n = int(before_n or 0), int(after_n or 0)
+    small = before_n < SMALL_SAMPLE or after_n < SMALL_SAMPLE
+    if before_mean is None or after_mean is None or before_n == 0 or after_n == 0:
+        return Change(None, None, None, small)
+    change = after_mean - before_mean
+    if before_n < 2 or after_n < 2 or before_sd is None or after_sd is None:
+        return Change(change, None, None, small)
+    error = math.sqrt(before_sd**2 / before_n + after_sd**2 / after_n)
+    return Change(change, change - Z_95 * error, change + Z_95 * error, small)
 
 
 def seed_demo_coaching(

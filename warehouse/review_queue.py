@@ -16,7 +16,7 @@ from typing import Literal
 
 import duckdb
 
-from warehouse import queries
+from warehouse import audit, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError
 from warehouse.permissions import allowed
@@ -49,6 +49,19 @@ def _check_assigner(viewer: Viewer, reviewer_ids: Sequence[str]) -> None:
     raise PermissionDeniedError(
         f"Your role ({viewer.role}) cannot assign conversations to reviewers."
     )
+
+
+def require_reviewer_accounts(con: duckdb.DuckDBPyConnection, reviewer_ids: Sequence[str]) -> None:
+    """Refuse any name that is not an active reviewer, QA lead or admin account (a typo such as
+    `kofi.okafr` must not become a queue nobody can ever work or reassign)."""
+    wanted = list(dict.fromkeys(r for r in reviewer_ids if r))
+    found = {r["user_id"] for r in queries.run(con, "reviewer_accounts_named", user_ids=wanted)}
+    unknown = [r for r in wanted if r not in found]
+    if unknown:
+        names = ", ".join(repr(u) for u in unknown)
+        raise InvalidReviewError(
+            [f"no active reviewer account for {names}: pick reviewers from the list"]
+        )
 
 
 def assign(
@@ -178,6 +191,9 @@ def build_queue(
         raise InvalidReviewError(
             ["the number of conversations to sample must be between 1 and 10,000"]
         )
+    require_reviewer_accounts(
+        con, [*reviewers, *(p for names in (team_reviewers or {}).values() for p in names)]
+    )
     picks = candidates(con, viewer, selection, filters, limit)
     load = {
         r["reviewer_id"]: r["open_assignments"]
@@ -199,4 +215,86 @@ def build_queue(
             )  # fmt: skip
             if inserted:
                 assigned[reviewer_id] = assigned.get(reviewer_id, 0) + 1
+        audit.record(
+            con,
+            viewer,
+            "queue.build",
+            None,
+            {
+                "rules": list(selection.rules),
+                "combine": selection.combine,
+                "strategy": strategy,
+                "limit": limit,
+                "picked": len(picks),
+                "assigned": assigned,
+            },
+            at=stamp,
+        )
     return QueueBuildResult(assigned, len(picks))
+
+
+@dataclass(frozen=True)
+class ReassignResult:
+    moved: list[str]  # conversation ids now in the new reviewer's queue
+    skipped: list[str]  # already in the new reviewer's queue (calibration) or no longer open
+
+
+def reassign(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    assignment_ids: Sequence[int],
+    reviewer_id: str,
+    now: datetime | None = None,
+) -> ReassignResult:
+    """Move open assignments to another reviewer account (QA leads and admins).
+
+    The old assignment is released and a new open one is written for `reviewer_id` with the same
+    rule and calibration session, in one transaction with its audit row.
+    """
+    if not allowed(viewer, "queue.assign"):
+        raise PermissionDeniedError(
+            f"Your role ({viewer.role}) cannot reassign conversations to other reviewers."
+        )
+    if not reviewer_id or not reviewer_id.strip():
+        raise InvalidReviewError(["choose the reviewer to reassign to"])
+    require_reviewer_accounts(con, [reviewer_id])
+    ids = [int(i) for i in dict.fromkeys(assignment_ids)]
+    if not ids:
+        raise InvalidReviewError(["choose at least one open assignment to reassign"])
+    stamp = now or _now()
+    moved: list[str] = []
+    skipped: list[str] = []
+    with transaction(con):
+        rows = queries.run(con, "open_assignments_by_id", viewer=viewer, assignment_ids=ids)
+        found = {r["assignment_id"] for r in rows}
+        skipped.extend(f"assignment {i}" for i in ids if i not in found)
+        for row in rows:
+            if row["reviewer_id"] == reviewer_id:
+                skipped.append(row["conversation_id"])
+                continue
+            queries.execute(con, "release_assignment", assignment_id=row["assignment_id"])
+            inserted = queries.run(
+                con, "insert_assignment", conversation_id=row["conversation_id"], reviewer_id=reviewer_id,
+                assigned_by=viewer.user_id, assigned_at=stamp, rule=row["rule"],
+                calibration_session_id=row["calibration_session_id"],
+            )  # fmt: skip
+            if not inserted:
+                raise InvalidReviewError(
+                    [f"{reviewer_id} already has conversation {row['conversation_id']} in this "
+                     "calibration session"]
+                )  # fmt: skip
+            moved.append(row["conversation_id"])
+            audit.record(
+                con,
+                viewer,
+                "queue.reassign",
+                row["conversation_id"],
+                {
+                    "assignment_id": row["assignment_id"],
+                    "from": row["reviewer_id"],
+                    "to": reviewer_id,
+                    "calibration_session_id": row["calibration_session_id"],
+                },
+                at=stamp,
+            )
+    return ReassignResult(moved, skipped)

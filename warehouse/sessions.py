@@ -1,9 +1,14 @@
-"""Browser sessions: a random token per signed-in browser session; only its sha256 is stored.
+"""Browser sessions: a random token per signed-in browser; only its sha256 is stored.
 
-`create_session` returns the token; `validate_session` returns the current Viewer (role changes
-apply at once) while the session is neither idle for longer than `idle_timeout` (8 h) nor older
-than `absolute_timeout` (24 h), nor ended (signed out, password or role changed), nor its user
-disabled. A copy of the database file therefore grants no one a session.
+`create_session` returns the token (the browser keeps it in an HttpOnly cookie: see
+dashboard/session_cookie.py); `validate_session` returns the current Viewer (role changes apply at
+once) while the session is neither idle for longer than `IDLE_TIMEOUT` nor older than
+`ABSOLUTE_TIMEOUT`, nor ended (signed out, password or role changed), nor its user disabled. A
+copy of the database file therefore grants no one a session.
+
+`last_seen_at` is written at most once a minute per session, and a write that conflicts with
+another one for the same session (two tabs reloading at once) is skipped: the other write just
+recorded the same activity.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from warehouse import audit
 from warehouse.audit import utc_now
 from warehouse.viewer import Viewer
 
+# The one place the session limits are defined (until they come from the settings file).
 IDLE_TIMEOUT = timedelta(hours=8)
 ABSOLUTE_TIMEOUT = timedelta(hours=24)
+TOUCH_INTERVAL = timedelta(minutes=1)  # last_seen_at is written at most this often
 
 
 def _token_hash(token: str) -> str:
@@ -32,6 +39,7 @@ def create_session(
     *,
     now: datetime | None = None,
     absolute_timeout: timedelta = ABSOLUTE_TIMEOUT,
+    auth_method: str = "password",
 ) -> str:
     """Start a session for a signed-in viewer; return its secret token (not stored)."""
     now = now or utc_now()
@@ -41,12 +49,14 @@ def create_session(
     )
     token = secrets.token_urlsafe(32)
     con.execute(
-        "INSERT INTO sessions VALUES ($hash, $user, $now, $now, $expires, NULL)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
+        " ended_at, auth_method) VALUES ($hash, $user, $now, $now, $expires, NULL, $method)",
         {
             "hash": _token_hash(token),
             "user": viewer.user_id,
             "now": now,
             "expires": now + absolute_timeout,
+            "method": auth_method,
         },
     )
     return token
@@ -73,23 +83,35 @@ def validate_session(
     last_seen, expires_at, ended_at, user_id, name, role, agent_id, teams, disabled = rows[0]
     if ended_at is not None or disabled or now >= expires_at or now - last_seen >= idle_timeout:
         return None
-    if touch:
-        con.execute(
-            "UPDATE sessions SET last_seen_at = $now WHERE token_hash = $hash",
-            {"now": now, "hash": _token_hash(token)},
-        )
+    if touch and now - last_seen >= TOUCH_INTERVAL:
+        try:
+            con.execute(
+                "UPDATE sessions SET last_seen_at = $now WHERE token_hash = $hash",
+                {"now": now, "hash": _token_hash(token)},
+            )
+        except duckdb.TransactionException:
+            pass  # another tab touched this session at the same moment: same activity, skip
     return Viewer(user_id=user_id, role=role, agent_id=agent_id, teams=tuple(teams or ()))
 
 
+def session_expires_at(con: duckdb.DuckDBPyConnection, token: str) -> datetime | None:
+    """The absolute end of the session (for the cookie's lifetime), or None if unknown."""
+    rows = con.execute(
+        "SELECT expires_at FROM sessions WHERE token_hash = $hash", {"hash": _token_hash(token)}
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
 def end_session(con: duckdb.DuckDBPyConnection, token: str, *, reason: str = "sign_out") -> None:
-    """Sign out: the token stops working at once."""
+    """Sign out: the token stops working at once (audited once, with how the session began)."""
     rows = con.execute(
         "UPDATE sessions SET ended_at = $now WHERE token_hash = $hash AND ended_at IS NULL"
-        " RETURNING user_id",
+        " RETURNING user_id, auth_method",
         {"now": utc_now(), "hash": _token_hash(token or "")},
     ).fetchall()
     if rows and reason == "sign_out":
-        audit.record(con, rows[0][0], "sign_out", rows[0][0])
+        user_id, method = rows[0]
+        audit.record(con, user_id, "sign_out", user_id, {"method": method})
 
 
 def end_user_sessions(con: duckdb.DuckDBPyConnection, login: str) -> None:

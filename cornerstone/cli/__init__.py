@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "rubrics",
     "serve",
     "users",
+    "notify",
 )
 
 

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from cornerstone.cli import UserError
-from scoring.loader import DEFAULT_RUBRICS_DIR, load_rubrics
+from scoring.detectors.base import PARAMETERS
+from scoring.loader import DEFAULT_RUBRICS_DIR, import_detectors, load_rubrics
+from scoring.params import parameter_table
 from scoring.rubric import RubricError
 
 
@@ -25,6 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "directory", type=Path, nargs="?", default=DEFAULT_RUBRICS_DIR, metavar="DIR"
     )
     check.set_defaults(handler=handle_check)
+    parameters = actions.add_parser(
+        "parameters",
+        help="list every detector's parameters (the table in docs/rubrics.md)",
+        description="Print, as a markdown table, the parameters every detector accepts: name, "
+        "type, default and meaning, read from the detectors' parameter models.",
+    )
+    parameters.set_defaults(handler=handle_parameters)
 
 
 def handle_check(args: argparse.Namespace) -> int:
@@ -51,4 +60,10 @@ def handle_check(args: argparse.Namespace) -> int:
             detectors = ", ".join(d.detector for d in criterion.detectors)
             print(f"  {criterion.id}: {criterion.question} [{'; '.join(flags)}] ← {detectors}")
     print(f"OK: {len(rubric_set.rubrics)} rubrics, rubric set hash {rubric_set.version_hash}")
+    return 0
+
+
+def handle_parameters(args: argparse.Namespace) -> int:
+    import_detectors()
+    print(parameter_table(PARAMETERS), end="")
     return 0

@@ -6,6 +6,8 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard import labels
+from dashboard.loaders import queue as queue_writes
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from warehouse.errors import WarehouseError
@@ -42,7 +44,7 @@ def sidebar_filters(options: dict) -> QueueFilters:
         rubric = st.selectbox(
             "Score band applies to",
             [None] + [v for v, _ in options["rubric"]],
-            format_func=lambda r: "Quality score" if r is None else f"Rubric: {r}",
+            format_func=lambda r: "Quality score" if r is None else labels.rubric_name(r),
             key="queue_rubric",
         )
         band = st.slider("Score band", 0, 100, (0, 100), key="queue_band")
@@ -56,6 +58,7 @@ def sidebar_filters(options: dict) -> QueueFilters:
 
 def queue_tab(viewer, filters: QueueFilters) -> None:
     left, middle, right = st.columns([2, 2, 1])
+    names = dict(data.reviewer_accounts())
     if viewer.role in ASSIGN_ROLES or viewer.role == "manager":
         counts = data.open_counts(viewer)
         reviewers = (
@@ -63,7 +66,10 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
             if len(counts)
             else [viewer.user_id]
         )
-        chosen = left.selectbox("Reviewer", [EVERYONE, *reviewers], key="queue_reviewer")
+        chosen = left.selectbox(
+            "Reviewer", [EVERYONE, *reviewers], key="queue_reviewer",
+            format_func=lambda r: r if r == EVERYONE else names.get(r, r),
+        )  # fmt: skip
         reviewer_id = None if chosen == EVERYONE else chosen
     else:
         reviewer_id = viewer.user_id
@@ -87,17 +93,31 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
             "Nothing in this queue with these filters. A QA lead can build a queue in the next tab."
         )
         return
-    shown = frame[
-        ["conversation_id", "reviewer_id", "status", "agent_name", "team", "channel", "created_at",
-         "quality_score", "score_source", "auto_critical_failed", "csat", "rule"]
-    ]  # fmt: skip
+    config = data.sampling_config()
+    shown = labels.for_people(
+        frame[
+            ["conversation_id", "reviewer_id", "status", "agent_name", "team", "channel",
+             "created_at", "quality_score", "score_source", "auto_critical_failed", "csat", "rule"]
+        ].assign(
+            reviewer_id=lambda f: f["reviewer_id"].map(lambda r: names.get(r, r)),
+            score_source=lambda f: f["score_source"].map(
+                lambda s: labels.SOURCE_WORDS.get(s, labels.MISSING)
+            ),
+            auto_critical_failed=lambda f: f["auto_critical_failed"].map(
+                lambda v: labels.MISSING if labels.is_missing(v) else ("Yes" if v else "No")
+            ),
+            rule=lambda f: f["rule"].map(lambda r: _rule_words(config, r)),
+        ),
+        0,
+    )  # fmt: skip
     event = st.dataframe(
         shown, key="queue_table", hide_index=True, on_select="rerun", selection_mode="single-row",
         width="stretch",
         column_config={
-            "conversation_id": "Conversation", "reviewer_id": "Reviewer", "agent_name": "Agent",
-            "quality_score": st.column_config.NumberColumn("Quality", format="%.0f"),
-            "score_source": "Source", "auto_critical_failed": "Critical fail", "created_at": "Date",
+            "conversation_id": "Conversation", "reviewer_id": "Reviewer", "status": "Status",
+            "agent_name": "Agent", "team": "Team", "channel": "Channel",
+            "quality_score": "Quality", "score_source": "Source",
+            "auto_critical_failed": "Critical fail", "created_at": "Date", "csat": "CSAT",
             "rule": "Sampled by",
         },
     )  # fmt: skip
@@ -122,9 +142,56 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
     pick = cols[1].selectbox("Conversation", frame["conversation_id"].tolist(), key="queue_pick")
     if cols[2].button("Open", key="queue_open") and pick:
         open_review(pick)
+    if viewer.role in ASSIGN_ROLES and not open_rows.empty:
+        reassign_panel(viewer, open_rows, names)
 
 
-def build_tab(viewer, filters: QueueFilters) -> None:
+def _rule_words(config, rule: object) -> str:
+    if labels.is_missing(rule):
+        return labels.MISSING
+    if rule == "calibration":
+        return "Calibration session"
+    if rule == "manual":
+        return "Assigned by hand"
+    return ", ".join(
+        config.label(part.strip()) if part.strip() in RULE_NAMES else labels.humanise(part.strip())
+        for part in str(rule).split(",")
+    )
+
+
+def reassign_panel(viewer, open_rows, names: dict[str, str]) -> None:
+    """QA leads move open assignments (this page of the queue) to another reviewer account."""
+    with st.expander("Reassign open assignments"):
+        choices = {
+            int(
+                row.assignment_id
+            ): f"{row.conversation_id} · {names.get(row.reviewer_id, row.reviewer_id)}"
+            for row in open_rows.itertuples()
+        }
+        with st.form("queue_reassign_form"):
+            moving = st.multiselect(
+                "Open assignments", list(choices), format_func=choices.get,
+                key="queue_reassign_ids",
+            )  # fmt: skip
+            target = st.selectbox(
+                "Give them to", list(names), format_func=names.get, index=None,
+                placeholder="Choose a reviewer account", key="queue_reassign_to",
+            )  # fmt: skip
+            submitted = st.form_submit_button("Reassign", type="primary")
+        if submitted:
+            try:
+                result = queue_writes.reassign(viewer, moving, target or "")
+            except WarehouseError as error:
+                st.error(str(error))
+            else:
+                st.session_state["queue_notice"] = (
+                    f"Reassigned {len(result.moved)} conversation(s) to {names.get(target, target)}."
+                    + (f" Not moved: {', '.join(result.skipped)}." if result.skipped else "")
+                )
+                st.rerun()
+
+
+def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
     config = data.sampling_config()
     st.caption(
         "The rules run on the filters in the sidebar. Conversations already in a queue are never picked twice."
@@ -144,16 +211,19 @@ def build_tab(viewer, filters: QueueFilters) -> None:
             list(accounts),
             format_func=lambda u: accounts.get(u, u),
             key="queue_reviewer_accounts",
+            help="Reviewer and QA lead accounts. Add an account on the Users page first.",
         )
-        reviewers = st.text_input("Other reviewer ids (comma-separated)", key="queue_reviewers")
         strategy = st.radio(
             "Assign", ["round_robin", "by_team"], horizontal=True, key="queue_strategy",
             format_func=lambda s: "round robin" if s == "round_robin" else "by team",
         )  # fmt: skip
-        team_map = st.text_area(
-            "Reviewers per team (by team only), one line per team: `Billing: rita, sam`",
-            key="queue_team_map",
-        )
+        per_team: dict[str, list[str]] = {}
+        with st.expander("Reviewers per team (for 'by team')"):
+            for team in teams:
+                per_team[team] = st.multiselect(
+                    team, list(accounts), format_func=lambda u: accounts.get(u, u),
+                    key=f"queue_team_reviewers_{team}",
+                )  # fmt: skip
         limit = st.number_input("Conversations to sample", 1, 10_000, 50, key="queue_limit")
         preview = st.form_submit_button("Preview", key="queue_preview")
         build = st.form_submit_button("Build queue", key="queue_build", type="primary")
@@ -162,16 +232,10 @@ def build_tab(viewer, filters: QueueFilters) -> None:
         found = data.candidates(viewer, selection, filters, int(limit))
         st.write(f"The rules pick **{len(found):,}** conversation(s) (up to {int(limit):,}).")
         if not found.empty:
-            st.dataframe(found, hide_index=True, key="queue_preview_table")
+            st.dataframe(labels.for_people(found, 0), hide_index=True, key="queue_preview_table")
     if build:
-        names = list(
-            dict.fromkeys([*picked, *(r.strip() for r in reviewers.split(",") if r.strip())])
-        )
-        per_team: dict[str, list[str]] = {}
-        for line in team_map.splitlines():
-            if ":" in line:
-                team, people = line.split(":", 1)
-                per_team[team.strip()] = [p.strip() for p in people.split(",") if p.strip()]
+        names = list(dict.fromkeys(picked))
+        per_team = {team: people for team, people in per_team.items() if people}
         if strategy == "by_team" and per_team:
             names = sorted({*names, *(p for people in per_team.values() for p in people)})
         try:
@@ -181,7 +245,7 @@ def build_tab(viewer, filters: QueueFilters) -> None:
         except WarehouseError as error:
             st.error(str(error))
         else:
-            summary = ", ".join(f"{r}: {n}" for r, n in result.assigned.items())
+            summary = ", ".join(f"{accounts.get(r, r)}: {n}" for r, n in result.assigned.items())
             st.success(
                 f"Assigned {result.total:,} of {result.candidates:,} picked conversation(s) — {summary}."
             )
@@ -193,10 +257,18 @@ def disputes_tab(viewer) -> None:
     if frame.empty:
         st.info("No disputes here.")
         return
+    shown = labels.with_criterion_names(frame)[
+        ["dispute_id", "conversation_id", "agent_name", "criterion", "status", "agent_comment",
+         "reviewer_id", "opened_at", "resolved_by", "resolution_comment"]
+    ]  # fmt: skip
     st.dataframe(
-        frame[["dispute_id", "conversation_id", "agent_name", "rubric_id", "criterion_id", "status",
-               "agent_comment", "reviewer_id", "opened_at", "resolved_by", "resolution_comment"]],
-        hide_index=True, key="queue_disputes_table", width="stretch",
+        labels.for_people(shown), hide_index=True, key="queue_disputes_table", width="stretch",
+        column_config={
+            "dispute_id": "Dispute", "conversation_id": "Conversation", "agent_name": "Agent",
+            "criterion": "Criterion", "status": "Status", "agent_comment": "Agent's comment",
+            "reviewer_id": "Reviewer", "opened_at": "Opened", "resolved_by": "Resolved by",
+            "resolution_comment": "Resolution",
+        },
     )  # fmt: skip
     pick = st.selectbox(
         "Dispute", frame["dispute_id"].tolist(), key="queue_dispute_pick",
@@ -214,13 +286,16 @@ if viewer.role not in (*REVIEW_ROLES, "manager"):
     )
     st.stop()
 try:
-    filters = sidebar_filters(data.filter_options(viewer))
+    options = data.filter_options(viewer)
+    filters = sidebar_filters(options)
+    if "queue_notice" in st.session_state:
+        st.success(st.session_state.pop("queue_notice"))
     tabs = st.tabs(["Queue", "Build queue", "Disputes"])
     with tabs[0]:
         queue_tab(viewer, filters)
     with tabs[1]:
         if viewer.role in ASSIGN_ROLES:
-            build_tab(viewer, filters)
+            build_tab(viewer, filters, [v for v, _ in options["team"]])
         else:
             st.info("QA leads build queues; you can review what is assigned to you.")
     with tabs[2]:

@@ -1,4 +1,8 @@
-"""Cached loaders (and the write) for the coaching page."""
+"""Cached loaders (and the writes) for the coaching page, and the words it shows for rows.
+
+Reads are keyed on `data_version()` (a cheap count of sessions and reviews), so a session saved
+here, in another tab or by another process is listed on the next run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cornerstone.settings import default_db_path
+from dashboard import labels
 from warehouse import coaching, queries
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
@@ -19,19 +24,29 @@ def _db() -> str:
     return str(default_db_path())
 
 
+def data_version() -> tuple:
+    """Not cached: one small query."""
+    with connect(_db()) as con:
+        return tuple(queries.run(con, "coaching_data_version")[0].values())
+
+
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _sessions(db: str, viewer: Viewer, agent_id: str | None, team: str | None) -> pd.DataFrame:
+def _sessions(
+    db: str, viewer: Viewer, agent_id: str | None, team: str | None, version: tuple
+) -> pd.DataFrame:
     with connect(db) as con:
         return queries.frame(con, "coaching_sessions", viewer=viewer, agent_id=agent_id, team=team)
 
 
-def sessions(viewer: Viewer, agent_id: str | None = None, team: str | None = None) -> pd.DataFrame:
-    return _sessions(_db(), viewer, agent_id, team)
+def sessions(
+    viewer: Viewer, agent_id: str | None = None, team: str | None = None, version: tuple = ()
+) -> pd.DataFrame:
+    return _sessions(_db(), viewer, agent_id, team, version)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def _session_results(
-    db: str, viewer: Viewer, session_id: int, window_days: int
+    db: str, viewer: Viewer, session_id: int, window_days: int, version: tuple
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     with connect(db) as con:
         params = {"coaching_session_id": session_id, "window_days": window_days}
@@ -42,19 +57,48 @@ def _session_results(
 
 
 def session_results(
-    viewer: Viewer, session_id: int, window_days: int = coaching.DEFAULT_WINDOW_DAYS
+    viewer: Viewer,
+    session_id: int,
+    window_days: int = coaching.DEFAULT_WINDOW_DAYS,
+    version: tuple = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(before/after per focus criterion, weekly focus scores around the session)."""
-    return _session_results(_db(), viewer, session_id, window_days)
+    """(before/after per focus criterion with counts and a 95% interval, weekly focus scores)."""
+    before_after, weekly = _session_results(_db(), viewer, session_id, window_days, version)
+    return with_change_intervals(before_after), weekly
+
+
+def with_change_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds change_low / change_high (95% interval of after - before), small_sample, verdict."""
+    changes = [
+        coaching.change_interval(
+            row.before_score,
+            row.before_sd,
+            row.before_conversations,
+            row.after_score,
+            row.after_sd,
+            row.after_conversations,
+        )  # fmt: skip
+        for row in frame.itertuples()
+    ]
+    return frame.assign(
+        change_low=[c.low for c in changes],
+        change_high=[c.high for c in changes],
+        small_sample=[c.small_sample for c in changes],
+        verdict=[c.verdict for c in changes],
+    )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def _agent_material(
-    db: str, viewer: Viewer, agent_id: str, since: datetime, reviewed_only: bool
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    db: str, viewer: Viewer, agent_id: str, since: datetime | None, reviewed_only: bool,
+    version: tuple,
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     with connect(db) as con:
         return (
-            queries.frame(con, "agent_weak_criteria", viewer=viewer, agent_id=agent_id, since=since),
+            queries.frame(
+                con, "agent_weak_criteria", viewer=viewer, agent_id=agent_id, since=since,
+                reviewed_only=reviewed_only,
+            ),
             queries.frame(
                 con, "coaching_candidates", viewer=viewer, agent_id=agent_id,
                 reviewed_only=reviewed_only, limit=200,
@@ -63,10 +107,15 @@ def _agent_material(
 
 
 def agent_material(
-    viewer: Viewer, agent_id: str, since: datetime, reviewed_only: bool = True
+    viewer: Viewer,
+    agent_id: str,
+    since: datetime | None,
+    reviewed_only: bool = True,
+    version: tuple = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the agent's failure rate per criterion since `since`, conversations to build a session from)."""
-    return _agent_material(_db(), viewer, agent_id, since, reviewed_only)
+    """(the agent's failure rate per criterion since `since`, conversations to build a session
+    from); both from human reviews only when `reviewed_only`."""
+    return _agent_material(_db(), viewer, agent_id, since, reviewed_only, version)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -80,15 +129,34 @@ def criteria() -> list[tuple[str, str]]:
     return _criteria(_db())
 
 
+def candidate_label(row) -> str:
+    """One conversation in the "Conversations discussed" picker; safe with missing date, score,
+    source or failed criteria (rows from imports without dates, unscored conversations)."""
+    source = labels.SOURCE_WORDS.get(getattr(row, "score_source", None), "no score")
+    return (
+        f"{row.conversation_id} · {labels.day(row.created_at, '%d %b %Y')} · "
+        f"quality {labels.number(row.quality_score)} ({source}) · failed: "
+        f"{labels.criterion_keys_names(row.failed_criteria)}"
+    )
+
+
+def session_label(row) -> str:
+    """One session in the session picker; safe with missing dates and focus."""
+    return (
+        f"#{row.coaching_session_id} · {labels.text(row.agent_name)} · "
+        f"{labels.day(row.held_at)} · {labels.criterion_keys_names(row.focus)}"
+    )
+
+
 def create_session(viewer: Viewer, request: coaching.CoachingRequest) -> int:
-    """Save the session and drop cached coaching reads so the new session shows at once."""
+    """Save the session and drop cached reads so the new session shows at once."""
     with connect(_db()) as con:
         session_id = coaching.create_session(con, viewer, request)
-    _sessions.clear()
+    st.cache_data.clear()
     return session_id
 
 
 def acknowledge_session(viewer: Viewer, session_id: int, response: str) -> None:
     with connect(_db()) as con:
         coaching.acknowledge_session(con, viewer, session_id, response)
-    _sessions.clear()
+    st.cache_data.clear()

@@ -12,16 +12,19 @@ question and what it fails on are the same thing.
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, outcome, phrases
-from scoring.phrases import search
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases
 
 
-@detector("no_abuse_of_customer")
-def no_abuse_of_customer(signals, params):
-    abuse = phrases(params, "abuse")
+class Params(DetectorParams):
+    abuse: Phrases = Field(description="insults, slurs and swearing aimed at the customer")
+
+
+@detector("no_abuse_of_customer", Params)
+def no_abuse_of_customer(signals, params: Params):
     if not signals.agent:
         return not_applicable("no agent reply to judge")
-    found = search(signals, signals.agent, abuse, limit=3)
+    found = params.abuse.search(signals, signals.agent, limit=3)
     if found:
         return outcome(0.0, f"the agent insulted or swore at the customer: “{found[0].quote}”", found)
     return outcome(1.0, "no insult or swearing aimed at the customer in the agent's replies")

@@ -9,22 +9,27 @@ rubric rewards them).
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, outcome, phrases
-from scoring.phrases import first_match
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases
 
 
-@detector("agent_outcome")
-def agent_outcome(signals, params):
-    done = phrases(params, "done")
-    failed = phrases(params, "failed")
+class Params(DetectorParams):
+    done: Phrases = Field(description="an agent reply reporting something done")
+    failed: Phrases = Field(description="an agent reply reporting failing")
+
+
+@detector("agent_outcome", Params)
+def agent_outcome(signals, params: Params):
+    done = params.done
+    failed = params.failed
     if not signals.agent:
         return not_applicable("no agent reply to judge")
     done_found, failed_found = [], []
     for i in signals.agent:
-        hit = first_match(signals, (i,), done)
+        hit = done.first_match(signals, (i,))
         if hit is not None:
             done_found.append(hit)
-        miss = first_match(signals, (i,), failed)
+        miss = failed.first_match(signals, (i,))
         if miss is not None:
             failed_found.append(miss)
     value = 0.5 + (len(done_found) - len(failed_found)) / len(signals.agent)

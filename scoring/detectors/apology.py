@@ -8,18 +8,25 @@ computed only when no problem phrase decided it).
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import first_match, message_evidence, search
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases, Sentiment
+from scoring.phrases import message_evidence
 
 
-@detector("apology_when_needed")
-def apology_when_needed(signals, params):
-    problems = phrases(params, "problem")
-    apologies = phrases(params, "apology")
-    upset_below = number(params, "upset_below", -0.4)
+class Params(DetectorParams):
+    problem: Phrases = Field(description="customer phrases that say something went wrong")
+    apology: Phrases = Field(description="what counts as an apology")
+    upset_below: Sentiment = Field(
+        -0.4, description="VADER compound of the customer's worst turn that counts as upset"
+    )
+
+
+@detector("apology_when_needed", Params)
+def apology_when_needed(signals, params: Params):
+    upset_below = params.upset_below
     if not signals.agent or not signals.customer:
         return not_applicable("needs both a customer message and an agent reply")
-    trigger = first_match(signals, signals.customer, problems)
+    trigger = params.problem.first_match(signals, signals.customer)
     if trigger is None:
         sentiments = signals.customer_sentiments()
         worst = min(sentiments, key=lambda item: item[1]) if sentiments else None
@@ -29,7 +36,7 @@ def apology_when_needed(signals, params):
         reason = f"the customer was upset (sentiment {worst[1]:+.2f})"
     else:
         reason = f"the customer reported a problem (“{trigger.quote}”)"
-    found = search(signals, signals.agent, apologies, limit=2)
+    found = params.apology.search(signals, signals.agent, limit=2)
     if found:
         return outcome(
             1.0, f"{reason} and the agent apologised: “{found[0].quote}”", [trigger, *found]

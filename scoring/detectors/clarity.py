@@ -10,7 +10,8 @@ at `min_reading_ease`. value = the mean of the two. N/A when the agent wrote few
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field
 from scoring.phrases import message_evidence
 from scoring.text_cache import TEXT_CACHE_SIZE, text_cache
 
@@ -32,13 +33,21 @@ def _counts(text: str) -> tuple[int, int, int]:
     return stats.words, stats.sentences, stats.syllables
 
 
-@detector("clarity")
-def clarity(signals, params):
-    target_words = number(params, "target_sentence_words", 20)
-    max_words = number(params, "max_sentence_words", 40)
-    target_ease = number(params, "target_reading_ease", 60)
-    min_ease = number(params, "min_reading_ease", 10)
-    min_words = number(params, "min_words", 8)
+class Params(DetectorParams):
+    target_sentence_words: float = Field(20, gt=0, description="words per sentence scoring 1")
+    max_sentence_words: float = Field(40, gt=0, description="words per sentence scoring 0")
+    target_reading_ease: float = Field(60, description="Flesch reading ease scoring 1")
+    min_reading_ease: float = Field(10, description="Flesch reading ease scoring 0")
+    min_words: float = Field(8, ge=0, description="fewer agent words: N/A")
+
+
+@detector("clarity", Params)
+def clarity(signals, params: Params):
+    target_words = params.target_sentence_words
+    max_words = params.max_sentence_words
+    target_ease = params.target_reading_ease
+    min_ease = params.min_reading_ease
+    min_words = params.min_words
     if not signals.agent:
         return not_applicable("no agent reply to judge")
     words = sentences = syllables = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from scoring.detectors.base import detector
 from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams
 from scoring.phrases import span_evidence
 
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "sir", "madam", "prof"}
@@ -34,8 +35,12 @@ def find_word(lower_text: str, word: str) -> int:
     return -1
 
 
-@detector("uses_customer_name")
-def uses_customer_name(signals, params):
+class Params(DetectorParams):
+    """No parameters."""
+
+
+@detector("uses_customer_name", Params)
+def uses_customer_name(signals, params: Params):
     candidates = name_candidates(signals.conversation.customer_name)
     if not signals.agent:
         return not_applicable("no agent reply to judge")

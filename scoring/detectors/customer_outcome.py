@@ -22,8 +22,17 @@ nothing. Evidence quotes the customer's words for each kind of reaction found.
 from __future__ import annotations
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
-from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import first_match
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases, Weight
+
+
+class Params(DetectorParams):
+    satisfied: Phrases = Field(description="the customer thanking or praising the agent")
+    correcting: Phrases = Field(description="the customer correcting the agent or saying no")
+    upset: Phrases = Field(description="the customer complaining or sounding upset")
+    mood_weight: Weight = Field(
+        1.0, description="weight of each customer turn's VADER compound (a reaction counts 1)"
+    )
 
 
 def _turns(count: int) -> str:
@@ -35,13 +44,10 @@ def _said(evidence: list[Evidence], count: int, verb: str) -> str:
     return f"{subject} {verb} (“{evidence[0].quote}”)"
 
 
-@detector("customer_outcome")
-def customer_outcome(signals, params) -> DetectorOutcome:
+@detector("customer_outcome", Params)
+def customer_outcome(signals, params: Params) -> DetectorOutcome:
     """Did the customer end up satisfied: thanks and a good mood, not corrections or complaints?"""
-    satisfied_phrases = phrases(params, "satisfied")
-    correcting_phrases = phrases(params, "correcting")
-    upset_phrases = phrases(params, "upset")
-    mood_weight = number(params, "mood_weight", 1.0)
+    mood_weight = params.mood_weight
     turns = [i for i in signals.customer if signals.messages[i].text.strip()]
     if not turns:
         return not_applicable("the customer wrote nothing to judge their outcome by")
@@ -53,15 +59,15 @@ def customer_outcome(signals, params) -> DetectorOutcome:
     for i in turns:
         reaction = mood_weight * signals.sentiment(i)
         if first_reply is not None and i > first_reply:
-            thanks = first_match(signals, (i,), satisfied_phrases)
+            thanks = params.satisfied.first_match(signals, (i,))
             if thanks is not None:
                 satisfied.append(thanks)
                 reaction += 1.0
-            correction = first_match(signals, (i,), correcting_phrases)
+            correction = params.correcting.first_match(signals, (i,))
             if correction is not None:
                 correcting.append(correction)
                 reaction -= 1.0
-        complaint = first_match(signals, (i,), upset_phrases)
+        complaint = params.upset.first_match(signals, (i,))
         if complaint is not None:
             upset.append(complaint)
             reaction -= 1.0

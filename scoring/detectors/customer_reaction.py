@@ -15,58 +15,30 @@ customer did not write after an agent reply. Evidence quotes the customer's word
 from __future__ import annotations
 
 from scoring.detectors.base import DetectorOutcome, detector
-from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import first_match
-
-SATISFIED = (
-    "thank*",
-    "thx",
-    "great",
-    "perfect",
-    "awesome",
-    "excellent",
-    "wonderful",
-    "fantastic",
-    "brilliant",
-    "sounds good",
-    "that works",
-    "works for me",
-    "much appreciated",
-    "appreciate it",
-)
-CORRECTING = (
-    "re:^\\s*(?:no|nope|nah)\\b",
-    "not what i",
-    "that's not",
-    "that is not",
-    "instead",
-    "i said",
-    "i already",
-    "again",
-    "actually",
-    "wrong",
-    "didn't ask",
-    "did not ask",
-    "still not",
-    "doesn't help",
-    "does not help",
-)
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases, Weight
 
 
-@detector("customer_reaction")
-def customer_reaction(signals, params) -> DetectorOutcome:
+class Params(DetectorParams):
+    satisfied: Phrases = Field(description="the customer thanking or praising")
+    correcting: Phrases = Field(description="the customer correcting or repeating the request")
+    correction_weight: Weight = Field(1.0, description="weight of a correcting turn")
+
+
+@detector("customer_reaction", Params)
+def customer_reaction(signals, params: Params) -> DetectorOutcome:
     """Did the customer react with thanks and praise rather than corrections?"""
-    satisfied_phrases = phrases(params, "satisfied", SATISFIED)
-    correcting_phrases = phrases(params, "correcting", CORRECTING)
-    correction_weight = number(params, "correction_weight", 1.0)
+    satisfied_phrases = params.satisfied
+    correcting_phrases = params.correcting
+    correction_weight = params.correction_weight
     if not signals.agent:
         return not_applicable("no agent reply for the customer to react to")
     first_reply = signals.agent[0]
     turns = [i for i in signals.customer if i > first_reply and signals.messages[i].text.strip()]
     if not turns:
         return not_applicable("the customer did not write after the agent's first reply")
-    satisfied = [e for i in turns if (e := first_match(signals, (i,), satisfied_phrases))]
-    correcting = [e for i in turns if (e := first_match(signals, (i,), correcting_phrases))]
+    satisfied = [e for i in turns if (e := satisfied_phrases.first_match(signals, (i,)))]
+    correcting = [e for i in turns if (e := correcting_phrases.first_match(signals, (i,)))]
     value = 0.5 + (len(satisfied) - correction_weight * len(correcting)) / len(turns)
     evidence = satisfied[:2] + correcting[:2]
     if not satisfied and not correcting:

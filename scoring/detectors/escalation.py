@@ -8,23 +8,26 @@ following up (`agent_mentions`). Then 1 when an agent commits to a concrete foll
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, outcome, phrases
-from scoring.phrases import first_match, search
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases
 
 
-@detector("escalation_followup")
-def escalation_followup(signals, params):
-    customer_asks = phrases(params, "customer_asks")
-    agent_mentions = phrases(params, "agent_mentions")
-    commitment = phrases(params, "commitment")
+class Params(DetectorParams):
+    customer_asks: Phrases = Field(description="the customer asking for escalation")
+    agent_mentions: Phrases = Field(description="the agent mentioning escalation or follow-up")
+    commitment: Phrases = Field(description="a concrete follow-up commitment")
+
+
+@detector("escalation_followup", Params)
+def escalation_followup(signals, params: Params):
     if not signals.agent:
         return not_applicable("no agent reply to judge")
-    trigger = first_match(signals, signals.customer, customer_asks) or first_match(
-        signals, signals.agent, agent_mentions
-    )
+    trigger = params.customer_asks.first_match(
+        signals, signals.customer
+    ) or params.agent_mentions.first_match(signals, signals.agent)
     if trigger is None:
         return not_applicable("no escalation or follow-up was asked for or announced")
-    found = search(signals, signals.agent, commitment, limit=2)
+    found = params.commitment.search(signals, signals.agent, limit=2)
     if found:
         return outcome(
             1.0, f"escalation/follow-up owned by the agent: “{found[0].quote}”", [trigger, *found]

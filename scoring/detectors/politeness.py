@@ -6,8 +6,8 @@ sentence, indirect and counterfactual questions ("could you", "would you mind"),
 think", "perhaps"), first-person plural ("we", "let's") make a request more polite; direct
 questions ("why did you...?"), sentences starting with "you", "so"/"and"/"but", a bare
 imperative or "please" at the very start, factuality markers ("actually", "in fact") and
-negative words make it less polite. Each strategy is a phrase list with a weight (rubric YAML
-`politeness` params may override both); the detector adds up the weights of the strategies an
+negative words make it less polite. Each strategy is a phrase list with a weight (the rubric's
+`strategies` parameter, in rubrics/communication.yaml); the detector adds up the weights of the strategies an
 agent message uses and maps the mean over agent messages to 0..1 (0.5 = neutral):
 `value = 0.5 + 0.5 * tanh(total / scale)`. Evidence quotes the strongest cues both ways.
 """
@@ -16,547 +16,72 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+
+from pydantic import BaseModel, ConfigDict
 
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
-from scoring.outcomes import ParameterError, not_applicable, number, outcome
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases, Positive
+from scoring.phrases import LabelledPhrases
 from scoring.sentiment import vader_lexicon
-from scoring.text import (
-    WORD_PATTERN,
-    PhraseIndex,
-    lowercase,
-    phrase_tokens,
-    sentence_spans,
-)
+from scoring.text import WORD_PATTERN, lowercase, sentence_spans
 from scoring.text_cache import text_cache
 
 
-@dataclass(frozen=True, slots=True)
-class Strategy:
+class Strategy(BaseModel):
     """A politeness strategy: its phrases, where they count, and its weight."""
 
-    phrases: tuple[str, ...]
-    weight: float
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    phrases: Phrases
+    weight: float  # 0 switches the strategy off
     at_start: bool = False  # only counts at the start of a sentence
-    label: str = ""
+    label: str = ""  # how a rationale names it (default: the strategy's name)
 
 
-# Phrase syntax is scoring/phrases.py's (case-insensitive, word-bounded, `*` = any ending,
-# `re:` = a raw regular expression). Weights follow the signs and rough sizes of the paper's
-# strategy coefficients; a rubric may override any of them.
-DEFAULT_STRATEGIES: dict[str, Strategy] = {
-    "gratitude": Strategy(
-        (
-            "thank*",
-            "thx",
-            "appreciate*",
-            "grateful",
-            "much obliged",
-            "cheers",
-            "really appreciate",
-            "i'd appreciate",
-            "i'd be grateful",
-            "thanks again",
-            "thank you again",
-        ),
-        0.8,
-        label="gratitude",
-    ),
-    "greeting": Strategy(
-        (
-            "hi",
-            "hello",
-            "hey",
-            "dear",
-            "good morning",
-            "good afternoon",
-            "good evening",
-            "greetings",
-        ),
-        0.5,
-        at_start=True,
-        label="a greeting",
-    ),
-    "deference": Strategy(
-        (
-            "great",
-            "good",
-            "nice",
-            "interesting",
-            "cool",
-            "excellent",
-            "awesome",
-            "wonderful",
-            "well done",
-            "good job",
-            "good point",
-            "good question",
-            "kudos",
-        ),
-        0.5,
-        at_start=True,
-        label="deference",
-    ),
-    "apologising": Strategy(
-        (
-            "sorry",
-            "apolog*",
-            "oops",
-            "whoops",
-            "excuse me",
-            "forgive me",
-            "pardon",
-            "my bad",
-            "my mistake",
-            "i regret",
-            "really sorry",
-            "so sorry",
-        ),
-        0.2,
-        label="an apology",
-    ),
-    "please": Strategy(("please", "pls", "plz", "kindly"), 0.1, label="please"),
-    "counterfactual_modal": Strategy(
-        (
-            "could you",
-            "would you",
-            "could we",
-            "would it be",
-            "might you",
-            "would you mind",
-            "if you don't mind",
-            "if you wouldn't mind",
-            "do you mind",
-            "would you be willing",
-            "would you be able",
-            "if possible",
-            "if you could",
-            "if you can",
-            "when you get a chance",
-            "when you have a moment",
-            "when you have time",
-            "is it possible",
-            "possible to",
-            "would be great",
-            "would be nice",
-            "would be helpful",
-        ),
-        0.3,
-        label="an indirect request",
-    ),
-    "indicative_modal": Strategy(("can you", "will you", "can we"), 0.15, label="a modal request"),
-    "hedges": Strategy(
-        (
-            "i think",
-            "i believe",
-            "i guess",
-            "i suppose",
-            "i suggest",
-            "i wonder*",
-            "i was wondering",
-            "perhaps",
-            "maybe",
-            "possibly",
-            "probably",
-            "might",
-            "seems",
-            "it seems",
-            "somewhat",
-            "sort of",
-            "kind of",
-            "a bit",
-            "a little",
-            "in my opinion",
-            "if i understand",
-            "not sure",
-            "i'm not sure",
-            "unless",
-            "apparently",
-            "presumably",
-            "likely",
-            "seemingly",
-            "roughly",
-            "fairly",
-            "quite",
-            "rather",
-            "usually",
-            "generally",
-            "i assume",
-            "i feel",
-        ),
-        0.05,
-        label="a hedge",
-    ),
-    "indirect": Strategy(("by the way", "btw", "incidentally"), 0.1, label="an indirect opener"),
-    "first_person_plural": Strategy(("we", "our", "us", "let's", "let us"), 0.05, label="'we'"),
-    "first_person_start": Strategy(("i", "i'm", "i've", "i'd", "my"), 0.1, True, "an 'I' start"),
-    "help_offer": Strategy(
-        (
-            "happy to",
-            "glad to",
-            "feel free",
-            "hope this helps",
-            "hope that helps",
-            "let me know",
-            "if you need",
-        ),
-        0.3,
-        label="an offer of help",
-    ),
-    # negative strategies
-    "direct_question": Strategy(
-        ("what", "why", "who", "where", "how", "which", "when"),
-        -0.1,
-        at_start=True,
-        label="a direct question",
-    ),
-    "why_question": Strategy(("why", "how come"), -0.45, label="a 'why' challenge"),
-    "direct_start": Strategy(("so", "then", "and", "but", "or"), -0.15, True, "a direct start"),
-    # "You ..." opening a request; not "Your ...": in support "Your order has shipped" informs
-    "second_person_start": Strategy(("you", "u"), -0.25, at_start=True, label="a 'you' start"),
-    "please_start": Strategy(
-        ("please", "pls", "plz"), -0.05, at_start=True, label="'please' first"
-    ),
-    "imperative_start": Strategy(
-        (
-            "stop",
-            "don't",
-            "do not",
-            "read",
-            "look",
-            "check",
-            "fix",
-            "answer",
-            "explain",
-            "tell",
-            "give",
-            "provide",
-            "send",
-            "see",
-            "go",
-            "use",
-            "try",
-            "make",
-            "remove",
-            "add",
-            "change",
-            "leave",
-            "get",
-            "show",
-            "note",
-        ),
-        -0.25,
-        at_start=True,
-        label="a bare imperative",
-    ),
-    "factuality": Strategy(
-        (
-            "actually",
-            "in fact",
-            "the fact is",
-            "the point is",
-            "the truth is",
-            "the reality is",
-            "obviously",
-            "clearly",
-            "of course",
-            "as i said",
-            "as i already said",
-            "as already mentioned",
-            "as i mentioned",
-            "really",
-            "exactly",
-        ),
-        -0.2,
-        label="a factuality marker",
-    ),
-    "negative_lexicon": Strategy(
-        (
-            "stupid",
-            "idiot*",
-            "dumb",
-            "ridiculous",
-            "nonsense",
-            "absurd",
-            "pathetic",
-            "useless",
-            "wrong",
-            "bad",
-            "terrible",
-            "awful",
-            "horrible",
-            "hate",
-            "damn*",
-            "crap*",
-            "shit*",
-            "wtf",
-            "hell",
-            "annoying",
-            "lazy",
-            "incompetent",
-            "vandal*",
-            "mess",
-            "fault",
-            "blame",
-            "whatever",
-            "seriously",
-        ),
-        -0.2,
-        label="a negative word",
-    ),
-    "permission": Strategy(
-        ("may i", "can i", "could i", "might i", "do you mind if", "would it be ok*", "is it ok*"),
-        0.2,
-        label="asking permission",
-    ),
-    "praise": Strategy(
-        (
-            "brilliant",
-            "superb",
-            "impressed",
-            "impressive",
-            "great work",
-            "great job",
-            "nice work",
-            "nice job",
-            "excellent",
-            "fantastic",
-            "amazing",
-            "great idea",
-            "good idea",
-            "kind of you",
-        ),
-        0.3,
-        label="praise",
-    ),
-    "negative_question": Strategy(
-        (
-            "don't you",
-            "didn't you",
-            "can't you",
-            "won't you",
-            "aren't you",
-            "haven't you",
-            "do you even",
-            "did you even",
-            "have you even",
-            "you do know",
-            "did you not",
-            "do you really",
-            "are you serious",
-            "are you kidding",
-        ),
-        -0.4,
-        label="a challenging question",
-    ),
-    "challenge": Strategy(
-        (
-            "re:\\breally\\s*\\?",
-            "seriously",
-            "what the",
-            "the hell",
-            "in the world",
-            "on earth",
-            "wtf",
-            "come on",
-            "no offense",
-            "got it?",
-            "is that clear",
-            "how about you",
-            "how many times",
-            "what's wrong with",
-            "what is wrong with",
-            "what's the point",
-            "who cares",
-            "for god's sake",
-            "ffs",
-            "ugh",
-            "duh",
-        ),
-        -0.6,
-        label="a challenge",
-    ),
-    "shouting": Strategy(("re:[!?]{2,}",), -0.5, label="emphatic punctuation"),
-    # further classes from the politeness literature: positive lexicon and emoticons,
-    # reassurance, asking for the other's view or help; negation marks contradiction
-    "kind_words": Strategy(
-        (
-            "welcome",
-            "nice",
-            "kind",
-            "kindly",
-            "glad",
-            "happy",
-            "pleased",
-            "love",
-            "really helpful",
-            "really glad",
-            "really happy",
-            "really nice",
-            "really good",
-            "really great",
-            "really kind",
-            "good",
-            "great",
-        ),
-        0.2,
-        label="a kind word",
-    ),
-    "emoticon": Strategy(
-        ("re:(?<![\\w:/])[:;=]-?[)DPp](?!\\w)", "lol", "xd"), 0.3, label="a friendly emoticon"
-    ),
-    "asks_view": Strategy(
-        (
-            "any idea",
-            "any ideas",
-            "any thoughts",
-            "any suggestions",
-            "any advice",
-            "any help",
-            "your help",
-            "your advice",
-            "your thoughts",
-            "your opinion",
-            "what do you think",
-            "interested",
-            "i'd like",
-            "i would like",
-            "wondering if",
-            "wondering whether",
-            "help",
-            "do you think",
-            "you think",
-        ),
-        0.25,
-        label="asking for the other's view or help",
-    ),
-    "reassurance": Strategy(
-        (
-            "no problem",
-            "no worries",
-            "don't worry",
-            "do not worry",
-            "don't hesitate",
-            "do not hesitate",
-            "not a problem",
-            "no rush",
-            "no hurry",
-        ),
-        0.2,
-        label="reassurance",
-    ),
-    "soft_modal": Strategy(("could", "would"), 0.1, label="a softening modal"),
-    "negation": Strategy(
-        (
-            "not",
-            "no",
-            "never",
-            "nothing",
-            "nobody",
-            "cannot",
-            "don't",
-            "doesn't",
-            "didn't",
-            "can't",
-            "couldn't",
-            "won't",
-            "wouldn't",
-            "shouldn't",
-            "isn't",
-            "aren't",
-            "wasn't",
-            "weren't",
-            "haven't",
-            "hasn't",
-            "hadn't",
-            "mustn't",
-            "needn't",
-            "ain't",
-        ),
-        -0.1,
-        label="a negation",
-    ),
-}
-DEFAULT_SCALE = 1.0
 _WORD = re.compile(WORD_PATTERN)
 # words of the VADER lexicon (valence >= 1 or <= -1) count as the paper's positive/negative
 # lexicon strategies: a small weight per word, at most LEXICON_WORDS_CAP words per message
-DEFAULT_POSITIVE_WORD_WEIGHT = 0.05
-DEFAULT_NEGATIVE_WORD_WEIGHT = -0.08
 LEXICON_WORDS_CAP = 3
 
 
-class StrategySet(tuple):
-    """(name, Strategy) pairs; hashed by identity so per-text caches key on it cheaply."""
+class Params(DetectorParams):
+    # Danescu-Niculescu-Mizil et al. (2013); weights follow the signs and rough sizes of the
+    # paper's strategy coefficients
+    strategies: dict[str, Strategy] = Field(
+        description="strategy name: {phrases, weight, at_start, label}; weight 0 switches one off"
+    )
+    scale: Positive = Field(1.0, description="value = 0.5 + 0.5 tanh(mean total / scale)")
+    positive_word_weight: float = Field(
+        0.05, description="per VADER-lexicon word with valence >= 1 (at most 3 a message)"
+    )
+    negative_word_weight: float = Field(-0.08, description="per word with valence <= -1")
 
-    __slots__ = ()
-    __hash__ = object.__hash__
-    __eq__ = object.__eq__
-
-
-_STRATEGY_SETS: dict[str, StrategySet] = {}
-_STRATEGY_SETS_BY_ID: dict[int, tuple[Any, StrategySet]] = {}
-DEFAULT_STRATEGY_SET = StrategySet(DEFAULT_STRATEGIES.items())
-
-
-def strategies_from(params: Mapping[str, Any]) -> StrategySet:
-    """Default strategies, with phrase lists/weights overridden by the `strategies` param.
-
-    YAML shape: `strategies: {gratitude: {weight: 1.2, phrases: [...], at_start: false}, ...}`;
-    a new name adds a strategy, `weight: 0` switches one off.
-    """
-    overrides = params.get("strategies") or {}
-    if not isinstance(overrides, Mapping):
-        raise ParameterError("parameter 'strategies' must map strategy names to settings")
-    if not overrides:
-        return DEFAULT_STRATEGY_SET
-    # a rubric's params object lives as long as the rubric: resolve it once, by identity
-    known = _STRATEGY_SETS_BY_ID.get(id(overrides))
-    if known is not None and known[0] is overrides:
-        return known[1]
-    key = repr(sorted((str(k), repr(v)) for k, v in overrides.items()))
-    cached = _STRATEGY_SETS.get(key)
-    if cached is None:
-        cached = _STRATEGY_SETS[key] = _build_strategies(overrides)
-    if len(_STRATEGY_SETS_BY_ID) < 256:
-        _STRATEGY_SETS_BY_ID[id(overrides)] = (overrides, cached)
-    return cached
-
-
-def _build_strategies(overrides: Mapping[str, Any]) -> StrategySet:
-    result = dict(DEFAULT_STRATEGIES)
-    for name, settings in overrides.items():
-        if not isinstance(settings, Mapping):
-            raise ParameterError(f"strategy {name!r} must be a mapping (weight, phrases, at_start)")
-        unknown = set(settings) - {"weight", "phrases", "at_start", "label"}
-        if unknown:
-            raise ParameterError(f"strategy {name!r}: unknown setting(s) {sorted(unknown)}")
-        base = result.get(name)
-        if base is None and "phrases" not in settings:
-            raise ParameterError(f"new strategy {name!r} needs a 'phrases' list")
-        phrases = settings.get("phrases", base.phrases if base else ())
-        if isinstance(phrases, str) or not all(isinstance(p, str) for p in phrases):
-            raise ParameterError(f"strategy {name!r}: 'phrases' must be a list of phrases")
-        weight = number(settings, "weight", base.weight if base else None)
-        result[name] = Strategy(
-            tuple(phrases),
-            weight,
-            bool(settings.get("at_start", base.at_start if base else False)),
-            str(settings.get("label", base.label if base else name.replace("_", " "))),
+    @cached_property
+    def matchers(self) -> _Matchers:
+        """The strategies as two phrase indexes: one pass per text, one lookup per sentence
+        start (built once per rubric)."""
+        strategies = tuple(
+            (name, strategy.model_copy(update={"label": strategy.label or name.replace("_", " ")}))
+            for name, strategy in self.strategies.items()
         )
-    return StrategySet(result.items())
+        used = [(n, s) for n, (_, s) in enumerate(strategies) if s.weight]
+        return _Matchers(
+            LabelledPhrases((n, s.phrases) for n, s in used if not s.at_start),
+            LabelledPhrases((n, s.phrases) for n, s in used if s.at_start),
+            strategies,
+        )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Matchers:
-    """A strategy set as two phrase indexes: one pass per text, one lookup per sentence start."""
+    """A strategy set searched as two labelled phrase sets (hashed by identity: a cache key)."""
 
-    anywhere: PhraseIndex  # phrases of the strategies that count anywhere, labelled by number
-    at_start: PhraseIndex  # phrases of the sentence-start strategies
+    anywhere: LabelledPhrases  # phrases of the strategies that count anywhere, labelled by number
+    at_start: LabelledPhrases  # phrases of the sentence-start strategies
     strategies: tuple[tuple[str, Strategy], ...]  # label N -> strategy N
 
 
@@ -565,32 +90,13 @@ _LEADING = frozenset(" \t\n\r\"'([*_>-")  # opening quotes/brackets/markup befor
 _MENTION = re.compile(r"@[\w.-]+[:,]?\s+")
 
 
-@text_cache(64)
-def _matchers(strategies: StrategySet) -> _Matchers:
-    phrases: dict[bool, list[str]] = {True: [], False: []}
-    labels: dict[bool, list[int]] = {True: [], False: []}
-    for n, (_, strategy) in enumerate(strategies):
-        if strategy.weight:
-            phrases[strategy.at_start].extend(strategy.phrases)
-            labels[strategy.at_start].extend([n] * len(strategy.phrases))
-    return _Matchers(
-        PhraseIndex(tuple(phrases[False]), tuple(labels[False])),
-        PhraseIndex(tuple(phrases[True]), tuple(labels[True])),
-        tuple(strategies),
-    )
-
-
 @text_cache()
-def text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int, int, str], ...]:
+def text_cues(text: str, matchers: _Matchers) -> tuple[tuple[str, float, int, int, str], ...]:
     """Every strategy one message uses, each counted once per sentence:
     (strategy, weight, start, end, label). Cached per text: agent macros repeat a lot."""
-    matchers = _matchers(strategies)
     spans = sentence_spans(text) or ([(0, len(text))] if text.strip() else [])
     if not spans:
         return ()
-    lower = lowercase(text)
-    tokens = phrase_tokens(text) if len(lower) != len(text) else ()
-    token_starts = [token[0] for token in tokens]
     sentence_starts = [start for start, _ in spans]
     seen: set[tuple[int, int]] = set()  # (strategy, sentence): a strategy counts once a sentence
     cues: list[tuple[str, float, int, int, str]] = []
@@ -610,16 +116,7 @@ def text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int
             first = mention.end()
         if first >= end:
             continue
-        if tokens:  # lowercasing changed offsets: use the word list
-            i = bisect_left(token_starts, first)
-            match = (
-                matchers.at_start.match_at(text, tokens, i)
-                if i < len(tokens) and tokens[i][0] == first
-                else None
-            )
-        else:
-            match = matchers.at_start.match_lower(lower, first)
-        match = match or matchers.at_start.fallback_match_at(text, first)
+        match = matchers.at_start.match_at(text, first)
         if match:
             add(match[0], match[1], match[2], sentence)
     for start, end, n in matchers.anywhere.find(text):
@@ -630,9 +127,9 @@ def text_cues(text: str, strategies: StrategySet) -> tuple[tuple[str, float, int
 
 
 @text_cache()
-def cue_weight(text: str, strategies: StrategySet) -> float:
-    """The summed weights of `text_cues(text, strategies)` (0 without a cue), cached per text."""
-    return sum(cue[1] for cue in text_cues(text, strategies))
+def cue_weight(text: str, matchers: _Matchers) -> float:
+    """The summed weights of `text_cues(text, matchers)` (0 without a cue), cached per text."""
+    return sum(cue[1] for cue in text_cues(text, matchers))
 
 
 @text_cache()
@@ -655,15 +152,13 @@ def _strong_words() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-@detector("politeness")
-def politeness(signals, params) -> DetectorOutcome:
+@detector("politeness", Params)
+def politeness(signals, params: Params) -> DetectorOutcome:
     """How polite the agent's messages read (0.5 = neutral), from politeness strategies."""
-    strategies = strategies_from(params)
-    scale = number(params, "scale", DEFAULT_SCALE)
-    positive_weight = number(params, "positive_word_weight", DEFAULT_POSITIVE_WORD_WEIGHT)
-    negative_weight = number(params, "negative_word_weight", DEFAULT_NEGATIVE_WORD_WEIGHT)
-    if scale <= 0:
-        raise ParameterError("parameter 'scale' must be positive")
+    strategies = params.matchers
+    scale = params.scale
+    positive_weight = params.positive_word_weight
+    negative_weight = params.negative_word_weight
     messages = signals.messages
     indices = [i for i in signals.agent if messages[i].text.strip()]
     if not indices:

@@ -10,27 +10,32 @@ says it is not solved: the agent's own word never outweighs a customer's "No, no
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, outcome, phrases
-from scoring.phrases import first_match, search
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases
 
 
-@detector("resolution_confirmed")
-def resolution_confirmed(signals, params):
-    customer_confirms = phrases(params, "customer_confirms")
-    agent_confirms = phrases(params, "agent_confirms")
-    still_broken = phrases(params, "still_broken")
+class Params(DetectorParams):
+    customer_confirms: Phrases = Field(description="the customer confirming it is solved")
+    agent_confirms: Phrases = Field(description="the agent checking or confirming it is solved")
+    still_broken: Phrases = Field(
+        description="the customer saying it is not solved (after a confirmation, or at all when only the agent confirmed)"
+    )
+
+
+@detector("resolution_confirmed", Params)
+def resolution_confirmed(signals, params: Params):
     if not signals.agent or not signals.customer:
         return not_applicable("needs both a customer message and an agent reply")
-    confirmations = search(signals, signals.customer, customer_confirms, limit=3)
+    confirmations = params.customer_confirms.search(signals, signals.customer, limit=3)
     by_customer = bool(confirmations)
     if not confirmations:
-        confirmations = search(signals, signals.agent, agent_confirms, limit=3)
+        confirmations = params.agent_confirms.search(signals, signals.agent, limit=3)
     if not confirmations:
         return outcome(0.0, "nobody confirmed that the issue was solved")
     if by_customer:
         last_confirmation = confirmations[-1].message_index
         later = [i for i in signals.customer if i > last_confirmation]
-        complaint = first_match(signals, later, still_broken)
+        complaint = params.still_broken.first_match(signals, later)
         if complaint is not None:
             return outcome(
                 0.0,
@@ -40,7 +45,7 @@ def resolution_confirmed(signals, params):
     else:
         first_reply = signals.agent[0]
         replies = [i for i in signals.customer if i > first_reply]
-        complaint = first_match(signals, replies, still_broken)
+        complaint = params.still_broken.first_match(signals, replies)
         if complaint is not None:
             return outcome(
                 0.0,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import search, span_evidence
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import Count, DetectorParams, Field, Phrases, Words
+from scoring.phrases import span_evidence
 from scoring.text_cache import text_cache
 
 # a run of words in capitals: `\b[A-Z][A-Z']+\b(?:[ \t,;:!?.\-]+\b[A-Z][A-Z']+\b)+` with its
@@ -17,12 +18,15 @@ _CAPS_RUN = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z']+\b(?:[ \t,;:!?.\-]+\b[A-Z][A-Z'
 _CAPITAL_WORD = re.compile(r"[A-Z][A-Z']+")
 
 
-@detector("no_profanity")
-def no_profanity(signals, params):
-    words = phrases(params, "phrases")
+class ProfanityParams(DetectorParams):
+    phrases: Phrases = Field(description="swearing and crude words, about anything")
+
+
+@detector("no_profanity", ProfanityParams)
+def no_profanity(signals, params: ProfanityParams):
     if not signals.agent:
         return not_applicable("no agent reply to judge")
-    found = search(signals, signals.agent, words, limit=3)
+    found = params.phrases.search(signals, signals.agent, limit=3)
     if found:
         return outcome(0.0, f"the agent swore or used crude language: “{found[0].quote}”", found)
     return outcome(1.0, "no swearing or crude language in the agent's replies")
@@ -43,10 +47,15 @@ def _shouting(text: str, min_words: int, allowed: frozenset[str]) -> tuple[int, 
     return None
 
 
-@detector("no_shouting")
-def no_shouting(signals, params):
-    min_words = int(number(params, "min_words", 3))
-    allowed = _allowed(phrases(params, "acronyms", ()))
+class ShoutingParams(DetectorParams):
+    min_words: Count = Field(3, description="capitalised words in a row that count as shouting")
+    acronyms: Words = Field((), description="words in capitals that are not shouting")
+
+
+@detector("no_shouting", ShoutingParams)
+def no_shouting(signals, params: ShoutingParams):
+    min_words = params.min_words
+    allowed = _allowed(params.acronyms)
     if not signals.agent:
         return not_applicable("no agent reply to judge")
     found = []

@@ -10,16 +10,24 @@ upset they started). N/A with fewer than two customer turns.
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Sentiment, Share
 from scoring.phrases import message_evidence
 
 
-@detector("sentiment_shift")
-def sentiment_shift(signals, params):
-    happy_above = number(params, "happy_above", 0.3)
-    happy_floor = number(params, "happy_floor", 0.75)
-    unhappy_below = number(params, "unhappy_below", -0.3)
-    unhappy_ceiling = number(params, "unhappy_ceiling", 0.4)
+class Params(DetectorParams):
+    happy_above: Sentiment = Field(0.3, description="closing sentiment that counts as content")
+    happy_floor: Share = Field(0.75, description="least value when the customer ended content")
+    unhappy_below: Sentiment = Field(-0.3, description="closing sentiment that counts as upset")
+    unhappy_ceiling: Share = Field(0.4, description="most value when the customer ended upset")
+
+
+@detector("sentiment_shift", Params)
+def sentiment_shift(signals, params: Params):
+    happy_above = params.happy_above
+    happy_floor = params.happy_floor
+    unhappy_below = params.unhappy_below
+    unhappy_ceiling = params.unhappy_ceiling
     turns = [i for i in signals.customer if signals.messages[i].text.strip()]
     if len(turns) < 2:
         return not_applicable("fewer than two customer messages: no change to measure")

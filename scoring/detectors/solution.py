@@ -10,21 +10,26 @@ from __future__ import annotations
 import re
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, outcome, phrases
-from scoring.phrases import search, span_evidence
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field, Phrases
+from scoring.phrases import span_evidence
 
 _STEP = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|step \d+[:.]?)[ \t]+\S")
 
 
-@detector("concrete_solution")
-def concrete_solution(signals, params):
-    wanted = phrases(params, "phrases")
+class Params(DetectorParams):
+    phrases: Phrases = Field(description="a concrete fix or next step")
+    numbered_steps: bool = Field(True, description="a numbered list of steps counts too")
+
+
+@detector("concrete_solution", Params)
+def concrete_solution(signals, params: Params):
     if not signals.agent:
         return not_applicable("no agent reply to judge")
     if not signals.customer:
         return not_applicable("the customer never wrote")
-    found = search(signals, signals.agent, wanted, limit=2)
-    if not found and params.get("numbered_steps", True):
+    found = params.phrases.search(signals, signals.agent, limit=2)
+    if not found and params.numbered_steps:
         for i in signals.agent:
             match = _STEP.search(signals.messages[i].text)
             if match:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome, phrases
-from scoring.phrases import search, span_evidence
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import Count, DetectorParams, Field, Phrases, Words
+from scoring.phrases import span_evidence
 from scoring.text_cache import TEXT_CACHE_SIZE, text_cache
 
 _IDENTIFIER = re.compile(r"#\s?\d{3,}|\b[A-Z]{2,5}-?\d{3,}\b|\b\d{5,}\b")
@@ -44,11 +45,18 @@ def _word_set(words: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
-@detector("specific_reference")
-def specific_reference(signals, params):
-    specific = phrases(params, "specific")
-    ignore = _word_set(phrases(params, "ignore_words", ()))
-    min_shared = int(number(params, "min_shared_words", 2))
+class Params(DetectorParams):
+    specific: Phrases = Field(description="phrases about the customer's own situation")
+    ignore_words: Words = Field((), description="common words that do not count as shared")
+    min_shared_words: Count = Field(
+        2, description="distinctive customer words the agent must pick up"
+    )
+
+
+@detector("specific_reference", Params)
+def specific_reference(signals, params: Params):
+    ignore = _word_set(params.ignore_words)
+    min_shared = params.min_shared_words
     if not signals.agent or not signals.customer:
         return not_applicable("needs both a customer message and an agent reply")
     messages = signals.messages
@@ -59,7 +67,7 @@ def specific_reference(signals, params):
             return outcome(
                 1.0, f"agent referred to a specific identifier: “{evidence.quote}”", [evidence]
             )
-    found = search(signals, signals.agent, specific, limit=2)
+    found = params.specific.search(signals, signals.agent, limit=2)
     if found:
         return outcome(
             1.0, f"agent referred to the customer's situation: “{found[0].quote}”", found

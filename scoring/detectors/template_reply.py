@@ -10,15 +10,22 @@ was scored without a batch to compare against, or has no reply long enough to ju
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import not_applicable, number, outcome
+from scoring.outcomes import not_applicable, outcome
+from scoring.params import DetectorParams, Field
 from scoring.phrases import message_evidence
 from scoring.templates import reply_hash
 
 
-@detector("template_reply")
-def template_reply(signals, params):
-    min_chars = number(params, "min_chars", 40)
-    number(params, "min_conversations", 20)  # read by the batch pass; validated here too
+class Params(DetectorParams):
+    min_chars: float = Field(40, ge=0, description="shortest agent reply judged (characters)")
+    min_conversations: float = Field(
+        20, ge=1, description="conversations of the batch a text must appear in (batch pass)"
+    )
+
+
+@detector("template_reply", Params)
+def template_reply(signals, params: Params):
+    min_chars = params.min_chars
     if signals.template_hashes is None:
         return not_applicable("scored alone: no batch to compare replies against")
     eligible = [i for i in signals.agent if len(signals.messages[i].text) >= min_chars]

@@ -8,8 +8,14 @@ target to 0 at `target * fail_factor`.
 from __future__ import annotations
 
 from scoring.detectors.base import detector
-from scoring.outcomes import duration, not_applicable, number, outcome, per_channel
+from scoring.outcomes import duration, not_applicable, outcome
+from scoring.params import DetectorParams, Field, PerChannelSeconds
 from scoring.phrases import message_evidence
+
+
+class Params(DetectorParams):
+    targets: PerChannelSeconds = Field(description="target seconds, per channel or one number")
+    fail_factor: float = Field(3.0, ge=1, description="value 0 at target x factor")
 
 
 def _against_target(seconds: float, target: float, fail_factor: float) -> float:
@@ -21,10 +27,10 @@ def _against_target(seconds: float, target: float, fail_factor: float) -> float:
     return 1.0 - (seconds - target) / (worst - target)
 
 
-@detector("first_response_time")
-def first_response_time(signals, params):
-    target = per_channel(params, "targets", signals.channel)
-    fail_factor = number(params, "fail_factor", 3.0)
+@detector("first_response_time", Params)
+def first_response_time(signals, params: Params):
+    target = params.targets.for_channel(signals.channel)
+    fail_factor = params.fail_factor
     if not signals.has_timestamps:
         return not_applicable("no timestamps: response time cannot be measured")
     if not signals.customer:
@@ -44,10 +50,10 @@ def first_response_time(signals, params):
     )
 
 
-@detector("reply_gap")
-def reply_gap(signals, params):
-    target = per_channel(params, "targets", signals.channel)
-    fail_factor = number(params, "fail_factor", 3.0)
+@detector("reply_gap", Params)
+def reply_gap(signals, params: Params):
+    target = params.targets.for_channel(signals.channel)
+    fail_factor = params.fail_factor
     if not signals.has_timestamps:
         return not_applicable("no timestamps: reply gaps cannot be measured")
     gap = signals.longest_reply_gap

@@ -89,9 +89,13 @@ def test_queue_filters_change_the_result(db):
 
 
 def test_lead_builds_a_queue_from_sampling_rules(db):
+    from tests.e2_fixtures import add_reviewer_accounts  # builds take reviewer accounts only
+
+    with connect(db) as con:
+        add_reviewer_accounts(con, ["rita", "sam"])
     at = page(LEAD, QUEUE)
     at.multiselect(key="queue_rules").set_value(["low_csat_nps"])
-    at.text_input(key="queue_reviewers").set_value("rita, sam")
+    at.multiselect(key="queue_reviewer_accounts").set_value(["rita", "sam"])
     at.number_input(key="queue_limit").set_value(4)
     at.button(key="queue_build").click().run()
     assert not at.exception and "Assigned 4" in at.success[0].value

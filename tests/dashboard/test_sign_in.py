@@ -19,7 +19,7 @@ ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 ACCOUNTS = {
     "root": ("admin", "admin-secret-42", {}),
-    "ann": ("agent", "sunflower-77", {"agent_id": "agent_ann"}),
+    "ann": ("agent", "violet-harbour-77", {"agent_id": "agent_ann"}),
     "mia": ("manager", "tulip-garden-5", {"teams": ["Billing"]}),
 }
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cornerstone.model import Conversation, Message
-from scoring.detectors.base import REGISTRY, DetectorOutcome
+from scoring.detectors.base import REGISTRY, DetectorOutcome, ParameterProblems
 from scoring.detectors.empathy import (
     acknowledges_feelings,
     empathic_exploration,
@@ -15,8 +15,8 @@ from scoring.detectors.empathy import (
     warm_tone,
 )
 from scoring.detectors.politeness import politeness
-from scoring.outcomes import ParameterError
 from scoring.signals import ConversationSignals
+from tests.scoring.shipped import shipped_params
 
 
 def signals(*turns: tuple[str, str], internal: tuple[int, ...] = ()) -> ConversationSignals:
@@ -53,7 +53,7 @@ def test_acknowledges_feelings_when_the_agent_acknowledges_an_upset_customer():
         UPSET,
         ("agent", "I completely understand how frustrating that must be. I'm so sorry to hear it."),
     )
-    result = acknowledges_feelings(s, {})
+    result = acknowledges_feelings(s, shipped_params("acknowledges_feelings"))
     assert result.value is not None and result.value >= 0.5
     quotes = [e.quote.lower() for e in result.evidence]
     assert "ridiculous" in quotes  # the trigger in the customer's message
@@ -64,7 +64,7 @@ def test_acknowledges_feelings_when_the_agent_acknowledges_an_upset_customer():
 
 def test_acknowledges_feelings_fails_when_the_agent_ignores_the_upset_customer():
     s = signals(UPSET, ("agent", "Send the transaction ID."))
-    result = acknowledges_feelings(s, {})
+    result = acknowledges_feelings(s, shipped_params("acknowledges_feelings"))
     assert result.value == 0.0
     assert "never acknowledged" in result.rationale
     assert_evidence_exact(result, s)
@@ -72,20 +72,26 @@ def test_acknowledges_feelings_fails_when_the_agent_ignores_the_upset_customer()
 
 def test_acknowledges_feelings_is_na_when_the_customer_is_calm():
     s = signals(("customer", "Hi, what are your opening hours?"), ("agent", "We open at 9am."))
-    assert acknowledges_feelings(s, {}).na
+    assert acknowledges_feelings(s, shipped_params("acknowledges_feelings")).na
 
 
 def test_upset_by_sentiment_alone_and_threshold_is_a_parameter():
     s = signals(
         ("customer", "The delivery was a disaster and the box was damaged."), ("agent", "Noted.")
     )
-    assert not acknowledges_feelings(s, {"distress": ["zzz"]}).na  # VADER -0.6 <= -0.3
-    assert acknowledges_feelings(s, {"distress": ["zzz"], "upset_below": -0.9}).na
+    assert not acknowledges_feelings(
+        s, shipped_params("acknowledges_feelings", {"distress": ["zzz"]})
+    ).na  # VADER -0.6 <= -0.3
+    assert acknowledges_feelings(
+        s, shipped_params("acknowledges_feelings", {"distress": ["zzz"], "upset_below": -0.9})
+    ).na
 
 
 def test_acknowledges_feelings_needs_both_sides():
-    assert acknowledges_feelings(signals(UPSET), {}).na
-    assert acknowledges_feelings(signals(("agent", "Hello?")), {}).na
+    assert acknowledges_feelings(signals(UPSET), shipped_params("acknowledges_feelings")).na
+    assert acknowledges_feelings(
+        signals(("agent", "Hello?")), shipped_params("acknowledges_feelings")
+    ).na
 
 
 def test_shows_understanding_counts_understanding_and_shared_experience():
@@ -96,7 +102,7 @@ def test_shows_understanding_counts_understanding_and_shared_experience():
             "That sounds really annoying. I had the same thing with my own router last year.",
         ),
     )
-    result = shows_understanding(s, {})
+    result = shows_understanding(s, shipped_params("shows_understanding"))
     assert result.value is not None and result.value > 0.5
     quotes = [e.quote for e in result.evidence]
     assert "sounds really" in quotes
@@ -109,7 +115,7 @@ def test_service_actions_are_not_shared_experience():
         ("customer", "My router keeps dropping the connection."),
         ("agent", "I'll check the line. I have reset your port."),
     )
-    result = shows_understanding(s, {})
+    result = shows_understanding(s, shipped_params("shows_understanding"))
     assert result.value == 0.0
 
 
@@ -120,7 +126,9 @@ def test_warm_tone_both_ways():
     )
     neutral = signals(customer, ("agent", "The address was changed."))
     cold = signals(customer, ("agent", "As I said, you should have read the confirmation email."))
-    warm_result, neutral_result, cold_result = (warm_tone(x, {}) for x in (warm, neutral, cold))
+    warm_result, neutral_result, cold_result = (
+        warm_tone(x, shipped_params("warm_tone")) for x in (warm, neutral, cold)
+    )
     assert warm_result.value == 1.0
     assert neutral_result.value == 0.5
     assert cold_result.value is not None and cold_result.value < 0.5
@@ -137,7 +145,7 @@ def test_warm_tone_ignores_internal_notes():
         ("agent", "It arrives tomorrow."),
         internal=(1,),
     )
-    assert warm_tone(s, {}).value == 0.5
+    assert warm_tone(s, shipped_params("warm_tone")).value == 0.5
 
 
 def test_exploration_both_ways():
@@ -145,17 +153,22 @@ def test_exploration_both_ways():
         UPSET, ("agent", "What happened when you tried to pay? Which card did you use?")
     )
     told = signals(UPSET, ("agent", "Refunds take five days."))
-    asked_result = empathic_exploration(asked, {})
+    asked_result = empathic_exploration(asked, shipped_params("empathic_exploration"))
     assert asked_result.value is not None and asked_result.value > 0.5
     assert asked_result.evidence[0].quote == "What happened when you tried to pay?"
     assert_evidence_exact(asked_result, asked)
-    assert empathic_exploration(told, {}).value == 0.0
+    assert empathic_exploration(told, shipped_params("empathic_exploration")).value == 0.0
 
 
 def test_phrase_lists_come_from_parameters():
     s = signals(UPSET, ("agent", "Bummer, mate."))
-    assert shows_understanding(s, {}).value == 0.0
-    assert shows_understanding(s, {"understanding": ["bummer"], "saturation": 1}).value == 1.0
+    assert shows_understanding(s, shipped_params("shows_understanding")).value == 0.0
+    assert (
+        shows_understanding(
+            s, shipped_params("shows_understanding", {"understanding": ["bummer"], "saturation": 1})
+        ).value
+        == 1.0
+    )
 
 
 def test_polite_agent_scores_above_neutral_and_rude_agent_below():
@@ -169,7 +182,7 @@ def test_polite_agent_scores_above_neutral_and_rude_agent_below():
     )
     neutral = signals(customer, ("agent", "The order number is needed."))
     polite_result, rude_result, neutral_result = (
-        politeness(x, {}) for x in (polite, rude, neutral)
+        politeness(x, shipped_params("politeness")) for x in (polite, rude, neutral)
     )
     assert polite_result.value > 0.75
     assert rude_result.value < 0.25
@@ -184,23 +197,35 @@ def test_polite_agent_scores_above_neutral_and_rude_agent_below():
 
 
 def test_politeness_is_na_without_agent_text():
-    assert politeness(signals(("customer", "hello")), {}).na
-    assert politeness(signals(("customer", "hello"), ("agent", "   ")), {}).na
+    assert politeness(signals(("customer", "hello")), shipped_params("politeness")).na
+    assert politeness(
+        signals(("customer", "hello"), ("agent", "   ")), shipped_params("politeness")
+    ).na
 
 
 def test_start_strategies_only_count_at_a_sentence_start():
     start = signals(("agent", "Why is this broken."))
     middle = signals(("agent", "I wonder what broke."))
-    assert politeness(start, {}).value < 0.5
-    assert politeness(middle, {}).value >= 0.5
+    assert politeness(start, shipped_params("politeness")).value < 0.5
+    assert politeness(middle, shipped_params("politeness")).value >= 0.5
 
 
 def test_politeness_strategies_can_be_overridden_and_added():
     s = signals(("agent", "Cheers mate, sorted."))
-    off = politeness(s, {"strategies": {"gratitude": {"weight": 0}}, "positive_word_weight": 0})
+    off = politeness(
+        s,
+        shipped_params(
+            "politeness", {"strategies": {"gratitude": {"weight": 0}}, "positive_word_weight": 0}
+        ),
+    )
     assert off.value == 0.5
-    added = politeness(s, {"strategies": {"mateyness": {"phrases": ["mate"], "weight": 2.0}}})
-    assert added.value > politeness(s, {}).value
+    added = politeness(
+        s,
+        shipped_params(
+            "politeness", {"strategies": {"mateyness": {"phrases": ["mate"], "weight": 2.0}}}
+        ),
+    )
+    assert added.value > politeness(s, shipped_params("politeness")).value
 
 
 @pytest.mark.parametrize(
@@ -215,8 +240,8 @@ def test_politeness_strategies_can_be_overridden_and_added():
     ],
 )
 def test_bad_politeness_parameters_raise_parameter_errors(params):
-    with pytest.raises(ParameterError):
-        politeness(signals(("agent", "Thanks!")), params)
+    with pytest.raises(ParameterProblems):
+        shipped_params("politeness", params)
 
 
 def test_detectors_cope_with_empty_emoji_and_other_languages():
@@ -233,7 +258,7 @@ def test_detectors_cope_with_empty_emoji_and_other_languages():
         empathic_exploration,
         politeness,
     ):
-        result = function(s, {})
+        result = function(s, shipped_params(function.__name__))
         assert result.value is None or 0.0 <= result.value <= 1.0
         assert_evidence_exact(result, s)
 

@@ -175,15 +175,16 @@ def test_score_json_criteria_equal_each_criterion_json():
 
 
 def test_a_crashing_detector_is_named_with_the_conversation(tmp_path):
-    from scoring.detectors.base import REGISTRY, DetectorOutcome
+    from scoring.detectors.base import PARAMETERS, REGISTRY, DetectorOutcome, detector
     from scoring.engine import ScoringError
+    from scoring.params import DetectorParams
 
-    def broken(signals, params):  # passes the loader's dry run on an empty conversation
+    @detector("test_broken", DetectorParams)
+    def broken(signals, params):  # its parameters are fine: it fails on a real conversation
         if signals.messages:
             raise ZeroDivisionError("boom")
         return DetectorOutcome(None, "nothing to judge")
 
-    REGISTRY["test_broken"] = broken
     try:
         rubrics = load_rubrics(
             write_rubric(
@@ -199,7 +200,7 @@ def test_a_crashing_detector_is_named_with_the_conversation(tmp_path):
         ):
             score(chat("hello", "thank you, sorry"), rubrics)
     finally:
-        del REGISTRY["test_broken"]
+        del REGISTRY["test_broken"], PARAMETERS["test_broken"]
 
 
 @settings(max_examples=500)

@@ -1,5 +1,6 @@
-"""`qa score-file` on real inputs: the demo sample, generated demo data, and every shared helpdesk
-sample after conversion to canonical JSONL. Every evidence quote must be a substring of its message."""
+"""`qa score-file` on real inputs: the demo sample, generated demo data, and every helpdesk sample
+(the project's own fixtures; the real ones when ../shared is present) after conversion to
+canonical JSONL. Every evidence quote must be a substring of its message."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from cornerstone.cli import main
 from cornerstone.demo.generator import generate
-from tests.conftest import SHARED_DATA
+from tests.conftest import format_samples
 from warehouse.importers import registry
 from warehouse.importers.canonical_jsonl import parse_line, record_lines
 from warehouse.validate import RecordError, to_model, validate_conversation
@@ -70,13 +71,7 @@ def _jsonable(value):
     return value
 
 
-def converted_samples() -> list[Path]:
-    return sorted(
-        p for p in SHARED_DATA.joinpath("formats").rglob("*") if p.is_file() and p.suffix != ".md"
-    )
-
-
-@pytest.mark.parametrize("sample", converted_samples(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("sample", format_samples())
 def test_score_file_on_converted_helpdesk_samples(sample, tmp_path):
     text = sample.read_text(encoding="utf-8", errors="replace")
     try:

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import nltk.data
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,7 @@ def _corpus() -> list[str]:
     return texts
 
 
+@pytest.mark.needs_shared
 def test_fast_compound_equals_nltk_on_every_eval_and_demo_message():
     texts = _corpus()
     assert len(texts) > 45_000

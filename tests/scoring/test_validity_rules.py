@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from cornerstone.model import Conversation, Message
-from scoring.detectors.politeness import DEFAULT_STRATEGY_SET, text_cues
+from scoring.detectors.politeness import text_cues
 from scoring.engine import score
 from scoring.loader import load_rubrics
+from tests.scoring.shipped import shipped_params
 
 RUBRICS = Path(__file__).resolve().parents[2] / "rubrics"
 
@@ -85,7 +86,7 @@ def test_offer_for_me_is_not_shared_experience(rubrics):
 
 
 def strategies(text: str) -> set[str]:
-    return {strategy for strategy, *_ in text_cues(text, DEFAULT_STRATEGY_SET)}
+    return {strategy for strategy, *_ in text_cues(text, shipped_params("politeness").matchers)}
 
 
 def test_new_politeness_classes():

@@ -22,10 +22,10 @@ from datetime import datetime
 
 import pytest
 
-from tests.e2_fixtures import CRITERIA, add_review, build_small_warehouse
+from tests.e2_fixtures import CRITERIA, add_review, add_reviewer_accounts, build_small_warehouse
 from warehouse import calibration, metrics, queries
 from warehouse.connection import connect
-from warehouse.errors import PermissionDeniedError
+from warehouse.errors import PermissionDeniedError, WarehouseError
 from warehouse.viewer import Viewer
 
 LEAD = Viewer("lead", "qa_lead")
@@ -42,6 +42,7 @@ RATINGS = {
 def session_db(db_path):
     build_small_warehouse(db_path)
     with connect(db_path) as con:
+        add_reviewer_accounts(con, RATINGS)
         session_id = calibration.create_session(
             con,
             LEAD,
@@ -172,6 +173,7 @@ def test_demo_seeding_writes_biased_reviews_once(db_path):
     build_small_warehouse(db_path)
     reviewers = ["lenient", "strict", "middle"]
     with connect(db_path) as con:
+        add_reviewer_accounts(con, reviewers)
         created = calibration.seed_demo_calibration(
             con, LEAD, reviewers, leniency={"lenient": 30.0, "strict": -30.0},
             sessions=2, conversations_per_session=4,
@@ -193,3 +195,43 @@ def test_demo_seeding_writes_biased_reviews_once(db_path):
     # All three reviewers in round 1; the last round is left with one reviewer still to do.
     assert done == [(created[0], 3, 12), (created[1], 2, 8)]
     assert leniency["lenient"] >= leniency["strict"]
+
+
+def test_sessions_take_reviewer_accounts_only_and_record_the_auto_score_setting(db_path):
+    build_small_warehouse(db_path)
+    with connect(db_path) as con:
+        add_reviewer_accounts(con, ["kofi.okafor", "rita"])
+        with pytest.raises(WarehouseError, match="kofi.okafr"):
+            calibration.create_session(
+                con, LEAD, title="Typo", conversation_ids=["c1"],
+                reviewer_ids=["kofi.okafr", "rita"],
+            )  # fmt: skip
+        assert con.execute("SELECT count(*) FROM calibration_sessions").fetchall() == [(0,)]
+        blind = calibration.create_session(
+            con, LEAD, title="Blind", conversation_ids=["c1"], reviewer_ids=["kofi.okafor", "rita"]
+        )
+        open_book = calibration.create_session(
+            con, LEAD, title="Open", conversation_ids=["c2"],
+            reviewer_ids=["kofi.okafor", "rita"], show_auto_score=True,
+        )  # fmt: skip
+        assert calibration.shows_auto_score(con, blind) is False
+        assert calibration.shows_auto_score(con, open_book) is True
+        assert calibration.shows_auto_score(con, None) is True  # outside calibration
+        assert calibration.shows_auto_score(con, 9999) is False  # unknown: blind
+
+
+def test_each_reviewer_against_the_others_and_the_auto_score_by_hand(session_db):
+    # Criterion answers (apology, confirmation) per conversation, see the module docstring:
+    # r1: c1 (1, 1) c2 (0, 1); r2 the same; r3: c1 (0, 1) c2 (0, 1); auto: (1, 1) on both.
+    # r1 pairs: c1 apology r2 yes r3 no, confirmation both yes; c2 all match -> 7 of 8.
+    # r3 pairs: c1 apology r1 no r2 no, rest match -> 6 of 8. Versus auto: r1 3 of 4, r3 2 of 4.
+    db_path, session_id = session_db
+    with connect(db_path) as con:
+        rows = calibration.ratings(con, LEAD, session_id)
+    by_rater = {a.rater: a for a in calibration.rater_agreement(rows)}
+    assert set(by_rater) == {"r1", "r2", "r3"}
+    assert by_rater["r1"].agreement_with_reviewers == pytest.approx(7 / 8)
+    assert by_rater["r3"].agreement_with_reviewers == pytest.approx(6 / 8)
+    assert by_rater["r1"].agreement_with_auto == pytest.approx(3 / 4)
+    assert by_rater["r3"].agreement_with_auto == pytest.approx(2 / 4)
+    assert by_rater["r1"].verdicts == 4

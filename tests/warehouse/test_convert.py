@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cornerstone.cli import main
-from tests.conftest import shared_data
+from tests.conftest import own_format_files, shared_data
 from warehouse.connection import connect
 from warehouse.convert import convert_file
 from warehouse.ingest import ingest_file
@@ -28,9 +28,18 @@ def stored(db_path):
         ).fetchall()[0]
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize(("folder", "name"), SAMPLES)
 def test_converted_export_imports_to_the_same_conversations_as_the_export(folder, name, tmp_path):
-    export = shared_data("formats", folder, name)
+    _same_conversations_via_canonical(shared_data("formats", folder, name), tmp_path)
+
+
+@pytest.mark.parametrize("export", own_format_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_own_fixtures_convert_to_the_same_conversations_as_the_export(export, tmp_path):
+    _same_conversations_via_canonical(export, tmp_path)
+
+
+def _same_conversations_via_canonical(export, tmp_path):
     canonical = tmp_path / "canonical.jsonl"
     report = convert_file(export, canonical)
     direct = ingest_file(tmp_path / "direct.duckdb", export)
@@ -49,6 +58,7 @@ def test_convert_lists_refused_records_and_fails_when_nothing_is_usable(tmp_path
     assert "0 conversations written, 2 refused" in out and "line 1" in out
 
 
+@pytest.mark.needs_shared
 def test_convert_then_score_file_gives_scores_with_evidence_from_the_messages(tmp_path):
     export = shared_data("formats", "amazon_connect", "contact-lens_chat_example_original.json")
     canonical, scores = tmp_path / "c.jsonl", tmp_path / "s.jsonl"

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2_fixtures import add_reviewer_accounts
 from tests.fixtures import build_small_warehouse
 from warehouse import calibration, coaching, queries, reviews, users
 from warehouse.connection import connect
@@ -88,6 +89,7 @@ def _populate(db_path: Path) -> dict[str, Any]:
             )
             for agent_id, manager in (("agent_ann", MANAGER_BILLING), ("agent_cat", MANAGER_TECH))
         }
+        add_reviewer_accounts(con, ["rev1", "rev2"])  # sessions take reviewer accounts only
         ids["calibration"] = calibration.create_session(
             con, LEAD, title="Mixed teams",
             conversation_ids=[info.by_agent["agent_ann"][4], info.by_agent["agent_cat"][4]],
@@ -98,8 +100,8 @@ def _populate(db_path: Path) -> dict[str, Any]:
                 reviews.submit_review(
                     con, reviewer, conversation_id, [], calibration_session_id=ids["calibration"]
                 )
-        users.add_user(con, SYSTEM, "ann", "agent", "sunflower-77", agent_id="agent_ann")
-        users.add_user(con, SYSTEM, "bob", "agent", "sunflower-88", agent_id="agent_bob")
+        users.add_user(con, SYSTEM, "ann", "agent", "violet-harbour-77", agent_id="agent_ann")
+        users.add_user(con, SYSTEM, "bob", "agent", "amber-lantern-88", agent_id="agent_bob")
     return ids
 
 
@@ -211,6 +213,7 @@ def _param_sets(world: dict[str, Any], kind: str) -> list[dict[str, Any]]:
         "series": "agent",
         "rubric_ids": [world["criterion"][0]],
         "criterion_keys": [".".join(world["criterion"])],
+        "assignment_ids": list(range(1, 50)),
     }
     attack = {
         **own,
@@ -416,6 +419,8 @@ NOT_PERSONAL = {
     "calibration_reviewer_options",  # reviewer logins
     "criteria_catalogue",  # rubric criteria
     "conversation_rubric_set",  # a rubric-set hash only
+    "calibration_data_version",  # counts and max ids, a cache key
+    "calibration_my_progress",  # the viewer's own counts per session
 }
 _PERSONAL_TABLES = re.compile(r"\b(conversations|messages|reviews|comments|disputes|review_criteria"
                               r"|coaching_sessions|effective_scores|conversation_scores)\b")  # fmt: skip
@@ -568,7 +573,7 @@ def test_only_admins_manage_users(world, tmp_path, viewer):
         with pytest.raises(PermissionDeniedError):
             users.change_role(con, viewer, "bob", "admin")
         with pytest.raises(PermissionDeniedError):
-            users.set_password(con, viewer, "bob", "new-password-99")
+            users.set_password(con, viewer, "bob", "plum-orchard-99")
         with pytest.raises(PermissionDeniedError):
             users.list_users(con, viewer)
         assert users.get_user(con, "mallory") is None

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2_fixtures import add_reviewer_accounts
 from tests.fixtures import build_small_warehouse
 from warehouse import queries, review_queue, reviews
 from warehouse.connection import connect
 from warehouse.errors import PermissionDeniedError
+from warehouse.reviews import InvalidReviewError
 from warehouse.sampling import QueueFilters, SamplingConfigError, Selection, load_sampling
 from warehouse.viewer import Viewer
 
@@ -21,6 +23,8 @@ ANN = Viewer("ann", "agent", agent_id="agent_ann")
 @pytest.fixture
 def db(db_path):
     build_small_warehouse(db_path)
+    with connect(db_path) as con:
+        add_reviewer_accounts(con, ["rita", "sam"])
     return db_path
 
 
@@ -257,3 +261,74 @@ def test_scores_only_sampling_picks_what_the_general_query_picks(db, combine):
                 assert not {"conv-001", "conv-004"} & {r["conversation_id"] for r in general}
                 picked += len(general)
     assert picked > 20  # the comparisons were not all between empty lists
+
+
+def test_a_build_for_a_login_without_an_account_assigns_nothing(db):
+    with connect(db) as con:
+        with pytest.raises(InvalidReviewError, match="kofi.okafr"):
+            review_queue.build_queue(
+                con, LEAD, Selection(("not_yet_reviewed",)), NO_FILTERS, ["rita", "kofi.okafr"],
+                limit=10,
+            )  # fmt: skip
+        with pytest.raises(InvalidReviewError, match="nobody"):
+            review_queue.build_queue(
+                con, LEAD, Selection(("not_yet_reviewed",)), NO_FILTERS, ["rita"],
+                strategy="by_team", team_reviewers={"Billing": ["nobody"]}, limit=10,
+            )  # fmt: skip
+        assert con.execute("SELECT count(*) FROM review_assignments").fetchall() == [(0,)]
+
+
+def test_every_build_is_in_the_audit_log(db):
+    with connect(db) as con:
+        result = review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), NO_FILTERS, ["rita", "sam"], limit=4
+        )
+        rows = con.execute(
+            "SELECT actor, action, details->>'picked', details->'assigned' FROM audit_log"
+            " WHERE action = 'queue.build'"
+        ).fetchall()
+    assert result.total == 4
+    assert len(rows) == 1
+    actor, _, picked_count, assigned = rows[0]
+    assert actor == "lee" and picked_count == "4"
+    assert assigned.replace(" ", "") in ('{"rita":2,"sam":2}', '{"sam":2,"rita":2}')
+
+
+def test_reassigning_moves_open_work_and_is_audited(db):
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-001", "conv-002"], "rita")
+        reviews.submit_review(con, RITA, "conv-002", [])  # done: cannot be moved
+        ids = dict(
+            con.execute("SELECT conversation_id, assignment_id FROM review_assignments").fetchall()
+        )
+        result = review_queue.reassign(con, LEAD, [ids["conv-001"], ids["conv-002"]], "sam")
+        rows = con.execute(
+            "SELECT conversation_id, reviewer_id, status FROM review_assignments ORDER BY ALL"
+        ).fetchall()
+        audit_rows = con.execute(
+            "SELECT target, details->>'from', details->>'to' FROM audit_log"
+            " WHERE action = 'queue.reassign'"
+        ).fetchall()
+    assert result.moved == ["conv-001"]
+    assert result.skipped == [f"assignment {ids['conv-002']}"]
+    assert rows == [
+        ("conv-001", "rita", "released"),
+        ("conv-001", "sam", "open"),
+        ("conv-002", "rita", "done"),
+    ]
+    assert audit_rows == [("conv-001", "rita", "sam")]
+
+
+def test_only_leads_reassign_and_only_to_reviewer_accounts(db):
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-001"], "rita")
+        (assignment_id,) = con.execute("SELECT assignment_id FROM review_assignments").fetchone()
+        with pytest.raises(PermissionDeniedError):
+            review_queue.reassign(con, RITA, [assignment_id], "sam")
+        with pytest.raises(InvalidReviewError, match="kofi.okafr"):
+            review_queue.reassign(con, LEAD, [assignment_id], "kofi.okafr")
+        rows = con.execute("SELECT reviewer_id, status FROM review_assignments").fetchall()
+        audited = con.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'queue.reassign'"
+        ).fetchall()
+    assert rows == [("rita", "open")] and audited == [(0,)]

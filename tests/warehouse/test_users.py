@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -31,9 +32,9 @@ def fast_hashing(monkeypatch):
 
 
 def test_production_hashes_are_argon2id_with_strong_parameters():
-    stored = REAL_HASHER.hash("sunflower-77")
+    stored = REAL_HASHER.hash("violet-harbour-77")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
-    assert REAL_HASHER.verify(stored, "sunflower-77")
+    assert REAL_HASHER.verify(stored, "violet-harbour-77")
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def con(db_path):
     with connect(db_path) as connection:
         users.add_user(connection, SYSTEM, "root", "admin", "admin-secret-42")
         users.add_user(
-            connection, SYSTEM, "ann", "agent", "sunflower-77", display_name="Ann",
+            connection, SYSTEM, "ann", "agent", "violet-harbour-77", display_name="Ann",
             agent_id="agent_ann",
         )  # fmt: skip
         yield connection
@@ -61,9 +62,9 @@ def _fail(con, login: str, at: datetime, times: int = 1) -> list[Exception]:
 def test_password_is_stored_only_as_an_argon2id_hash(con):
     stored = con.execute("SELECT password_hash FROM users WHERE user_id = 'ann'").fetchall()[0][0]
     assert stored.startswith("$argon2id$")
-    assert "sunflower" not in stored
-    assert passwords.verify_password(stored, "sunflower-77")
-    assert not passwords.verify_password(stored, "sunflower-78")
+    assert "violet" not in stored
+    assert passwords.verify_password(stored, "violet-harbour-77")
+    assert not passwords.verify_password(stored, "violet-harbour-78")
 
 
 def test_list_users_has_no_password_hash(con):
@@ -105,7 +106,7 @@ def test_bad_account_data_gets_a_clear_message(con, login, role, kwargs, message
 
 
 def test_logins_are_case_insensitive(con):
-    viewer = authentication.authenticate(con, "  ANN ", "sunflower-77", now=T0)
+    viewer = authentication.authenticate(con, "  ANN ", "violet-harbour-77", now=T0)
     assert viewer == Viewer("ann", "agent", agent_id="agent_ann")
 
 
@@ -129,11 +130,11 @@ def test_lockout_after_five_failures_within_the_window(con):
     # Locked: even the right password is refused, without being checked.
     with pytest.raises(authentication.LockedOutError, match="locked"):
         authentication.authenticate(
-            con, "ann", "sunflower-77", now=T0 + timedelta(minutes=5), policy=POLICY
+            con, "ann", "violet-harbour-77", now=T0 + timedelta(minutes=5), policy=POLICY
         )
     # After the lockout the right password works again.
     viewer = authentication.authenticate(
-        con, "ann", "sunflower-77", now=T0 + timedelta(minutes=16), policy=POLICY
+        con, "ann", "violet-harbour-77", now=T0 + timedelta(minutes=16), policy=POLICY
     )
     assert viewer.user_id == "ann"
 
@@ -143,14 +144,14 @@ def test_failures_spread_beyond_the_window_do_not_lock(con):
         _fail(con, "ann", T0 + timedelta(minutes=4 * i))  # at most 4 inside any 15 minutes
     assert authentication.lockout_until(con, "ann", T0 + timedelta(minutes=30)) is None
     assert authentication.authenticate(
-        con, "ann", "sunflower-77", now=T0 + timedelta(minutes=31), policy=POLICY
+        con, "ann", "violet-harbour-77", now=T0 + timedelta(minutes=31), policy=POLICY
     )
 
 
 def test_a_successful_sign_in_resets_the_count(con):
     _fail(con, "ann", T0, times=4)
     authentication.authenticate(
-        con, "ann", "sunflower-77", now=T0 + timedelta(seconds=10), policy=POLICY
+        con, "ann", "violet-harbour-77", now=T0 + timedelta(seconds=10), policy=POLICY
     )
     errors = _fail(con, "ann", T0 + timedelta(seconds=20), times=4)
     assert not any(isinstance(e, authentication.LockedOutError) for e in errors)
@@ -188,14 +189,16 @@ def test_sign_ins_failures_and_lockouts_are_audited(con):
 
 
 def test_disabled_account_cannot_sign_in_and_its_sessions_end(con):
-    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77", now=T0)
     token = sessions.create_session(con, viewer, now=T0)
     users.disable_user(con, SYSTEM, "ann")
     assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=1)) is None
     with pytest.raises(authentication.SignInError, match="disabled"):
-        authentication.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=2))
+        authentication.authenticate(con, "ann", "violet-harbour-77", now=T0 + timedelta(minutes=2))
     users.enable_user(con, SYSTEM, "ann")
-    assert authentication.authenticate(con, "ann", "sunflower-77", now=T0 + timedelta(minutes=3))
+    assert authentication.authenticate(
+        con, "ann", "violet-harbour-77", now=T0 + timedelta(minutes=3)
+    )
 
 
 def test_the_last_admin_cannot_be_disabled_or_demoted(con):
@@ -206,7 +209,7 @@ def test_the_last_admin_cannot_be_disabled_or_demoted(con):
 
 
 def test_session_lifecycle_idle_timeout_and_absolute_limit(con):
-    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77", now=T0)
     token = sessions.create_session(con, viewer, now=T0)
     assert len(token) >= 40
     stored = con.execute("SELECT token_hash FROM sessions").fetchall()[0][0]
@@ -224,7 +227,7 @@ def test_session_lifecycle_idle_timeout_and_absolute_limit(con):
 
 
 def test_sign_out_ends_the_session_and_bad_tokens_are_refused(con):
-    viewer = authentication.authenticate(con, "ann", "sunflower-77")
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77")
     token = sessions.create_session(con, viewer)
     sessions.end_session(con, token)
     assert sessions.validate_session(con, token) is None
@@ -233,17 +236,17 @@ def test_sign_out_ends_the_session_and_bad_tokens_are_refused(con):
 
 
 def test_role_change_applies_to_open_sessions_by_ending_them(con):
-    viewer = authentication.authenticate(con, "ann", "sunflower-77")
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77")
     token = sessions.create_session(con, viewer)
     users.change_role(con, SYSTEM, "ann", "reviewer")
     assert sessions.validate_session(con, token) is None
-    assert authentication.authenticate(con, "ann", "sunflower-77").role == "reviewer"
+    assert authentication.authenticate(con, "ann", "violet-harbour-77").role == "reviewer"
 
 
 def test_users_change_their_own_password_but_not_others(con):
     ann = Viewer("ann", "agent", agent_id="agent_ann")
-    users.set_password(con, ann, "ann", "new-sunflower-9")
-    assert authentication.authenticate(con, "ann", "new-sunflower-9")
+    users.set_password(con, ann, "ann", "copper-meadow-9")
+    assert authentication.authenticate(con, "ann", "copper-meadow-9")
     with pytest.raises(PermissionDeniedError):
         users.set_password(con, ann, "root", "taken-over-99")
 
@@ -381,7 +384,7 @@ def test_failures_across_all_logins_slow_every_sign_in_down(con):
 
 
 def test_sessions_over_for_a_month_are_purged_at_the_next_sign_in(con):
-    viewer = authentication.authenticate(con, "ann", "sunflower-77", now=T0)
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77", now=T0)
     sessions.create_session(con, viewer, now=T0)
     sessions.create_session(con, viewer, now=T0 + timedelta(days=32))
     assert con.execute("SELECT count(*) FROM sessions").fetchall()[0][0] == 1
@@ -391,9 +394,185 @@ def test_hashes_made_with_weaker_parameters_are_upgraded_at_sign_in(con, monkeyp
     weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1)
     con.execute(
         "UPDATE users SET password_hash = $h WHERE user_id = 'ann'",
-        {"h": weak.hash("sunflower-77")},
+        {"h": weak.hash("violet-harbour-77")},
     )
-    authentication.authenticate(con, "ann", "sunflower-77")
+    authentication.authenticate(con, "ann", "violet-harbour-77")
     stored = con.execute("SELECT password_hash FROM users WHERE user_id = 'ann'").fetchall()[0][0]
     assert "m=1024,t=1,p=1" in stored  # today's parameters (the fast test hasher here)
-    assert authentication.authenticate(con, "ann", "sunflower-77").user_id == "ann"
+    assert authentication.authenticate(con, "ann", "violet-harbour-77").user_id == "ann"
+
+
+# ---- issue 18: sign-in hardening ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "login"),
+    [
+        ("password12", "newperson"),
+        ("1234567890", "newperson"),
+        ("qwertyuiop", "newperson"),
+        ("Summer2024", "newperson"),
+        ("P@ssw0rd2024!", "newperson"),
+        ("Winter!2025", "newperson"),
+        ("0987654321", "newperson"),
+        ("admin12345", "admin"),
+        ("grace.admin-2024", "grace.admin"),
+        ("Cornerstone2026", "newperson"),
+    ],
+)
+def test_common_breached_style_and_login_based_passwords_are_refused(con, password, login):
+    with pytest.raises(passwords.WeakPasswordError):
+        users.add_user(con, SYSTEM, login, "reviewer", password)
+    assert users.get_user(con, login) is None
+
+
+@pytest.mark.parametrize(
+    "password", ["violet-harbour-77", "tram lantern sofa", "Xk3mP9qLw2Zr", "mango-viaduct-1911"]
+)
+def test_long_uncommon_passwords_pass_without_composition_rules(password):
+    passwords.check_policy(password, "newperson")  # no "needs a symbol" rule (NIST SP 800-63B)
+
+
+def test_the_shipped_common_password_list_is_loaded_and_has_its_licence():
+    common = passwords.common_passwords()
+    assert len(common) > 19_000 and {"password", "qwertyuiop", "1234567890"} <= common
+    text = (Path(passwords.__file__).parent / "common_passwords.txt").read_text()
+    assert "BSD" in text.split("\n123456\n")[0] and "Royce Williams" in text
+
+
+def _fail_from(con, login: str, client: str, at: datetime, times: int = 1) -> list[Exception]:
+    errors = []
+    for i in range(times):
+        with pytest.raises(authentication.SignInError) as caught:
+            authentication.authenticate(
+                con, login, "wrong password", client=client,
+                now=at + timedelta(seconds=i), policy=POLICY,
+            )  # fmt: skip
+        errors.append(caught.value)
+    return errors
+
+
+def test_an_attacker_locks_only_themselves_out_of_an_account(con):
+    errors = _fail_from(con, "root", "203.0.113.9", T0, times=5)
+    assert isinstance(errors[-1], authentication.LockedOutError)
+    later = T0 + timedelta(minutes=1)
+    with pytest.raises(authentication.LockedOutError):  # the attacker: locked, not even checked
+        authentication.authenticate(
+            con, "root", "admin-secret-42", client="203.0.113.9", now=later, policy=POLICY
+        )
+    # The admin, from their own machine, signs in as usual.
+    viewer = authentication.authenticate(
+        con, "root", "admin-secret-42", client="192.0.2.10", now=later, policy=POLICY
+    )
+    assert viewer.user_id == "root"
+
+
+def test_one_client_guessing_many_logins_is_locked_out_of_all(con):
+    policy = authentication.LockoutPolicy(max_failures=5, client_max_failures=8)
+    for i, login in enumerate(["a1", "a2", "a3", "a4", "a5", "a6", "a7"]):
+        with pytest.raises(authentication.SignInError) as caught:
+            authentication.authenticate(
+                con, login, "wrong", client="198.51.100.7", now=T0 + timedelta(seconds=i),
+                policy=policy,
+            )  # fmt: skip
+        assert not isinstance(caught.value, authentication.LockedOutError)
+    with pytest.raises(authentication.LockedOutError):
+        authentication.authenticate(
+            con, "a8", "wrong", client="198.51.100.7", now=T0 + timedelta(seconds=8), policy=policy
+        )
+    with pytest.raises(authentication.LockedOutError):  # even a right password, from that client
+        authentication.authenticate(
+            con, "ann", "violet-harbour-77", client="198.51.100.7",
+            now=T0 + timedelta(seconds=9), policy=policy,
+        )  # fmt: skip
+    assert authentication.authenticate(  # others are not affected
+        con, "ann", "violet-harbour-77", client="192.0.2.10", now=T0 + timedelta(seconds=9),
+        policy=policy,
+    )  # fmt: skip
+    actions = [r["action"] for r in audit.entries(con, SYSTEM, action="sign_in.client_locked")]
+    assert actions == ["sign_in.client_locked"]
+
+
+def test_failures_from_many_clients_slow_the_login_down_but_never_lock_its_owner_out(con):
+    for i in range(8):  # 8 addresses, one guess each: none reaches its own limit
+        _fail_from(con, "root", f"203.0.113.{i}", T0 + timedelta(seconds=i))
+    now = T0 + timedelta(seconds=10)
+    delay = authentication.sign_in_delay_seconds(con, now, login="root", policy=POLICY)
+    assert delay >= 8.0  # 1 s at the 5th failure, doubling: 8 s after the 8th
+    assert authentication.sign_in_delay_seconds(con, now, login="ann", policy=POLICY) < delay
+    assert authentication.authenticate(
+        con, "root", "admin-secret-42", client="192.0.2.10", now=now, policy=POLICY
+    )
+
+
+def test_an_admin_can_lift_a_lock_and_it_is_audited(con):
+    _fail_from(con, "ann", "192.0.2.44", T0, times=5)
+    assert set(authentication.locked_logins(con, T0 + timedelta(minutes=1))) == {"ann"}
+    with pytest.raises(PermissionDeniedError):
+        authentication.unlock_login(con, Viewer("ann", "agent", agent_id="agent_ann"), "ann")
+    lifted = authentication.unlock_login(con, SYSTEM, "ann", now=T0 + timedelta(minutes=1))
+    assert lifted == 1
+    assert authentication.locked_logins(con, T0 + timedelta(minutes=2)) == {}
+    assert authentication.authenticate(
+        con, "ann", "violet-harbour-77", client="192.0.2.44", now=T0 + timedelta(minutes=2),
+        policy=POLICY,
+    )  # fmt: skip
+    (entry,) = audit.entries(con, SYSTEM, action="user.unlock")
+    assert entry["actor"] == "system" and entry["target"] == "ann"
+
+
+def test_parallel_wrong_passwords_for_one_login_are_checked_one_at_a_time(db_path, monkeypatch):
+    """20 threads, each on its own connection, guess at once: only 5 passwords get checked."""
+    import threading
+
+    with connect(db_path) as setup:
+        users.add_user(setup, SYSTEM, "root", "admin", "admin-secret-42")
+    checked = []
+    real_verify = passwords.verify_password
+
+    def counting_verify(password_hash, password):
+        checked.append(password)
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(authentication, "verify_password", counting_verify)
+    outcomes: list[str] = []
+    start = threading.Barrier(20)
+
+    def guess(i: int) -> None:
+        with connect(db_path) as mine:
+            start.wait()
+            try:
+                authentication.authenticate(
+                    mine, "root", f"guess-{i}", client="203.0.113.5", policy=POLICY
+                )
+            except authentication.LockedOutError:
+                outcomes.append("locked")
+            except authentication.SignInError:
+                outcomes.append("wrong")
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 5, f"{len(checked)} passwords checked"
+    assert sorted(outcomes).count("wrong") == 4 and outcomes.count("locked") == 16
+    with connect(db_path) as after:
+        assert after.execute(
+            "SELECT count(*) FROM sign_in_attempts WHERE login = 'root'"
+        ).fetchall() == [(5,)]
+
+
+def test_a_session_touch_that_conflicts_is_skipped_not_raised(con, db_path):
+    viewer = authentication.authenticate(con, "ann", "violet-harbour-77", now=T0)
+    token = sessions.create_session(con, viewer, now=T0)
+    other = con.cursor()  # a second connection to the same database
+    other.execute("BEGIN TRANSACTION")
+    other.execute(
+        "UPDATE sessions SET last_seen_at = $now WHERE user_id = 'ann'",
+        {"now": T0 + timedelta(minutes=5)},
+    )
+    # The same session validated from another tab while the first write is in flight.
+    assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=5)) == viewer
+    other.execute("COMMIT")
+    assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=6)) == viewer

@@ -5,9 +5,27 @@
 
 -- name: insert_calibration_session
 INSERT INTO calibration_sessions
+    (calibration_session_id, title, created_by, created_at, scheduled_for, status, notes,
+     show_auto_score)
 VALUES (nextval('calibration_session_id_seq'), $title, $created_by, $created_at, $scheduled_for,
-        'open', $notes)
+        'open', $notes, $show_auto_score)
 RETURNING calibration_session_id;
+
+-- name: calibration_session_settings
+-- The settings of one session (migration 010): whether reviewers see the auto-score before
+-- they submit. No rows for an unknown session.
+SELECT calibration_session_id, status, show_auto_score
+FROM calibration_sessions WHERE calibration_session_id = $calibration_session_id;
+
+-- name: calibration_data_version
+-- A cheap fingerprint of everything the calibration page shows: cached figures are keyed on it,
+-- so a review submitted anywhere (another page, another process) shows at once.
+SELECT (SELECT count(*) FROM reviews) AS reviews,
+       (SELECT max(review_id) FROM reviews) AS last_review,
+       (SELECT count(*) FROM calibration_sessions) AS sessions,
+       (SELECT max(calibration_session_id) FROM calibration_sessions) AS last_session,
+       (SELECT count(*) FROM calibration_sessions WHERE status = 'closed') AS closed_sessions,
+       (SELECT count(*) FROM review_assignments WHERE status = 'open') AS open_assignments;
 
 -- name: insert_calibration_conversation
 INSERT INTO calibration_conversations VALUES ($calibration_session_id, $conversation_id, $position);
@@ -22,6 +40,7 @@ UPDATE calibration_sessions SET status = 'closed' WHERE calibration_session_id =
 -- Sessions with their size and progress (reviews done out of conversations x reviewers).
 SELECT
     s.calibration_session_id, s.title, s.created_by, s.created_at, s.scheduled_for, s.status, s.notes,
+    s.show_auto_score,
     (SELECT count(*) FROM calibration_conversations AS cc
       WHERE cc.calibration_session_id = s.calibration_session_id) AS conversations,
     (SELECT list(p.user_id ORDER BY p.user_id) FROM calibration_participants AS p
@@ -151,11 +170,48 @@ GROUP BY sh.reviewer_id
 ORDER BY leniency DESC, sh.reviewer_id;
 
 -- name: calibration_reviewer_options
--- People who can take part: active reviewers and QA leads, and anyone who has reviewed before.
-SELECT user_id FROM users WHERE role IN ('reviewer', 'qa_lead') AND NOT disabled
-UNION
-SELECT DISTINCT reviewer_id FROM reviews
-ORDER BY user_id;
+-- People who can take part: active reviewer and QA lead accounts (never ids without an account).
+SELECT user_id, display_name, role FROM users
+WHERE role IN ('reviewer', 'qa_lead') AND NOT disabled
+ORDER BY role DESC, display_name, user_id;
+
+-- name: calibration_my_progress
+-- Per session the viewer takes part in: how many of its conversations they have reviewed there.
+SELECT p.calibration_session_id,
+       (SELECT count(*) FROM calibration_conversations AS cc
+         WHERE cc.calibration_session_id = p.calibration_session_id) AS conversations,
+       (SELECT count(DISTINCT r.conversation_id) FROM current_reviews AS r
+         WHERE r.calibration_session_id = p.calibration_session_id
+           AND r.reviewer_id = $user_id) AS reviewed
+FROM calibration_participants AS p
+WHERE p.user_id = $user_id
+ORDER BY p.calibration_session_id;
+
+-- name: calibration_quality_matrix
+-- One row per conversation and rater (each reviewer's current review in the session, and the
+-- auto-scorer): quality score and failed criteria, for the side-by-side results table.
+WITH chosen AS (
+    SELECT r.review_id, r.conversation_id, r.reviewer_id, r.quality_score, r.critical_failed
+    FROM current_reviews AS r
+    JOIN conversations AS c USING (conversation_id)
+    WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+      AND r.calibration_session_id = $calibration_session_id
+    QUALIFY row_number() OVER (
+        PARTITION BY r.conversation_id, r.reviewer_id ORDER BY r.created_at DESC, r.review_id DESC) = 1
+)
+SELECT ch.conversation_id, coalesce(u.display_name, ch.reviewer_id) AS rater, 'review' AS rater_kind,
+       ch.quality_score, ch.critical_failed
+FROM chosen AS ch
+LEFT JOIN users AS u ON u.user_id = ch.reviewer_id
+UNION ALL
+SELECT cc.conversation_id, 'Auto-score' AS rater, 'auto' AS rater_kind, s.quality_score,
+       s.critical_failed
+FROM calibration_conversations AS cc
+JOIN conversations AS c USING (conversation_id)
+JOIN conversation_scores AS s USING (conversation_id)
+WHERE cc.calibration_session_id = $calibration_session_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY conversation_id, rater_kind DESC, rater;
 
 -- name: calibration_session_titled
 -- Demo re-runs: sessions with this title.

@@ -35,6 +35,14 @@ UPDATE coaching_sessions
 SET acknowledged_at = $acknowledged_at, agent_response = $agent_response
 WHERE coaching_session_id = $coaching_session_id AND agent_id = $agent_id;
 
+-- name: coaching_data_version
+-- A cheap fingerprint of coaching sessions and reviews: the coaching page keys its cached reads
+-- on it, so a session saved anywhere is listed at once.
+SELECT (SELECT count(*) FROM coaching_sessions) AS sessions,
+       (SELECT max(coaching_session_id) FROM coaching_sessions) AS last_session,
+       (SELECT count(*) FROM coaching_sessions WHERE acknowledged_at IS NOT NULL) AS acknowledged,
+       (SELECT max(review_id) FROM reviews) AS last_review;
+
 -- name: coaching_sessions
 -- Sessions the viewer may see, newest first ($agent_id NULL = all), with their focus criteria.
 SELECT
@@ -85,7 +93,9 @@ SELECT
     avg(r.failed::INTEGER) FILTER (WHERE r.phase = 'before') AS before_fail_rate,
     avg(r.failed::INTEGER) FILTER (WHERE r.phase = 'after') AS after_fail_rate,
     count(r.score) FILTER (WHERE r.phase = 'before') AS before_conversations,
-    count(r.score) FILTER (WHERE r.phase = 'after') AS after_conversations
+    count(r.score) FILTER (WHERE r.phase = 'after') AS after_conversations,
+    stddev_samp(r.score) FILTER (WHERE r.phase = 'before') AS before_sd,
+    stddev_samp(r.score) FILTER (WHERE r.phase = 'after') AS after_sd
 FROM session AS s
 JOIN coaching_focus AS f USING (coaching_session_id)
 LEFT JOIN results AS r USING (rubric_id, criterion_id)
@@ -125,11 +135,13 @@ JOIN effective_scores AS e USING (conversation_id)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND c.agent_id = $agent_id
   AND ($reviewed_only = false OR e.score_source = 'review')
-ORDER BY (e.score_source = 'review') DESC, e.quality_score ASC, c.created_at DESC
+ORDER BY (e.score_source = 'review') DESC, e.quality_score ASC NULLS LAST,
+         c.created_at DESC NULLS LAST, c.conversation_id
 LIMIT $limit;
 
 -- name: agent_weak_criteria
--- An agent's failure rate per criterion since $since: what a session could focus on.
+-- An agent's failure rate per criterion since $since (NULL: all time; conversations without a
+-- date count only then): what a session could focus on. $reviewed_only: human reviews only.
 SELECT k.rubric_id, k.criterion_id,
        count(*) AS applicable,
        count(*) FILTER (WHERE k.failed) AS failed,
@@ -138,10 +150,11 @@ FROM conversations AS c
 JOIN effective_criterion_scores AS k USING (conversation_id)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND c.agent_id = $agent_id
-  AND c.created_at >= $since
+  AND ($since IS NULL OR c.created_at >= $since)
+  AND ($reviewed_only = false OR k.score_source = 'review')
   AND NOT k.na
 GROUP BY ALL
-ORDER BY fail_rate DESC, failed DESC;
+ORDER BY fail_rate DESC, failed DESC, k.rubric_id, k.criterion_id;
 
 -- name: criteria_catalogue
 -- Every (rubric, criterion) pair that has been scored, for pickers.

@@ -253,3 +253,21 @@ SELECT u.user_id, u.display_name, u.role
 FROM users AS u
 WHERE u.role IN ('reviewer', 'qa_lead') AND NOT u.disabled
 ORDER BY u.role DESC, u.user_id
+
+-- name: reviewer_accounts_named
+-- Which of $user_ids are active accounts that can take review work (reviewer, QA lead, admin):
+-- queue builds, reassignments and calibration sessions accept no other names.
+SELECT u.user_id, u.display_name, u.role
+FROM users AS u
+WHERE list_contains(CAST($user_ids AS VARCHAR[]), u.user_id)
+  AND u.role IN ('reviewer', 'qa_lead', 'admin') AND NOT u.disabled
+
+-- name: open_assignments_by_id
+-- The open assignments among $assignment_ids whose conversation the viewer may see.
+SELECT a.assignment_id, a.conversation_id, a.reviewer_id, a.rule, a.calibration_session_id
+FROM review_assignments AS a
+JOIN conversations AS c ON c.conversation_id = a.conversation_id
+WHERE list_contains(CAST($assignment_ids AS BIGINT[]), a.assignment_id)
+  AND a.status = 'open'
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY a.assignment_id

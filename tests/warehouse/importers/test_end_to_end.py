@@ -79,6 +79,7 @@ SAMPLES = {
 }
 
 
+@pytest.mark.needs_shared
 @pytest.mark.parametrize("sample", list(SAMPLES), ids=lambda s: s[1])
 def test_sample_imports_with_roles_and_counts_and_reimport_adds_nothing(sample, db_path):
     fmt, conversations, messages, quarantined, role_counts = SAMPLES[sample]
@@ -98,6 +99,7 @@ def test_sample_imports_with_roles_and_counts_and_reimport_adds_nothing(sample, 
     assert second.unchanged == conversations
 
 
+@pytest.mark.needs_shared
 def test_internal_notes_survive_the_warehouse(db_path):
     ingest_file(db_path, shared_data("formats", "zendesk", "zenpy_ticket_audits_response.json"))
     with connect(db_path) as con:

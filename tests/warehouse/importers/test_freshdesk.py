@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
 from warehouse.importers.freshdesk import IMPORTER
 
 
+@pytest.mark.needs_shared
 def test_v2_ticket_description_is_the_first_customer_message():
     (ticket,) = parse_sample(
         IMPORTER, "freshdesk", "python-freshdesk_v2_ticket_1.json"
@@ -27,6 +29,7 @@ def test_v2_ticket_description_is_the_first_customer_message():
     assert ticket.created_at == datetime(2016, 5, 18, 4, 36, 4)
 
 
+@pytest.mark.needs_shared
 def test_conversations_list_marks_private_notes_internal():
     parsed = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_conversations.json")
     (conversation,) = parsed.conversations
@@ -40,6 +43,7 @@ def test_conversations_list_marks_private_notes_internal():
     assert [(m.role, m.internal) for m in reply.messages] == [("agent", False)]
 
 
+@pytest.mark.needs_shared
 def test_v1_ticket_with_notes():
     (ticket,) = parse_sample(
         IMPORTER, "freshdesk", "python-freshdesk_v1_ticket_1.json"
@@ -53,6 +57,7 @@ def test_v1_ticket_with_notes():
     assert ticket.agent_name == "William" and ticket.customer_name == "Rachel"
 
 
+@pytest.mark.needs_shared
 def test_lists_and_search_results():
     listed = parse_sample(IMPORTER, "freshdesk", "python-freshdesk_v2_all_tickets.json")
     assert [roles(c) for c in listed.conversations] == [["customer"]]

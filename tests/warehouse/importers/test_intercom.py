@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ def _examples() -> dict:
     return json.loads(shared_data("formats", "intercom", EXAMPLES).read_text())
 
 
+@pytest.mark.needs_shared
 def test_each_vendor_example_conversation_fed_alone():
     expected = {  # example key -> roles (internal notes marked with *)
         "GET /conversations/{conversation_id} :: conversation found": ["agent", "agent"],
@@ -50,6 +52,7 @@ def test_each_vendor_example_conversation_fed_alone():
     assert fed == 12
 
 
+@pytest.mark.needs_shared
 def test_examples_file_as_a_whole():
     parsed = parse_sample(IMPORTER, "intercom", EXAMPLES)
     assert len(parsed.conversations) == 14  # 12 single conversations + 1 list + 1 search result
@@ -64,6 +67,7 @@ def test_examples_file_as_a_whole():
     assert found.tags == ["Test tag"] and found.status == "closed"
 
 
+@pytest.mark.needs_shared
 def test_airbyte_records_group_parts_under_their_conversation():
     parsed = parse_sample(
         IMPORTER, "intercom", "airbyte_source-intercom_expected_records_conversations.jsonl"
@@ -129,6 +133,7 @@ def test_rating_tags_channel_and_older_api_shape():
     assert result.agent_id == "a1" and result.agent_name == "Agent a1"
 
 
+@pytest.mark.needs_shared
 def test_malformed_conversations_are_refused_with_reasons():
     unknown_author = {
         "type": "conversation",
@@ -224,6 +229,7 @@ def test_ai_agent_parts_are_bot_and_blank_source_author_uses_delivered_as():
     assert result.channel == "social"
 
 
+@pytest.mark.needs_shared
 def test_a_conversation_listed_and_retrieved_in_one_file_keeps_its_parts():
     full = _examples()["GET /conversations/{conversation_id} :: conversation found"]
     summary = {k: v for k, v in full.items() if k != "conversation_parts"}

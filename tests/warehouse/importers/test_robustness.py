@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import shared_data
+from tests.conftest import format_samples
 from warehouse.importers import (
     amazon_connect,
     freshdesk,
@@ -23,7 +23,6 @@ from warehouse.importers import (
 IMPORTERS = [
     m.IMPORTER for m in (zendesk, intercom, freshdesk, amazon_connect, twitter_ibm, twitter_twcs)
 ]
-SAMPLES = sorted(p for p in shared_data("formats").rglob("*") if p.is_file() and p.suffix != ".md")
 ODD_VALUES = [None, 0, -1, 1.5, "", "x", "2024-13-45", True, [], {}, [None], {"a": None}]
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -92,7 +91,7 @@ def _mutated(value, rng: random.Random):
     return value
 
 
-@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", format_samples())
 def test_damaged_samples_never_raise_in_any_format(path):
     rng = random.Random(path.name)
     text = path.read_text(encoding="utf-8")

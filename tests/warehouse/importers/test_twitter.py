@@ -7,6 +7,7 @@ import io
 import json
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from warehouse.importers.twitter_twcs import IMPORTER as TWCS
 HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
 
 
+@pytest.mark.needs_shared
 def test_ibm_dialogs_one_conversation_each_with_the_final_agent_turn():
     parsed = parse_sample(IBM, "twitter_customer_care", "ibm_twitter-customer-care_dev.json")
     assert parsed.errors == []
@@ -32,6 +34,7 @@ def test_ibm_dialogs_one_conversation_each_with_the_final_agent_turn():
     assert first.messages[1].sent_at == datetime(2020, 4, 1, 18, 58, 27)  # start + 01:26:55
 
 
+@pytest.mark.needs_shared
 def test_ibm_agent_turns_inside_the_dialog_are_agents():
     parsed = parse_sample(IBM, "twitter_customer_care", "ibm_twitter-customer-care_dev.json")
     longer = [c for c in parsed.conversations if len(c.messages) == 4]
@@ -63,6 +66,7 @@ def test_ibm_malformed_dialogs_are_refused_with_reasons():
     assert len(cut.conversations) == 1 and "truncated" in cut.errors[0].error
 
 
+@pytest.mark.needs_shared
 def test_twcs_sample_printed_by_pandas_is_one_thread():
     parsed = parse_sample(
         TWCS, "twitter_customer_care", "twcs_head_rows_from_notebook_DiegoAmaxmandro.csv"

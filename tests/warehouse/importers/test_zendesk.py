@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
 from warehouse.importers.zendesk import IMPORTER
 
 
+@pytest.mark.needs_shared
 def test_recorded_ticket_audits_give_one_conversation_per_ticket():
     parsed = parse_sample(IMPORTER, "zendesk", "zenpy_ticket_audits_response.json")
     assert parsed.errors == []
@@ -30,6 +32,7 @@ def test_recorded_ticket_audits_give_one_conversation_per_ticket():
     assert channels == {"api", "other", "web"}  # via sample_ticket -> other
 
 
+@pytest.mark.needs_shared
 def test_cassette_responses_are_read_and_repeated_audits_counted_once():
     parsed = parse_sample(IMPORTER, "zendesk", "zenpy_betamax_TestTicketAudits.test_values.json")
     assert parsed.errors == []
@@ -37,6 +40,7 @@ def test_cassette_responses_are_read_and_repeated_audits_counted_once():
     assert parsed.message_count == 88
 
 
+@pytest.mark.needs_shared
 def test_private_audit_comment_is_an_internal_agent_note():
     parsed = parse_sample(IMPORTER, "zendesk", "go-zendesk_GET_ticket_audit.json")
     (conversation,) = parsed.conversations
@@ -50,6 +54,7 @@ def test_private_audit_comment_is_an_internal_agent_note():
     assert [c.conversation_id for c in audits.conversations] == ["zendesk:666"]
 
 
+@pytest.mark.needs_shared
 def test_incremental_ticket_export_makes_the_description_the_first_message():
     parsed = parse_sample(IMPORTER, "zendesk", "zenpy_incremental_tickets_response.json")
     assert parsed.errors == []
@@ -64,6 +69,7 @@ def test_incremental_ticket_export_makes_the_description_the_first_message():
     assert len(cassette.conversations) == 87  # 4 pages of overlapping tickets, each ticket once
 
 
+@pytest.mark.needs_shared
 def test_single_ticket_and_ticket_list():
     (ticket,) = parse_sample(IMPORTER, "zendesk", "go-zendesk_GET_ticket.json").conversations
     assert ticket.conversation_id == "zendesk:2"
@@ -76,6 +82,7 @@ def test_single_ticket_and_ticket_list():
     assert tickets.by_id("zendesk:3").subject == "にゃー"
 
 
+@pytest.mark.needs_shared
 def test_comments_without_ticket_id_take_it_from_the_file_name_or_first_comment():
     parsed = parse_sample(IMPORTER, "zendesk", "go-zendesk_GET_ticket_comments.json")
     (conversation,) = parsed.conversations
@@ -190,6 +197,7 @@ def test_html_body_becomes_text_with_breaks_and_entities():
     assert conversation.messages[0].text == "Hello there & welcome\n\nLine two\nthree"
 
 
+@pytest.mark.needs_shared
 def test_truncated_audits_keep_complete_tickets_and_report_the_rest():
     text = shared_data("formats", "zendesk", "zenpy_ticket_audits_response.json").read_text()
     cut = text[: len(text) // 2]

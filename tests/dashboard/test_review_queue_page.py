@@ -1,0 +1,65 @@
+"""Review queue page (AppTest): reviewers only from accounts, reassigning open work, audit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2_fixtures import add_reviewer_accounts, open_page
+from tests.fixtures import build_small_warehouse
+from warehouse import review_queue
+from warehouse.connection import connect
+from warehouse.viewer import Viewer
+
+LEAD = Viewer("lee", "qa_lead")
+
+
+@pytest.fixture
+def db(db_path, monkeypatch):
+    build_small_warehouse(db_path)
+    monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
+    with connect(db_path) as con:
+        add_reviewer_accounts(con, ["kofi.okafor", "rita"])
+        add_reviewer_accounts(con, ["lee"], role="qa_lead")
+    return db_path
+
+
+def test_the_queue_builder_offers_accounts_only_and_audits_the_build(db):
+    at = open_page(LEAD, "review_queue")
+    assert not [t for t in at.text_input if "reviewer" in t.label.lower()]  # no free-text logins
+    reviewers = at.multiselect(key="queue_reviewer_accounts")
+    assert set(reviewers.options) == {"Kofi.Okafor (reviewer)", "Rita (reviewer)", "Lee (qa_lead)"}
+    reviewers.set_value(["kofi.okafor", "rita"])
+    at.number_input(key="queue_limit").set_value(6)
+    at.button(key="queue_build").click().run()
+    assert not at.exception
+    assert any("Assigned 6 of 6" in s.value for s in at.success)
+    with connect(db) as con:
+        assigned = con.execute(
+            "SELECT reviewer_id, count(*) FROM review_assignments GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        audited = con.execute("SELECT actor FROM audit_log WHERE action = 'queue.build'").fetchall()
+    assert assigned == [("kofi.okafor", 3), ("rita", 3)]
+    assert audited == [("lee",)]
+
+
+def test_a_lead_reassigns_open_work_from_the_page(db):
+    with connect(db) as con:
+        review_queue.assign(con, LEAD, ["conv-001", "conv-002"], "rita")
+        ids = dict(
+            con.execute("SELECT conversation_id, assignment_id FROM review_assignments").fetchall()
+        )
+    at = open_page(LEAD, "review_queue")
+    at.multiselect(key="queue_reassign_ids").set_value([ids["conv-001"]])
+    at.selectbox(key="queue_reassign_to").select("kofi.okafor")
+    at.button(key="FormSubmitter:queue_reassign_form-Reassign").click().run()
+    assert not at.exception
+    assert any("Reassigned 1 conversation(s) to Kofi.Okafor" in s.value for s in at.success)
+    with connect(db) as con:
+        rows = con.execute(
+            "SELECT conversation_id, reviewer_id, status FROM review_assignments ORDER BY ALL"
+        ).fetchall()
+        audited = con.execute(
+            "SELECT target, details->>'to' FROM audit_log WHERE action = 'queue.reassign'"
+        ).fetchall()
+    assert ("conv-001", "kofi.okafor", "open") in rows and ("conv-001", "rita", "released") in rows
+    assert audited == [("conv-001", "kofi.okafor")]
