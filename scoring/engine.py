@@ -6,7 +6,7 @@ core (see `scoring.batch`). Arithmetic (mirrored by the review form in warehouse
   100/0 on a yes/no scale (value 1 when v >= pass_mark); it fails when v < pass_mark;
 - a rubric's score is the weighted mean of its non-N/A criterion scores (None when all are N/A);
 - the quality score is the weighted mean of the rubric scores (rubric weights), and 0 when any
-  critical criterion failed.
+  critical criterion failed; `critical_failures` names the failed ones ("rubric.criterion").
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ class ConversationScore:
     customer_sentiment_min: float | None = None
     resolved: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    critical_failures: tuple[str, ...] = ()  # "rubric.criterion" of each failed critical criterion
 
     def to_json(self) -> dict[str, Any]:
         """The score-file contract (issue 4 item 5), key for key."""
@@ -252,7 +253,7 @@ def score(
     signals = ConversationSignals(conversation, template_hashes)
     rubric_scores: list[RubricScore] = []
     quality_pairs: list[tuple[float, float]] = []
-    critical_failed = False
+    critical_failures: list[str] = []
     resolved: bool | None = None
     for rubric, steps in _plan(rubrics):
         criteria = []
@@ -262,7 +263,8 @@ def score(
             criteria.append(result)
             if not result.na:
                 pairs.append((result.score, step.weight))
-                critical_failed = critical_failed or (step.critical and result.failed)
+                if step.critical and result.failed:
+                    critical_failures.append(f"{step.rubric_id}.{step.criterion_id}")
                 if step.is_resolution:
                     resolved = not result.failed
         rubric_score = _weighted(pairs)
@@ -270,6 +272,7 @@ def score(
         if rubric_score is not None:
             quality_pairs.append((rubric_score, rubric.weight))
     quality = _weighted(quality_pairs)
+    critical_failed = bool(critical_failures)
     if critical_failed:
         quality = 0.0
     sentiments = [v for _, v in signals.customer_sentiments()]
@@ -286,4 +289,5 @@ def score(
         customer_sentiment_end=sentiments[-1] if sentiments else None,
         customer_sentiment_min=min(sentiments) if sentiments else None,
         resolved=resolved,
+        critical_failures=tuple(critical_failures),
     )

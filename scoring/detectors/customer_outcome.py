@@ -6,17 +6,17 @@ or praises ("great, thanks", "perfect"); a dissatisfied one corrects the agent o
 not really.", "that's not what I asked"), complains ("billed twice", "still not working",
 "Sort it out."), or writes "??" / "!!". Their words' tone (VADER compound) says the rest.
 
-Each customer turn with text gets a reaction on -1..1:
+Each customer turn with text gets a reaction:
 
-    mood_weight x VADER compound of the turn
+    mood_weight x VADER compound of the turn (-1..1)
     + 1 when it thanks or praises (`satisfied`; only after the agent's first reply: "thanks in
       advance" is not a verdict)
     - 1 when it corrects the agent or says no (`correcting`; after the agent's first reply too)
     - 1 when it complains or sounds upset (`upset`)
 
-clamped to -1..1. The value is `0.5 + 0.5 x` the mean reaction, so a neutral customer scores
-0.5, one who only thanks scores 1 and one who only complains 0. N/A when the customer wrote
-nothing. Evidence quotes the customer's words for each kind of reaction found.
+The value is `0.5 + 0.5 x` the mean reaction over the customer's turns, clamped to 0..1: a
+neutral customer scores 0.5, one who thanks in a friendly tone 1, one who complains 0. N/A when
+the customer wrote nothing. Evidence quotes the customer's words for each kind of reaction found.
 """
 
 from __future__ import annotations
