@@ -282,9 +282,7 @@ def _scored(corpus: Corpus, conversations, labels, results, rubrics: RubricSet) 
     ]
     scores = []
     for _, result, _ in kept:
-        by_id = {
-            (r.rubric_id, c.criterion_id): c.score for r in result.rubrics for c in r.criteria
-        }
+        by_id = {(r.rubric_id, c.criterion_id): c.score for r in result.rubrics for c in r.criteria}
         scores.append([by_id.get(key) for key in criteria])
     baseline_of = customer_vader if corpus.dialogue else agent_vader
     return Scored(
@@ -485,9 +483,7 @@ def print_per_rubric(scored: dict[str, Scored], weights: Weights) -> None:
     rows.append(
         ("baseline: customer VADER", [f"{_rho(s.baseline, s.labels):6.3f}" for s in dialogues])
     )
-    rows.append(
-        ("quality_score", [cell(recompute(s, weights, "quality"), s) for s in dialogues])
-    )
+    rows.append(("quality_score", [cell(recompute(s, weights, "quality"), s) for s in dialogues]))
     for rubric_id in dict.fromkeys(r for r, _ in dialogues[0].criteria):
         rows.append(
             (f"{rubric_id} rubric", [cell(recompute(s, weights, rubric_id), s) for s in dialogues])

@@ -26,5 +26,7 @@ def no_abuse_of_customer(signals, params: Params):
         return not_applicable("no agent reply to judge")
     found = params.abuse.search(signals, signals.agent, limit=3)
     if found:
-        return outcome(0.0, f"the agent insulted or swore at the customer: “{found[0].quote}”", found)
+        return outcome(
+            0.0, f"the agent insulted or swore at the customer: “{found[0].quote}”", found
+        )
     return outcome(1.0, "no insult or swearing aimed at the customer in the agent's replies")

@@ -16,7 +16,7 @@ Each customer turn with text gets a reaction:
 
 The value is `0.5 + 0.5 x` the mean reaction over the customer's turns, clamped to 0..1: a
 neutral customer scores 0.5, one who thanks in a friendly tone 1, one who complains 0. N/A when
-the customer wrote nothing. Evidence quotes the customer's words for each kind of reaction found.
+the customer wrote nothing or no agent replied. Evidence quotes the customer's words for each kind of reaction found.
 """
 
 from __future__ import annotations
@@ -39,9 +39,19 @@ def _turns(count: int) -> str:
     return f"{count} customer turn" if count == 1 else f"{count} customer turns"
 
 
-def _said(evidence: list[Evidence], count: int, verb: str) -> str:
-    subject = "1" if count == 1 else str(count)
-    return f"{subject} {verb} (“{evidence[0].quote}”)"
+def _said(signals, evidence: list[Evidence], count: int, verb: str) -> str:
+    """'2 complained or sounded upset (“Why have I been billed twice??”)': the customer's turn,
+    not only the matched word ("No" says less than "No, not really.")."""
+    return f"{count} {verb} (“{quoted_turn(signals, evidence[0].message_index)}”)"
+
+
+def quoted_turn(signals, i: int, limit: int = 80) -> str:
+    """Message i for a rationale: whitespace folded, cut at a word boundary after `limit`."""
+    text = " ".join(signals.messages[i].text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + "…"
 
 
 @detector("customer_outcome", Params)
@@ -51,14 +61,16 @@ def customer_outcome(signals, params: Params) -> DetectorOutcome:
     turns = [i for i in signals.customer if signals.messages[i].text.strip()]
     if not turns:
         return not_applicable("the customer wrote nothing to judge their outcome by")
-    first_reply = signals.agent[0] if signals.agent else None
+    if not signals.agent:
+        return not_applicable("no agent reply yet: nothing the agent did to judge by")
+    first_reply = signals.agent[0]
     satisfied: list[Evidence] = []
     correcting: list[Evidence] = []
     upset: list[Evidence] = []
     total = 0.0
     for i in turns:
         reaction = mood_weight * signals.sentiment(i)
-        if first_reply is not None and i > first_reply:
+        if i > first_reply:
             thanks = params.satisfied.first_match(signals, (i,))
             if thanks is not None:
                 satisfied.append(thanks)
@@ -75,11 +87,11 @@ def customer_outcome(signals, params: Params) -> DetectorOutcome:
     mean = total / len(turns)
     parts = []
     if satisfied:
-        parts.append(_said(satisfied, len(satisfied), "thanked or praised the agent"))
+        parts.append(_said(signals, satisfied, len(satisfied), "thanked or praised the agent"))
     if correcting:
-        parts.append(_said(correcting, len(correcting), "corrected the agent or said no"))
+        parts.append(_said(signals, correcting, len(correcting), "corrected the agent or said no"))
     if upset:
-        parts.append(_said(upset, len(upset), "complained or sounded upset"))
+        parts.append(_said(signals, upset, len(upset), "complained or sounded upset"))
     mood = f"the customer's average tone was {mean:+.2f} on -1..1"
     if not parts:
         summary = f"{mood}; none of the {_turns(len(turns))} thanked, corrected or complained"

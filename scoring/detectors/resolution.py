@@ -10,6 +10,7 @@ says it is not solved: the agent's own word never outweighs a customer's "No, no
 from __future__ import annotations
 
 from scoring.detectors.base import detector
+from scoring.detectors.customer_outcome import quoted_turn
 from scoring.outcomes import not_applicable, outcome
 from scoring.params import DetectorParams, Field, Phrases
 
@@ -45,12 +46,20 @@ def resolution_confirmed(signals, params: Params):
     else:
         first_reply = signals.agent[0]
         replies = [i for i in signals.customer if i > first_reply]
-        complaint = params.still_broken.first_match(signals, replies)
+        # the customer's latest word on it: "No, not really." rather than an earlier complaint
+        complaint = next(
+            (
+                found
+                for i in reversed(replies)
+                if (found := params.still_broken.first_match(signals, (i,))) is not None
+            ),
+            None,
+        )
         if complaint is not None:
             return outcome(
                 0.0,
                 f"the agent said “{confirmations[0].quote}” but the customer said it was not "
-                f"solved: “{complaint.quote}”",
+                f"solved: “{quoted_turn(signals, complaint.message_index)}”",
                 [*confirmations[:1], complaint],
             )
     who = "the customer confirmed" if by_customer else "the agent confirmed/checked"

@@ -1,6 +1,10 @@
 """Golden conversations (tests/golden/*.jsonl): each line is a hand-written conversation with the
 expected outcome ("pass" / "fail" / "na") of the criteria it is a clear case for. A rule change
-that flips one shows up here as a readable diff."""
+that flips one shows up here as a readable diff.
+
+Optional keys: `rationale` ({"rubric.criterion": [texts the rationale must contain]}, for
+explanations that must be right: counts that match the transcript, the customer's words) and
+`critical_failures` (the failed critical criteria, named, in order)."""
 
 from __future__ import annotations
 
@@ -69,6 +73,14 @@ def test_golden_case(index, rubrics, conversations):
         for key, want in case["expected"].items()
         if actual[key] != want
     }
+    for key, texts in case.get("rationale", {}).items():
+        missing = [t for t in texts if t not in rationales[key]]
+        if missing:
+            diff[f"{key} rationale"] = f"lacks {missing}: {rationales[key]}"
+    if "critical_failures" in case and list(result.critical_failures) != case["critical_failures"]:
+        diff["critical_failures"] = (
+            f"expected {case['critical_failures']}, got {result.critical_failures}"
+        )
     assert not diff, json.dumps(diff, indent=1, ensure_ascii=False)
 
 
