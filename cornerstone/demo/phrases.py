@@ -351,6 +351,7 @@ PROFANITY = (
     "This damn system never works.",
     "Honestly this crap happens all the time.",
     "The bloody courier messed it up again.",
+    "Are you deaf? I already told you that.",  # aimed at the customer: the critical auto-fail
 )
 CURT = ("Checking.", "Ok.", "Wait.", "Noted.")
 HOLD = (

@@ -87,6 +87,7 @@ CRITERION_HABITS: dict[tuple[str, str], tuple[str, ...]] = {
     ("communication", "greeting_closing"): ("greeting", "closing"),
     ("communication", "politeness"): ("warmth", "greeting"),
     ("communication", "clarity"): ("rambling",),
+    ("communication", "no_abuse"): ("profanity",),
     ("communication", "professional_language"): ("profanity",),
     ("communication", "no_shouting"): ("shouting",),
     ("communication", "ask_feedback"): ("ask_feedback",),
