@@ -264,6 +264,12 @@ def seed_demo_accounts(
             (*person(manager_id), "manager", None, (agent.team,)),
             (agent.user_id, agent.name, "agent", agent.agent_id, ()),
         ]
+        # Every demo reviewer has an account: seeded reviews, queues and calibration rounds name
+        # them, and work can only be assigned to people who can sign in.
+        plan += [
+            (*person(r.user_id), "reviewer", None, ())
+            for r in roster.users_by_role("reviewer")[1:]
+        ]
     else:
         if not (agent_id and team):
             raise UserError("seed_demo_accounts needs the demo roster or agent_id and team")
