@@ -267,8 +267,7 @@ def seed_demo_accounts(
         # Every demo reviewer has an account: seeded reviews, queues and calibration rounds name
         # them, and work can only be assigned to people who can sign in.
         plan += [
-            (*person(r.user_id), "reviewer", None, ())
-            for r in roster.users_by_role("reviewer")[1:]
+            (*person(r.user_id), "reviewer", None, ()) for r in roster.users_by_role("reviewer")[1:]
         ]
     else:
         if not (agent_id and team):
