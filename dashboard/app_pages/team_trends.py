@@ -51,7 +51,7 @@ with st.sidebar:
         "Quality from",
         list(SOURCES),
         key="trends_source",
-        format_func=lambda s: SOURCES[s].capitalize(),
+        format_func=lambda s: SOURCES[s][0].upper() + SOURCES[s][1:],
         help="The auto-score covers every conversation; human reviews only the reviewed ones. "
         "They are never mixed.",
     )
