@@ -73,11 +73,19 @@ class Lockout(_Section):
 
 
 class Notifications(_Section):
+    """Where `qa notify` sends notifications (cornerstone/notification_delivery.py). Besides
+    `[notifications]` in the file and CORNERSTONE_NOTIFICATIONS__<KEY>, each key is also read
+    from the flat variable CORNERSTONE_<KEY> (CORNERSTONE_SMTP_HOST, CORNERSTONE_WEBHOOK_URL...)."""
+
     smtp_host: str | None = None
     smtp_port: int = Field(25, ge=1, le=65535)
     smtp_from: str | None = None
-    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = Field(None, repr=False)
+    smtp_security: Literal["starttls", "ssl", "none"] | None = None  # None: starttls unless port 25
     webhook_url: str | None = None
+    webhook_kinds: tuple[str, ...] | None = None  # None: the delivery module's default kinds
+    base_url: str | None = None  # the dashboard's address, for links in messages
 
 
 class Logging(_Section):
@@ -110,11 +118,34 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            env_settings,
+            _FlatNotificationVariables(settings_cls),
+        ]
         path = config_path()
         if path is not None:
             sources.append(_TomlFile(settings_cls, toml_file=path))
         return tuple(sources)
+
+
+class _FlatNotificationVariables(PydanticBaseSettingsSource):
+    """CORNERSTONE_SMTP_HOST etc. (the names `qa notify` documents) for `[notifications]`."""
+
+    def get_field_value(self, field, field_name):  # required by the base class; unused
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        found: dict[str, object] = {}
+        for key in Notifications.model_fields:
+            value = os.environ.get(f"CORNERSTONE_{key.upper()}", "").strip()
+            if value:
+                found[key] = (
+                    [k.strip() for k in value.split(",") if k.strip()]
+                    if key == "webhook_kinds"
+                    else value
+                )
+        return {"notifications": found} if found else {}
 
 
 class _TomlFile(TomlConfigSettingsSource):

@@ -71,9 +71,14 @@ def test_file_in_the_working_directory_then_environment_on_top(clean_env, monkey
     assert settings.notifications.webhook_url == "https://hooks.example.com/qa"
     monkeypatch.setenv("CORNERSTONE_SESSIONS__IDLE_MINUTES", "5")
     monkeypatch.setenv("CORNERSTONE_DB", "elsewhere.duckdb")
+    monkeypatch.setenv("CORNERSTONE_SMTP_FROM", "qa@example.com")  # qa notify's flat names
+    monkeypatch.setenv("CORNERSTONE_WEBHOOK_KINDS", "assigned, dispute_opened")
     settings = load_settings()
     assert settings.sessions.idle_minutes == 5 and settings.sessions.absolute_hours == 10
     assert settings.db == Path("elsewhere.duckdb")
+    assert settings.notifications.smtp_host == "mail.example.com"  # the file's, kept
+    assert settings.notifications.smtp_from == "qa@example.com"
+    assert settings.notifications.webhook_kinds == ("assigned", "dispute_opened")
 
 
 def test_named_file_wins_over_the_local_one_and_must_exist(clean_env, monkeypatch):
