@@ -8,6 +8,7 @@ import ast
 import importlib.metadata as metadata
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -101,10 +102,15 @@ def installed(tmp_path_factory) -> Path:
     are the project venv's third-party ones (a path entry, so its editable install of this
     checkout is NOT active there). Returns the new venv's bin directory."""
     work = tmp_path_factory.mktemp("installed")
+    source = work / "source"  # a copy: the build writes build/ and *.egg-info beside the code
+    shutil.copytree(
+        ROOT, source, symlinks=True,
+        ignore=shutil.ignore_patterns(".*", "data", "build", "*.egg-info", "__pycache__", "tests"),
+    )  # fmt: skip
     wheels = work / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
+         "-w", str(wheels), str(source)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     (wheel,) = wheels.glob("cornerstone_qa-*.whl")

@@ -3,8 +3,9 @@
 `create_session` returns the token (the browser keeps it in an HttpOnly cookie: see
 dashboard/session_cookie.py); `validate_session` returns the current Viewer (role changes apply at
 once) while the session is neither idle for longer than the idle timeout nor older than the
-absolute timeout (settings `[sessions]`; defaults `IDLE_TIMEOUT`, `ABSOLUTE_TIMEOUT`), nor ended (signed out, password or role changed), nor its user disabled. A
-copy of the database file therefore grants no one a session.
+absolute timeout (settings `[sessions]`; defaults `IDLE_TIMEOUT`, `ABSOLUTE_TIMEOUT`), nor ended
+(signed out, password or role changed), nor its user disabled. A copy of the database file
+therefore grants no one a session.
 
 `last_seen_at` is written at most once a minute per session, and a write that conflicts with
 another one for the same session (two tabs reloading at once) is skipped: the other write just
