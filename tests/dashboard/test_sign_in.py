@@ -104,7 +104,7 @@ def test_agent_signs_in_to_their_feedback_and_cannot_open_other_pages(db):
     assert not _errors(at) and not at.exception
     assert at.session_state["viewer"] == Viewer("ann", "agent", agent_id="agent_ann")
     at.run()
-    assert [t.value for t in at.title] == ["My feedback"]
+    assert [t.value for t in at.title] == ["Home"]  # every role lands on its home page
     for page in ("team_trends", "review_queue", "audit_log", "users", "calibration", "coaching"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"app_pages/{page}.py")
@@ -112,10 +112,10 @@ def test_agent_signs_in_to_their_feedback_and_cannot_open_other_pages(db):
     assert [t.value for t in at.title] != ["My feedback"] and not at.exception
 
 
-def test_manager_lands_on_team_trends_and_cannot_open_admin_pages(db):
+def test_manager_lands_on_home_and_cannot_open_admin_pages(db):
     at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
     at.run()
-    assert [t.value for t in at.title] == ["Team trends"]
+    assert [t.value for t in at.title] == ["Home"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/users.py")
 
@@ -200,7 +200,7 @@ def test_page_tests_can_still_set_the_viewer_directly(db):
     at.session_state["viewer"] = Viewer("boss", "admin")
     at.run()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Cornerstone QA"]  # overview
+    assert [t.value for t in at.title] == ["Home"]  # overview
     assert not at.text_input  # no sign-in form
 
 
