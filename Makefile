@@ -7,7 +7,7 @@ DB ?= data/cornerstone.duckdb
 CONVERSATIONS ?= 10000
 PORT ?= 8501
 
-.PHONY: demo test setup browser lint serve bench clean
+.PHONY: demo test setup browser lint serve bench clean lock
 
 ## demo: set up everything, build the demo database (once) and start the dashboard
 demo: setup
@@ -29,8 +29,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/python -m scoring.sentiment --install
 	touch $(STAMP)
+
+## lock: requirements.txt from pyproject.toml's dependencies (+ the dev extra), every transitive
+## dependency pinned; run after changing a dependency and commit both files
+lock: setup
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet -o requirements.txt
 
 ## browser: Debian's Chromium for the Playwright tests (the network is closed: Playwright cannot fetch its own browser)
 ## and Debian's Caddy for the reverse-proxy test (deploy/Caddyfile)

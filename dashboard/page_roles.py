@@ -22,16 +22,18 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "rubrics": ALL,
     "autoqa_accuracy": ("admin", "qa_lead"),
     "audit_log": ("admin",),
+    "imports": ("admin",),
     "users": ("admin",),
 }
 
 # The page each role lands on after signing in (when it exists and the role may see it).
+# Every role starts on its home page: what needs them now (dashboard/app_pages/overview.py).
 HOME_PAGE: dict[str, str] = {
     "admin": "overview",
-    "qa_lead": "review_queue",
-    "reviewer": "review_queue",
-    "manager": "team_trends",
-    "agent": "my_feedback",
+    "qa_lead": "overview",
+    "reviewer": "overview",
+    "manager": "overview",
+    "agent": "overview",
 }
 
 

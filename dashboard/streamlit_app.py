@@ -22,7 +22,7 @@ APP_PAGES = Path(__file__).resolve().parent / "app_pages"
 
 # (section, file in app_pages/, title, icon). Pages whose file is absent are left out.
 PAGES = [
-    ("", "overview.py", "Overview", ":material/dashboard:"),
+    ("", "overview.py", "Home", ":material/home:"),
     ("", "inbox.py", "Inbox", ":material/notifications:"),
     ("Review", "review_queue.py", "Review queue", ":material/inbox:"),
     ("Review", "review_conversation.py", "Review conversation", ":material/rate_review:"),
@@ -32,6 +32,7 @@ PAGES = [
     ("Teams", "coaching.py", "Coaching", ":material/school:"),
     ("Me", "my_feedback.py", "My feedback", ":material/feedback:"),
     ("", "rubrics.py", "Rubrics", ":material/rule:"),
+    ("Admin", "imports.py", "Import data", ":material/upload_file:"),
     ("Admin", "users.py", "Users", ":material/group:"),
     ("Admin", "audit_log.py", "Audit log", ":material/history:"),
 ]

@@ -15,6 +15,7 @@ rubrics and are left alone.
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from scoring.params import describe_parameter_error
 from scoring.rubric import Rubric, RubricError, RubricSet, normalise_rubric
 
 ENGINE_VERSION = "1"
-DEFAULT_RUBRICS_DIR = Path(__file__).resolve().parents[1] / "rubrics"
+# The default rubric set ships as package data: scoring/rubrics (a link to the repository's
+# rubrics/ in a checkout, real files in an installed wheel), found through importlib.resources.
+DEFAULT_RUBRICS_DIR = Path(str(resources.files("scoring").joinpath("rubrics"))).resolve()
 
 
 __all__ = ["import_detectors", "load_rubrics", "rubric_set_definition"]

@@ -52,7 +52,7 @@ def _phrase_list(value: Any) -> PhraseList:
     return PhraseList(value)  # raises ValueError naming a bad phrase
 
 
-# A phrase list (scoring/phrases.py syntax): plain words, `*` endings, `re:` expressions.
+# A phrase list (scoring/phrases syntax): plain words, `*` endings, `re:` expressions.
 Phrases = Annotated[
     PhraseList,
     BeforeValidator(_phrase_list),

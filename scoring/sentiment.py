@@ -3,8 +3,9 @@
 nltk looks its lexicon up in an nltk data directory, which nltk's downloader would fill from the
 network. We never download: `install_lexicon()` copies `vaderSentiment/vader_lexicon.txt` into a
 project-owned data directory (`scoring/nltk_data/sentiment/vader_lexicon.zip`, the layout nltk
-expects) and puts that directory on `nltk.data.path`. `python -m scoring.sentiment --install`
-builds it (the Makefile's setup does); otherwise it is built on first use.
+expects) and puts that directory on `nltk.data.path`. That zip is committed and shipped as package
+data (`python -m scoring.sentiment --install` rebuilds it); a data directory named by
+$CORNERSTONE_NLTK_DATA is built on first use.
 
 `compound(text)` is the hot path used by scoring. It is an exact re-implementation of nltk's
 `SentimentIntensityAnalyzer.polarity_scores(text)["compound"]` (same tokenisation, same
@@ -32,7 +33,9 @@ from nltk.sentiment.vader import VaderConstants
 
 from scoring.text_cache import text_cache
 
-PACKAGE_DATA_DIR = Path(__file__).resolve().parent / "nltk_data"
+# shipped as package data (built by `install_lexicon`, committed; a test checks it is the pinned
+# vaderSentiment lexicon), read through importlib.resources so an installed wheel finds it too
+PACKAGE_DATA_DIR = Path(str(resources.files(__package__).joinpath("nltk_data")))
 LEXICON_ZIP_RELATIVE = Path("sentiment") / "vader_lexicon.zip"
 LEXICON_MEMBER = "vader_lexicon/vader_lexicon.txt"
 NLTK_LEXICON_RESOURCE = f"sentiment/vader_lexicon.zip/{LEXICON_MEMBER}"

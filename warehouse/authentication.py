@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from cornerstone.settings import load_settings
 from warehouse import audit
 from warehouse.audit import utc_now
 from warehouse.connection import transaction
@@ -52,7 +53,20 @@ class LockoutPolicy:
     login_delay_max: float = 30.0  # seconds: cap of the per-login slow-down
 
 
-DEFAULT_POLICY = LockoutPolicy()
+DEFAULT_POLICY = LockoutPolicy()  # the defaults of cornerstone.settings.Lockout
+
+
+def configured_policy() -> LockoutPolicy:
+    """The lockout policy of the settings in force (`[lockout]` in cornerstone.toml)."""
+    lockout = load_settings().lockout
+    return LockoutPolicy(
+        max_failures=lockout.max_failures,
+        client_max_failures=lockout.client_max_failures,
+        window=timedelta(minutes=lockout.window_minutes),
+        lockout=timedelta(minutes=lockout.minutes),
+    )
+
+
 SERIALISE_WAIT_SECONDS = 30.0  # how long an attempt waits for the one before it (same login)
 
 
@@ -147,7 +161,7 @@ def sign_in_delay_seconds(
     now: datetime | None = None,
     *,
     login: str | None = None,
-    policy: LockoutPolicy = DEFAULT_POLICY,
+    policy: LockoutPolicy | None = None,  # None: configured_policy()
 ) -> float:
     """How long to wait before checking the next password.
 
@@ -158,6 +172,7 @@ def sign_in_delay_seconds(
     at most a short pause, never a lockout they did not cause.
     """
     now = now or utc_now()
+    policy = policy or configured_policy()
     rows = con.execute(
         "SELECT count(*) FROM sign_in_attempts WHERE NOT succeeded AND attempted_at > $since",
         {"since": now - GLOBAL_WINDOW},
@@ -340,12 +355,13 @@ def authenticate(
     *,
     client: str = "",
     now: datetime | None = None,
-    policy: LockoutPolicy = DEFAULT_POLICY,
+    policy: LockoutPolicy | None = None,  # None: configured_policy()
 ) -> Viewer:
     """Check a login and password; return the Viewer, or raise SignInError / LockedOutError.
 
     Runs in its own transaction (the caller must not hold one open), after any other attempt for
-    the same login has finished."""
+    the same login has finished. The lockout policy is the configured one unless given."""
+    policy = policy or configured_policy()
     login = normalise_login(login)[:100]
     client = (client or "")[:100]
     deadline = time.monotonic() + SERIALISE_WAIT_SECONDS

@@ -30,6 +30,7 @@ ACTIONS: Mapping[str, tuple[str, ...]] = {
     "rubrics.edit": ("admin",),
     "users.manage": ("admin",),
     "audit.view": ("admin",),
+    "data.import": ("admin",),  # importing and scoring from the browser (warehouse/first_run.py)
 }
 
 

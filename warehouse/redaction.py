@@ -7,11 +7,16 @@ purpose: the personalisation rubric checks that agents use the customer's first 
 
 Precision matters as much as recall here: a redactor that eats order numbers, dates or amounts
 makes transcripts useless to reviewers. So candidates are checked, not just matched:
-- cards must pass the Luhn checksum, have 13-19 digits and a card-network prefix;
-- IBANs must have the country's length and pass the ISO 13616 mod-97 check;
+- cards must pass the Luhn checksum, have 13-19 digits and a card-network prefix (Visa,
+  Mastercard, Amex, Diners, Discover, JCB, UnionPay, Maestro, Mir, RuPay, Troy, UATP...);
+- IBANs must be of a country in the SWIFT IBAN registry (python-stdnum's copy: every country),
+  have its length and pass the ISO 13616 mod-97 check;
 - phone-like digit runs are rejected when the words just before them name another kind of
   number (order, invoice, tracking, ref...), when they read as a date, and when an unformatted
-  run has neither a phone prefix (+, 00, a national trunk 0) nor a phone word nearby;
+  run has neither a phone prefix (+, 00, a national trunk 0) nor a phone word nearby; an
+  international number must be a possible number for its country code, and a locally written
+  one ("my number is 98765 43210") is accepted when `phonenumbers` finds it valid in one of
+  the regions in `PHONE_REGIONS`;
 - street addresses need a house number, a street name and a street suffix; lower-case and
   ambiguous suffixes ("way", "place") need capitalised names.
 """
@@ -20,6 +25,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from stdnum import numdb
+from stdnum.iso7064 import mod_97_10
 
 PLACEHOLDERS = {
     "EMAIL": "[EMAIL]",
@@ -89,10 +99,19 @@ def luhn_valid(digits: str) -> bool:
 
 
 def _card_prefix_ok(digits: str) -> bool:
-    # Issuer prefixes in use: Visa 4, Mastercard 2221-2720 and 51-55, Amex 34/37, Diners 30/36/38,
-    # Discover/UnionPay/Maestro 6x, JCB 35, Maestro 50/56-58.
+    # Issuer prefixes in use: UATP 1 (15 digits); Mir 2200-2204; Mastercard 2221-2720 and 51-55;
+    # Amex 34/37, Diners 30/36/38, JCB 35, RuPay 353/356; Visa 4; Maestro, Verve, Dankort 50,
+    # 56-58; Discover, UnionPay, RuPay, Elo, Hipercard 6x; RuPay 81-82; Troy 9792.
     first = digits[0]
-    return first in "3456" or (first == "2" and 2221 <= int(digits[:4]) <= 2720)
+    if first in "3456":
+        return True
+    if first == "1":
+        return len(digits) == 15
+    if first == "2":
+        return 2200 <= int(digits[:4]) <= 2204 or 2221 <= int(digits[:4]) <= 2720
+    if first == "8":
+        return digits[:2] in ("81", "82")
+    return digits.startswith("9792")
 
 
 # Other Luhn-checked numbers: an IMEI (15 digits) passes the card check, so does many a serial.
@@ -118,29 +137,29 @@ def _cards(text: str) -> list[PiiSpan]:
 
 # ---- IBAN ----------------------------------------------------------------------------------
 
-# ISO 13616 lengths of the countries that use IBANs (SWIFT registry).
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
-    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
-    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
-    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
-    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
-    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-}  # fmt: skip
+
+def _registry_lengths() -> dict[str, int]:
+    """IBAN length per country of the SWIFT IBAN registry, from python-stdnum's copy of it."""
+    lengths = {}
+    for _, country, _, properties, _ in numdb.get("iban").prefixes:
+        layout = properties.get("bban", "")
+        lengths[country] = 4 + sum(int(n) for n in re.findall(r"(\d+)!", layout))
+    return lengths
+
+
+IBAN_LENGTHS = _registry_lengths()
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?=[ -]?[A-Za-z0-9])")
 
 
 def iban_valid(iban: str) -> bool:
-    """ISO 13616: known country, its length, and mod 97 of the rearranged number equals 1."""
+    """An IBAN of a registry country: its length and the ISO 13616 mod-97 check (python-stdnum).
+    The national layout (a bank code of letters...) is not required: a number that passes
+    mod 97 at the right length is an account number whatever its bank code, and redacting it
+    is what matters."""
     iban = iban.upper()
     if IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban.isalnum():
         return False
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(c, 36)) for c in rearranged)
-    return int(number) % 97 == 1
+    return mod_97_10.is_valid(iban[4:] + iban[:4])
 
 
 def _ibans(text: str) -> list[PiiSpan]:
@@ -198,6 +217,45 @@ _PHONE_WORD = re.compile(
     r"callback|call-back)\b",
     re.IGNORECASE,
 )
+# "my number is", "your new mobile no." : a number that belongs to a person is a phone number.
+_MY_NUMBER_BEFORE = re.compile(
+    r"\b(?:my|your|his|her|our|their|new|best|direct|personal|home|work|office)\s+"
+    r"(?:(?:new|home|work|mobile|cell|contact|direct|personal|phone)\s+)?"
+    r"(?:number|no\.?|nr\.?)\s*(?:is|was|:|=)?\s*(?:now\s*)?:?\s*$",
+    re.IGNORECASE,
+)
+# Where a locally written number is looked up (no country code): the regions whose customers
+# write to helpdesks in the languages the product reads. A number valid in none stays unless
+# another rule accepts it.
+PHONE_REGIONS = (
+    "US", "GB", "IN", "IE", "AU", "NZ", "CA", "ZA", "NG", "PH", "SG", "DE", "FR", "ES", "IT",
+    "NL", "BE", "PT", "PL", "SE", "BR", "MX", "AE",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _valid_in_some_region(digits: str) -> bool:
+    """`phonenumbers` (libphonenumber's metadata) knows `digits` as a valid national number."""
+    for region in PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _possible_international(digits: str) -> bool:
+    """`digits` after + or 00 form a possible number for their country code."""
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
+
+
 _DATE_LIKE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
 _NANP_FORMATTED = re.compile(r"^(?:\+?1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}$")
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥]|usd|eur|gbp)\s*$", re.IGNORECASE)
@@ -237,7 +295,9 @@ def _phone_ok(text: str, start: int, end: int) -> bool:
         if not _PHONE_WORD.search(before[-25:]):
             return False
     if international:
-        return len(digits) >= 8
+        return len(digits) >= 8 and _possible_international(
+            digits[2:] if digits.startswith("00") else digits
+        )
     separators = re.sub(r"[\d()]", "", candidate)
     phone_word = _PHONE_WORD.search(text[max(0, start - 50) : start]) is not None
     if _NANP_FORMATTED.match(candidate):
@@ -252,7 +312,11 @@ def _phone_ok(text: str, start: int, end: int) -> bool:
         return phone_word and 9 <= len(digits) <= 12
     if "(" in candidate and len(digits) >= 9:
         return True
-    return phone_word and len(digits) >= 7
+    if phone_word and len(digits) >= 7:
+        return True
+    # "my number is 98765 43210": a person's number, written the local way, double-checked
+    mine = _MY_NUMBER_BEFORE.search(text[max(0, start - 40) : start]) is not None
+    return (mine or phone_word) and _valid_in_some_region(digits)
 
 
 def _phones(text: str) -> list[PiiSpan]:

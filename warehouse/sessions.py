@@ -2,9 +2,10 @@
 
 `create_session` returns the token (the browser keeps it in an HttpOnly cookie: see
 dashboard/session_cookie.py); `validate_session` returns the current Viewer (role changes apply at
-once) while the session is neither idle for longer than `IDLE_TIMEOUT` nor older than
-`ABSOLUTE_TIMEOUT`, nor ended (signed out, password or role changed), nor its user disabled. A
-copy of the database file therefore grants no one a session.
+once) while the session is neither idle for longer than the idle timeout nor older than the
+absolute timeout (settings `[sessions]`; defaults `IDLE_TIMEOUT`, `ABSOLUTE_TIMEOUT`), nor ended
+(signed out, password or role changed), nor its user disabled. A copy of the database file
+therefore grants no one a session.
 
 `last_seen_at` is written at most once a minute per session, and a write that conflicts with
 another one for the same session (two tabs reloading at once) is skipped: the other write just
@@ -19,11 +20,12 @@ from datetime import datetime, timedelta
 
 import duckdb
 
+from cornerstone.settings import load_settings
 from warehouse import audit
 from warehouse.audit import utc_now
 from warehouse.viewer import Viewer
 
-# The one place the session limits are defined (until they come from the settings file).
+# The defaults of the session limits (cornerstone.settings.Sessions; cornerstone.toml [sessions]).
 IDLE_TIMEOUT = timedelta(hours=8)
 ABSOLUTE_TIMEOUT = timedelta(hours=24)
 TOUCH_INTERVAL = timedelta(minutes=1)  # last_seen_at is written at most this often
@@ -38,11 +40,12 @@ def create_session(
     viewer: Viewer,
     *,
     now: datetime | None = None,
-    absolute_timeout: timedelta = ABSOLUTE_TIMEOUT,
+    absolute_timeout: timedelta | None = None,
     auth_method: str = "password",
 ) -> str:
     """Start a session for a signed-in viewer; return its secret token (not stored)."""
     now = now or utc_now()
+    absolute_timeout = absolute_timeout or load_settings().sessions.absolute_timeout
     # Housekeeping: sessions over for a month are useless (sign-ins stay in the audit log).
     con.execute(
         "DELETE FROM sessions WHERE expires_at < $cutoff", {"cutoff": now - timedelta(days=30)}
@@ -67,11 +70,12 @@ def validate_session(
     token: str,
     *,
     now: datetime | None = None,
-    idle_timeout: timedelta = IDLE_TIMEOUT,
+    idle_timeout: timedelta | None = None,
     touch: bool = True,
 ) -> Viewer | None:
     """The session's current Viewer (role changes apply at once), or None if it is over."""
     now = now or utc_now()
+    idle_timeout = idle_timeout or load_settings().sessions.idle_timeout
     rows = con.execute(
         "SELECT s.last_seen_at, s.expires_at, s.ended_at, u.user_id, u.display_name, u.role,"
         " u.agent_id, u.teams, u.disabled"

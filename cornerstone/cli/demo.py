@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from cornerstone.cli.options import add_db_option, db_path
+from cornerstone.cli.options import add_db_option, add_workers_option, db_path, workers
 from cornerstone.demo.roster import DEFAULT_SEED, Roster
 
 
@@ -34,12 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help=f"random seed; the same seed gives the same data (default {DEFAULT_SEED})",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=2,
-        metavar="W",
-        help="processes for generating and scoring (default 2; the data is the same for any W)",
+    add_workers_option(
+        parser, "processes for generating and scoring (the data is the same for any W)"
     )
     parser.set_defaults(handler=handle)
 
@@ -83,8 +79,6 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.conversations < 1:
         raise UserError("--conversations must be at least 1")
-    if args.workers < 1:
-        raise UserError("--workers must be at least 1")
     path = db_path(args)
     print(
         f"Building the demo database {path} ({args.conversations:,} conversations, seed {args.seed})"
@@ -96,7 +90,7 @@ def handle(args: argparse.Namespace) -> int:
             conversations=args.conversations,
             seed=args.seed,
             progress=_Progress(),
-            workers=args.workers,
+            workers=workers(args),
         )
     except DemoStepFailed as error:
         print(f"error: {error}", file=sys.stderr)

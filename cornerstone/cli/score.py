@@ -9,8 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from cornerstone.cli import UserError
-from cornerstone.cli.options import add_db_option, db_path
-from scoring.loader import DEFAULT_RUBRICS_DIR
+from cornerstone.cli.options import add_db_option, add_workers_option, db_path, rubrics_dir, workers
 from scoring.rubric import RubricError
 
 
@@ -18,13 +17,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rubrics",
         type=Path,
-        default=DEFAULT_RUBRICS_DIR,
+        default=None,
         metavar="DIR",
-        help="rubrics directory (default: the shipped rubrics/)",
+        help="rubrics directory (default: $CORNERSTONE_RUBRICS, `rubrics` in cornerstone.toml, "
+        "else the rubrics shipped with the package)",
     )
-    parser.add_argument(
-        "--workers", type=int, default=2, help="scoring processes (default 2: both cores)"
-    )
+    add_workers_option(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,9 +73,9 @@ def handle_score(args: argparse.Namespace) -> int:
     try:
         summary = score_database(
             db_path(args),
-            args.rubrics,
+            rubrics_dir(args),
             rescore_all=args.all,
-            workers=args.workers,
+            workers=workers(args),
             progress=progress,
         )
     except RubricError as error:
@@ -97,8 +95,8 @@ def handle_score_file(args: argparse.Namespace) -> int:
         summary = score_file(
             args.input,
             args.output,
-            args.rubrics,
-            workers=args.workers,
+            rubrics_dir(args),
+            workers=workers(args),
             progress=bar.update if bar is not None else None,
         )
     except RubricError as error:

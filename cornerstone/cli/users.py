@@ -42,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="for managers: a team they manage (repeat for several)",
     )  # fmt: skip
     add.add_argument(
+        "--new", action="store_true",
+        help="the agent id / teams are new (in no imported conversation yet): create them",
+    )  # fmt: skip
+    add.add_argument("--email", help="e-mail the company sign-in (OIDC) matches to this account")
+    add.add_argument(
         "--password-stdin", action="store_true",
         help="read the password from the first line of standard input instead of prompting",
     )  # fmt: skip
@@ -96,6 +101,7 @@ def handle_add(args: argparse.Namespace) -> int:
         user = users.add_user(
             con, SYSTEM, args.login, args.role, password,
             display_name=args.name, agent_id=args.agent_id, teams=args.team,
+            email=args.email, new_ok=args.new,
         )  # fmt: skip
     print(f"added {user.user_id} ({user.role}{_scope(user.agent_id, user.teams)})")
     return 0

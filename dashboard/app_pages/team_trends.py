@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.loaders.trends import TrendFilters, filter_options, trends
+from dashboard.loaders.trends import PASS_MARK, SOURCES, TrendFilters, filter_options, trends
 from dashboard.session import current_viewer, require_roles
 
 SMALL_SAMPLE = 5  # fewer human-reviewed conversations than this: treat the agent's figure with care
@@ -15,9 +15,6 @@ ALL = "All"
 viewer = current_viewer()
 require_roles("admin", "qa_lead", "manager")
 st.title("Team trends")
-st.caption(
-    "Quality is the effective score: the human review where one exists, else the auto-score."
-)
 
 options = filter_options(viewer)
 if options["first_at"] is None:
@@ -50,6 +47,18 @@ with st.sidebar:
     grain = st.radio(
         "Group by", ["week", "month"], horizontal=True, key="trends_grain", format_func=str.title
     )
+    source = st.radio(
+        "Quality from",
+        list(SOURCES),
+        key="trends_source",
+        format_func=lambda s: SOURCES[s][0].upper() + SOURCES[s][1:],
+        help="The auto-score covers every conversation; human reviews only the reviewed ones. "
+        "They are never mixed.",
+    )
+    pass_mark = st.number_input(
+        "Pass mark", min_value=0, max_value=100, value=int(PASS_MARK), step=5, key="trends_pass_mark",
+        help="A conversation passes when its quality score is at least this.",
+    )  # fmt: skip
     charts.table_toggle()
 
 since, until = (
@@ -64,8 +73,33 @@ filters = TrendFilters(
     agent_id=None if agent == ALL else agent,
     channel=None if channel == ALL else channel,
     grain=grain,
+    source=source,
+    pass_mark=float(pass_mark),
+)
+source_label = SOURCES[source]
+st.caption(
+    f"Quality figures and charts on this page show the {source_label}"
+    + (
+        " of every scored conversation."
+        if source == "auto"
+        else ": only conversations a person reviewed count."
+    )
 )
 data = trends(viewer, filters)
+
+
+def sourced(fig):
+    """Every quality chart says which score it shows."""
+    title = fig.layout.title.text or ""
+    fig.update_layout(title_text=f"{title} · {source_label}" if title else source_label)
+    return fig
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """What is exported says which score it holds."""
+    return frame.assign(score_source=source_label) if not frame.empty else frame
+
+
 quality = data["trend_quality"]
 service = data["trend_service_metrics"]
 
@@ -76,35 +110,61 @@ mean_quality = (
     if not quality.empty
     else None
 )
-cols = st.columns(4)
+pass_rate = (
+    (quality["pass_rate"] * quality["conversations"]).sum() / quality["conversations"].sum()
+    if not quality.empty
+    else None
+)
+cols = st.columns(5)
 cols[0].metric("Conversations", f"{total:,}")
 cols[1].metric("Human-reviewed", f"{reviewed:,}")
-cols[2].metric("Mean quality", "–" if mean_quality is None else f"{mean_quality:.1f}")
+cols[2].metric(
+    f"Mean quality ({'AQS' if source == 'auto' else 'IQS'})",
+    "—" if mean_quality is None else f"{mean_quality:.1f}",
+    help=f"Mean quality score from the {source_label}",
+)
+cols[3].metric(
+    "Pass rate",
+    "—" if pass_rate is None else f"{100 * pass_rate:.0f}%",
+    help=f"Share of conversations with a quality score of at least {pass_mark} ({source_label})",
+)
 correlation = data["correlation"]
 r = correlation["conversation_correlation"]
-cols[3].metric(
+cols[4].metric(
     "Quality ~ CSAT correlation",
-    "–" if r is None or pd.isna(r) else f"{r:.2f}",
+    "—" if r is None or pd.isna(r) else f"{r:.2f}",
     help=f"Pearson r over {correlation['conversations']:,} surveyed conversations",
 )
 
 by = "agent" if filters.series == "agent" else "team"
 left, right = st.columns(2)
 with left:
-    charts.show(charts.quality_over_time(quality, grain, by), quality, "trends_quality")
+    charts.show(
+        sourced(charts.quality_over_time(quality, grain, by)), labelled(quality), "trends_quality"
+    )
 with right:
     rubrics = data["trend_rubrics"]
-    charts.show(charts.rubrics_over_time(rubrics, grain), rubrics, "trends_rubrics")
+    charts.show(
+        sourced(charts.rubrics_over_time(rubrics, grain)), labelled(rubrics), "trends_rubrics"
+    )
 
 left, right = st.columns(2)
 with left:
     distribution = data["score_distribution"]
-    charts.show(charts.score_distribution(distribution), distribution, "trends_distribution")
+    charts.show(
+        sourced(charts.score_distribution(distribution)),
+        labelled(distribution),
+        "trends_distribution",
+    )
 with right:
     failed = data["most_failed_criteria"]
-    charts.show(charts.most_failed_criteria(failed), failed, "trends_failed")
+    charts.show(sourced(charts.most_failed_criteria(failed)), labelled(failed), "trends_failed")
 
-charts.show(charts.service_metrics_next_to_quality(service, grain), service, "trends_service")
+charts.show(
+    sourced(charts.service_metrics_next_to_quality(service, grain)),
+    labelled(service),
+    "trends_service",
+)
 
 st.subheader("Agents")
 ranking = data["agent_ranking"].copy()
@@ -153,7 +213,7 @@ else:
     )
     st.download_button(
         "Download CSV",
-        ranking.to_csv(index=False).encode("utf-8"),
+        labelled(ranking).to_csv(index=False).encode("utf-8"),
         file_name="agent_ranking.csv",
         mime="text/csv",
         key="trends_ranking_csv",
@@ -162,7 +222,9 @@ else:
 scatter = data["quality_vs_csat"]
 agent_r = correlation["agent_correlation"]
 charts.show(
-    charts.quality_vs_csat(scatter, None if agent_r is None or pd.isna(agent_r) else agent_r),
-    scatter,
+    sourced(
+        charts.quality_vs_csat(scatter, None if agent_r is None or pd.isna(agent_r) else agent_r)
+    ),
+    labelled(scatter),
     "trends_scatter",
 )

@@ -15,6 +15,11 @@ from warehouse.viewer import Viewer
 
 TTL_SECONDS = 120
 MOST_FAILED_LIMIT = 10
+PASS_MARK = 80.0  # default pass-rate baseline: a conversation scoring at least this passes
+SOURCES = {
+    "auto": "auto-score (AQS)",
+    "human": "human reviews (IQS)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +30,8 @@ class TrendFilters:
     agent_id: str | None = None
     channel: str | None = None
     grain: str = "week"  # week | month
+    source: str = "auto"  # auto (AQS, every scored conversation) | human (IQS, reviewed only)
+    pass_mark: float = PASS_MARK
 
     def params(self) -> dict:
         start = datetime.combine(self.since, time.min)
@@ -37,6 +44,8 @@ class TrendFilters:
             "until": end,
             "grain": self.grain,
             "midpoint": start + (end - start) / 2,
+            "source": self.source,
+            "pass_mark": self.pass_mark,
         }
 
     @property

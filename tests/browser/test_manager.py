@@ -41,7 +41,7 @@ def test_manager_sees_team_trends_with_charts_rendered(browser_page, server, acc
     for title in ("Quality score by team per week", "Cornerstone rubric scores per week",
                   "Distribution of quality scores",
                   "Customer and service metrics next to quality, per week"):  # fmt: skip
-        assert title in titles
+        assert f"{title} · auto-score (AQS)" in titles
     # Data was drawn, not just axes: line paths in the quality chart, bars in the distribution.
     assert page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").count() > 0
     assert page.locator(".js-plotly-plot .barlayer .point").count() > 0
@@ -52,6 +52,16 @@ def test_manager_sees_team_trends_with_charts_rendered(browser_page, server, acc
     options = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
     assert len(options) == 2  # "All" and the manager's one team
+    # Human reviews instead of the auto-score: every chart says so, nothing blended.
+    page.get_by_text("Human reviews (IQS)", exact=True).click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        ".some(t => t.textContent === 'Quality score by team per week · human reviews (IQS)')"
+        " && ![...document.querySelectorAll('.js-plotly-plot .gtitle')]"
+        ".some(t => t.textContent.endsWith('auto-score (AQS)'))",
+        timeout=60_000,
+    )
+    assert_no_errors(page)
 
 
 def test_manager_filter_redraws_the_charts(browser_page, server, accounts):
@@ -66,7 +76,7 @@ def test_manager_filter_redraws_the_charts(browser_page, server, accounts):
     wait_for_app(page)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-        ".some(t => t.textContent === 'Quality score by agent per week')",
+        ".some(t => t.textContent.startsWith('Quality score by agent per week'))",
         timeout=60_000,
     )
     _wait_for_charts(page)

@@ -104,7 +104,7 @@ def test_agent_signs_in_to_their_feedback_and_cannot_open_other_pages(db):
     assert not _errors(at) and not at.exception
     assert at.session_state["viewer"] == Viewer("ann", "agent", agent_id="agent_ann")
     at.run()
-    assert [t.value for t in at.title] == ["My feedback"]
+    assert [t.value for t in at.title] == ["Home"]  # every role lands on its home page
     for page in ("team_trends", "review_queue", "audit_log", "users", "calibration", "coaching"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"app_pages/{page}.py")
@@ -112,10 +112,10 @@ def test_agent_signs_in_to_their_feedback_and_cannot_open_other_pages(db):
     assert [t.value for t in at.title] != ["My feedback"] and not at.exception
 
 
-def test_manager_lands_on_team_trends_and_cannot_open_admin_pages(db):
+def test_manager_lands_on_home_and_cannot_open_admin_pages(db):
     at = _sign_in(_app(), "mia", ACCOUNTS["mia"][1])
     at.run()
-    assert [t.value for t in at.title] == ["Team trends"]
+    assert [t.value for t in at.title] == ["Home"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/users.py")
 
@@ -172,17 +172,21 @@ def test_admin_adds_and_disables_a_user_on_the_users_page(db):
     at = _sign_in(_app(), "root", ACCOUNTS["root"][1])
     at.switch_page("app_pages/users.py").run()
     assert not at.exception
+    assert at.selectbox(key="users_add_role").value is None  # no default role: a choice
     at.text_input(key="users_add_login").input("newrev")
+    at.text_input(key="users_add_password").input("reviewing-rocks-1")
+    at.button(key="users_add_submit").click().run()
+    assert _errors(at) == ["Choose a role."]
+    assert at.text_input(key="users_add_login").value == "newrev"  # nothing typed is lost
     at.selectbox(key="users_add_role").select("reviewer")
     at.text_input(key="users_add_password").input("short")
-    at.button[0].click().run()
+    at.button(key="users_add_submit").click().run()
     assert any("at least 10" in e for e in _errors(at))
-    at.text_input(key="users_add_login").input("newrev")
-    at.selectbox(key="users_add_role").select("reviewer")
     at.text_input(key="users_add_password").input("reviewing-rocks-1")
-    at.button[0].click().run()
+    at.button(key="users_add_submit").click().run()
     assert not _errors(at)
-    assert "newrev" in set(at.dataframe[0].value["login"])
+    assert "newrev" in set(at.dataframe[0].value["Login"])
+    assert at.text_input(key="users_add_login").value == ""  # emptied after success
     at.selectbox(key="users_access_login").select("newrev")
     at.button(key="users_disable").click().run()
     with connect(db) as con:
@@ -196,7 +200,7 @@ def test_page_tests_can_still_set_the_viewer_directly(db):
     at.session_state["viewer"] = Viewer("boss", "admin")
     at.run()
     assert not at.exception
-    assert [t.value for t in at.title] == ["Cornerstone QA"]  # overview
+    assert [t.value for t in at.title] == ["Home"]  # overview
     assert not at.text_input  # no sign-in form
 
 
@@ -245,3 +249,54 @@ def test_users_change_their_own_password_and_stay_signed_in(db):
         assert sessions.validate_session(con, old_token) is None
         assert sessions.validate_session(con, at.session_state["session_token"]) is not None
         assert authentication.authenticate(con, "mia", "new-tulips-2026").user_id == "mia"
+
+
+def _page_text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_admin_picks_agents_from_known_ones_and_messages_use_the_pages_words(db):
+    at = _sign_in(_app(), "root", ACCOUNTS["root"][1])
+    at.switch_page("app_pages/users.py").run()
+    known = at.selectbox(key="users_add_agent").options
+    assert known and all("agent-999" not in o for o in known)
+    at.text_input(key="users_add_login").input("newagent")
+    at.selectbox(key="users_add_role").select("agent")
+    at.text_input(key="users_add_password").input("violet-harbour-77")
+    at.button(key="users_add_submit").click().run()
+    assert _errors(at) == [
+        "An agent account needs an agent id (the agent's id in the conversations)."
+    ]
+    assert "--" not in _page_text(at)  # no CLI flag names on the page
+    at.selectbox(key="users_add_agent").select_index(0)
+    at.text_input(key="users_add_new_agent").input("agent-999")
+    at.button(key="users_add_submit").click().run()
+    assert _errors(at) == ["Pick an agent from the list or type a new agent id, not both."]
+    at.text_input(key="users_add_new_agent").input("")
+    at.button(key="users_add_submit").click().run()
+    assert not _errors(at)
+    with connect(db) as con:
+        assert users.get_user(con, "newagent").agent_id in users.known_agent_ids(con)
+
+
+def test_a_locked_account_shows_its_lock_and_an_admin_unlocks_it(db):
+    with connect(db) as con:
+        for _ in range(5):
+            with pytest.raises(authentication.SignInError):
+                authentication.authenticate(con, "ann", "wrong password", client="192.0.2.7")
+    at = _sign_in(_app(), "root", ACCOUNTS["root"][1])
+    at.switch_page("app_pages/users.py").run()
+    table = at.dataframe[0].value
+    locked = dict(zip(table["Login"], table["Locked"], strict=True))
+    assert locked["ann"].startswith("until ") and locked["root"] == "—"
+    assert any("1 account is locked" in w.value for w in at.warning)
+    at.selectbox(key="users_unlock_login").select("ann")
+    at.button(key="users_unlock").click().run()
+    assert not _errors(at)
+    assert any("Unlocked ann." in s.value for s in at.success)
+    with connect(db) as con:
+        assert authentication.locked_logins(con) == {}
+        assert [r["target"] for r in audit.entries(con, SYSTEM, action="user.unlock")] == ["ann"]
+        assert authentication.authenticate(con, "ann", ACCOUNTS["ann"][1], client="192.0.2.7")

@@ -65,17 +65,41 @@ def test_filters_change_the_figures(small_db):
     at.selectbox(key="trends_channel").select("All").run()
     at.selectbox(key="trends_agent").select("a1").run()
     assert metric_value(at, "Conversations") == "3"  # Ann: c1, c2, c5
-    assert metric_value(at, "Mean quality") == "80.0"
+    assert metric_value(at, "Mean quality (AQS)") == "80.0"
+
+
+def test_auto_scores_and_human_reviews_are_shown_apart_never_blended(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    # Auto-scores of Alpha's nine conversations; c4 (auto 20) was reviewed at 30, which the
+    # auto-score view ignores.
+    assert (
+        metric_value(at, "Mean quality (AQS)")
+        == f"{sum([90, 80, 60, 20, 70, 40, 40, 85, 85]) / 9:.1f}"
+    )
+    assert all(s["layout"]["title"]["text"].endswith("auto-score (AQS)") for s in _specs(at))
+    at.radio(key="trends_source").set_value("human").run()
+    assert metric_value(at, "Mean quality (IQS)") == "30.0"  # only c4 was reviewed
+    assert metric_value(at, "Conversations") == "9"  # survey figures still cover every conversation
+    assert all(s["layout"]["title"]["text"].endswith("human reviews (IQS)") for s in _specs(at))
+    assert any("only conversations a person reviewed count" in c.value for c in at.caption)
+
+
+def test_pass_rate_uses_the_pass_mark(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    at.selectbox(key="trends_agent").select("a1").run()  # Ann: auto 90, 80, 70
+    assert metric_value(at, "Pass rate") == "67%"  # default pass mark 80
+    at.number_input(key="trends_pass_mark").set_value(70).run()
+    assert metric_value(at, "Pass rate") == "100%"
 
 
 def test_week_and_month_grouping(small_db):
     at = open_page(ALPHA_MANAGER, "team_trends")
     weekly = _specs(at)[0]
-    assert weekly["layout"]["title"]["text"] == "Quality score by team per week"
+    assert weekly["layout"]["title"]["text"] == "Quality score by team per week · auto-score (AQS)"
     assert len(weekly["data"][0]["x"]) == 3  # weeks of 2 Mar, 30 Mar, 13 Apr
     at.radio(key="trends_grain").set_value("month").run()
     monthly = _specs(at)[0]
-    assert monthly["layout"]["title"]["text"] == "Quality score by team per month"
+    assert monthly["layout"]["title"]["text"].startswith("Quality score by team per month")
     assert len(monthly["data"][0]["x"]) == 2  # March, April
 
 
@@ -90,8 +114,8 @@ def test_agent_ranking_flags_small_samples_and_shows_trend(small_db):
 
 def test_quality_vs_csat_correlation_is_shown(small_db):
     at = open_page(ALPHA_MANAGER, "team_trends")
-    # Alpha's surveyed conversations: quality 90, 80, 60, 30 (c4 reviewed) vs CSAT 5, 4, 3, 1.
-    assert metric_value(at, "Quality ~ CSAT correlation") == "1.00"
+    # Alpha's surveyed conversations: auto quality 90, 80, 60, 20 vs CSAT 5, 4, 3, 1 (r = 0.994).
+    assert metric_value(at, "Quality ~ CSAT correlation") == "0.99"
     scatter = _specs(at)[-1]
     assert scatter["layout"]["title"]["text"].startswith("Quality score vs CSAT per agent (r = ")
 

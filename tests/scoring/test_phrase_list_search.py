@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import phrases as phrase_lists
+from scoring.phrases import patterns as phrase_lists
 from tests.scoring.phrase_strategies import literal_phrase as _literal_phrase
 from tests.scoring.phrase_strategies import longer_word as _longer_word
 from tests.scoring.phrase_strategies import word as _word

@@ -8,13 +8,16 @@ oracle, on generated phrase lists and texts (wildcards, several words, apostroph
 
 from __future__ import annotations
 
+import json
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import text
-from scoring.text import _PHRASE_TOKEN, _SPACE, PhraseIndex, _inside_word, lowercase
+from scoring.phrases.reading import required_pieces
+from scoring.phrases.words import _SPACE, PhraseIndex, _inside_word
+from scoring.text import _PHRASE_TOKEN, lowercase
 from tests.scoring.phrase_strategies import literal_phrase as _literal_phrase
 from tests.scoring.phrase_strategies import longer_word as _longer_word
 from tests.scoring.phrase_strategies import word as _word
@@ -144,12 +147,84 @@ def test_both_scan_strategies_are_exercised():
 
 
 def test_required_pieces_of_a_fallback_expression():
-    required = text._required_substrings(re.compile(r"\breally\s*\?|\bgot\s+it\?", re.I))
+    required = required_pieces(r"re:\breally\s*\?|\bgot\s+it\?")
     assert required == (frozenset({"really", "got"}),)
-    assert text._required_substrings(re.compile(r"(?:ab|)c", re.I)) == (frozenset({"c"}),)
-    assert text._required_substrings(re.compile(r"[a-z]+", re.I)) == ()
+    assert required_pieces("re:(?:ab|)c") == (frozenset({"c"}),)
+    assert required_pieces("re:[a-z]+") == ()
+    assert required_pieces("re:[!?]{2,}") == (frozenset({"!", "?"}),)
+    assert required_pieces("re:(?x) a b # c") == ()  # verbose: not read
+    assert required_pieces("got it?") == (frozenset({"got"}), frozenset({"it?"}))
     # non-ASCII letters match ASCII ones case-insensitively (ſ ~ s, K ~ k): never required
     assert PhraseIndex(("re:ſo\\b", "re:\u212aB")).find("so KB") == [(0, 2, 0), (3, 5, 1)]
     index = PhraseIndex(("re:\\breally\\s*\\?",))
     assert index.find("REALLY ?") == [(0, 8, 0)]
     assert index.find("really.") == []
+
+
+def _shipped_phrases() -> set[str]:
+    import yaml
+
+    from scoring.loader import DEFAULT_RUBRICS_DIR
+
+    found: set[str] = set()
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in DEFAULT_RUBRICS_DIR.glob("*.yaml"):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return {p for p in found if p.strip().startswith("re:")}
+
+
+def test_required_pieces_never_rule_out_a_text_a_shipped_expression_matches():
+    # the prefilter may only skip texts the expression cannot match (the oracle: `re` itself)
+    from pathlib import Path
+
+    from scoring.phrases import pattern
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample_conversations.jsonl"
+    texts = [
+        m["text"]
+        for line in sample.read_text(encoding="utf-8").splitlines()
+        for m in json.loads(line)["messages"]
+    ] + ["see you at 9:30 or 10.15 tomorrow", "really?? :) :-P", "No, that's not it", "in 2 hrs"]
+    for phrase in sorted(_shipped_phrases()):
+        compiled = pattern((phrase,))
+        clauses = required_pieces(phrase)
+        for value in texts:
+            if value.isascii() and compiled.search(value):
+                lower = lowercase(value)
+                assert all(any(piece in lower for piece in clause) for clause in clauses), (
+                    phrase,
+                    value,
+                )
+
+
+@given(st.text(alphabet="ab1 .:?!-", max_size=12))
+def test_leading_boundary_is_dropped_only_where_a_word_character_must_follow(value):
+    from scoring.phrases.reading import after_leading_boundary
+
+    for source in (
+        r"\b(?:[01]?\d|2[0-3])[:.]\d",
+        r"\b\d+\s*a",
+        r"\ba?b",
+        r"\b(?:a|\.)b",
+        r"\bab|c",
+    ):
+        rest = after_leading_boundary(source)
+        if rest is None:
+            continue
+        # without the `\b`, a match after a non-word character (or at 0) is the same match
+        for start in range(len(value) + 1):
+            if start and (value[start - 1].isalnum() or value[start - 1] == "_"):
+                continue
+            full = re.compile(source).match(value, start)
+            bare = re.compile(rest).match(value, start)
+            assert (full and full.span()) == (bare and bare.span()), (source, value, start)

@@ -1,4 +1,4 @@
-"""`scoring.phrase_starts`: one regex pass for every phrase list must leave each list's matches
+"""`scoring.phrases.starts`: one regex pass for every phrase list must leave each list's matches
 exactly what its own scan finds (checked against the full-scan oracles of the other phrase tests),
 and a list the union does not hold yet must keep its own scan."""
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import phrase_starts
-from scoring import phrases as phrase_lists
-from scoring.text import PhraseIndex
+from scoring.phrases import patterns as phrase_lists
+from scoring.phrases import starts as phrase_starts
+from scoring.phrases.words import PhraseIndex
 from tests.scoring.test_phrase_list_search import _phrase_list as _list_phrases
 from tests.scoring.test_phrase_list_search import _scanned, _Signals, _words_text
 from tests.scoring.test_phrase_list_search import _text as _list_text

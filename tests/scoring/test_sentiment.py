@@ -143,3 +143,10 @@ def test_polarity_scores_are_nltks():
     scores = sentiment.polarity_scores("What a lovely day")
     assert set(scores) == {"neg", "neu", "pos", "compound"}
     assert scores["compound"] == sentiment.compound("What a lovely day")
+
+
+def test_shipped_lexicon_is_the_pinned_vadersentiment_lexicon():
+    shipped = sentiment.PACKAGE_DATA_DIR / "sentiment" / "vader_lexicon.zip"
+    with zipfile.ZipFile(shipped) as archive:
+        assert archive.namelist() == ["vader_lexicon/vader_lexicon.txt"]
+        assert archive.read("vader_lexicon/vader_lexicon.txt").decode("utf-8") == _package_lexicon()

@@ -214,6 +214,9 @@ def _param_sets(world: dict[str, Any], kind: str) -> list[dict[str, Any]]:
         "rubric_ids": [world["criterion"][0]],
         "criterion_keys": [".".join(world["criterion"])],
         "assignment_ids": list(range(1, 50)),
+        "user_id": "rev1",
+        "days": 28,
+        "recipient": "ann",
     }
     attack = {
         **own,
@@ -421,6 +424,8 @@ NOT_PERSONAL = {
     "conversation_rubric_set",  # a rubric-set hash only
     "calibration_data_version",  # counts and max ids, a cache key
     "calibration_my_progress",  # the viewer's own counts per session
+    "home_calibration_in_progress",  # session titles and counts
+    "coaching_data_version",  # counts and max ids, a cache key
 }
 _PERSONAL_TABLES = re.compile(r"\b(conversations|messages|reviews|comments|disputes|review_criteria"
                               r"|coaching_sessions|effective_scores|conversation_scores)\b")  # fmt: skip

@@ -149,3 +149,36 @@ def test_ingest_with_redact_stores_placeholders_and_keeps_first_names(db_path, t
         "Thanks Maria! I emailed [EMAIL] about order 12345678.",
     ]
     assert imports and imports[0]["target"] == "pii.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [  # the misses named in issue 16, found by auditing against python-stdnum and phonenumbers
+        ("IBAN RU53 3873 9782 7811 50V5 X3YM A6PR JR4E C ok", "IBAN [IBAN] ok"),
+        ("OM16683RBPXBSDT1XKJ74KX", "[IBAN]"),
+        ("LY75 5781 3511 8130 6010 6243 2", "[IBAN]"),
+        ("to NI39 IBBA 3648 6131 6141 7626 3226.", "to [IBAN]."),
+        ("Mir 2200 9222 3605 1669", "Mir [CARD]"),
+        ("RuPay 8171 5313 6609 3680", "RuPay [CARD]"),
+        ("my number is 98765 43210", "my number is [PHONE]"),
+        ("my order number is 98765 43210", "my order number is 98765 43210"),
+        ("Mir 2200 9222 3605 1668", "Mir 2200 9222 3605 1668"),  # fails Luhn
+    ],
+)
+def test_issue_16_misses(text, expected):
+    assert redact(text) == expected
+
+
+def test_every_iban_registry_country_is_known():
+    from stdnum import numdb
+
+    from warehouse.redaction import IBAN_LENGTHS
+
+    registry = {country for _, country, *_ in numdb.get("iban").prefixes}
+    assert registry <= set(IBAN_LENGTHS) and len(registry) >= 89
+    assert {"RU", "OM", "LY", "NI", "BI", "DJ", "FK", "HN", "MN", "SD", "SO", "YE"} <= registry
+
+
+def test_international_numbers_must_be_possible_for_their_country():
+    assert redact("call +44 20 7946 0958") == "call [PHONE]"
+    assert redact("call +999 1234 5678") == "call +999 1234 5678"  # no such country code

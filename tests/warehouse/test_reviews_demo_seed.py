@@ -6,6 +6,7 @@ from cornerstone.demo.roster import build_roster
 from tests.fixtures import build_small_warehouse
 from warehouse.connection import connect
 from warehouse.demo_reviews import seed_demo_reviews
+from warehouse.users import seed_demo_accounts
 
 
 def test_seeding_reviews_a_share_and_queues_the_rest_and_a_rerun_adds_nothing(db_path):
@@ -13,6 +14,7 @@ def test_seeding_reviews_a_share_and_queues_the_rest_and_a_rerun_adds_nothing(db
     roster = build_roster(7)
     reviewer_ids = {u.user_id for u in roster.users_by_role("reviewer")}
     with connect(db_path) as con:
+        seed_demo_accounts(con, roster)  # as `qa demo` does: queues go to people with accounts
         summary = seed_demo_reviews(con, roster, share=0.5, queue_per_reviewer=1)
         again = seed_demo_reviews(con, roster, share=0.5)
         reviews = con.execute("SELECT reviewer_id, quality_score FROM reviews").fetchall()

@@ -94,8 +94,8 @@ def test_weak_passwords_are_refused(con, password, message):
         ("Bad Login", "reviewer", {}, "not valid"),
         ("x", "reviewer", {}, "not valid"),
         ("robert'); drop table users;--", "reviewer", {}, "not valid"),
-        ("newbie", "superuser", {}, "unknown role"),
-        ("newbie", "agent", {}, "agent-id"),
+        ("newbie", "superuser", {}, "Unknown role"),
+        ("newbie", "agent", {}, "needs an agent id"),
         ("newbie", "manager", {}, "team"),
         ("ann", "reviewer", {}, "already exists"),
     ],
@@ -254,7 +254,7 @@ def test_users_change_their_own_password_but_not_others(con):
 def test_user_changes_are_audited_with_the_actor(con):
     admin = Viewer("root", "admin")
     users.add_user(con, admin, "rev", "reviewer", "reviewing-is-fun")
-    users.change_role(con, admin, "rev", "manager", teams=["Tech"])
+    users.change_role(con, admin, "rev", "manager", teams=["Tech"], new_ok=True)
     users.disable_user(con, admin, "rev")
     rows = audit.entries(con, SYSTEM, actor="root")
     assert [r["action"] for r in rows] == ["user.disable", "user.change_role", "user.add"]
@@ -267,7 +267,10 @@ def test_demo_accounts_one_per_role_linked_to_the_roster(con):
 
     roster = build_roster(7)
     accounts = users.seed_demo_accounts(con, roster)
-    assert [a.role for a in accounts] == ["admin", "qa_lead", "reviewer", "manager", "agent"]
+    assert [a.role for a in accounts][:5] == ["admin", "qa_lead", "reviewer", "manager", "agent"]
+    # Every demo reviewer can sign in: seeded queues and calibration rounds are theirs.
+    reviewers = {a.login for a in accounts if a.role == "reviewer"}
+    assert reviewers == {r.user_id for r in roster.users_by_role("reviewer")}
     agent = next(a for a in accounts if a.role == "agent")
     manager = next(a for a in accounts if a.role == "manager")
     assert agent.agent_id in {a.agent_id for a in roster.agents}
@@ -319,6 +322,10 @@ def test_cli_creates_the_first_admin_from_stdin_and_lists_it(db_path, monkeypatc
     assert "added admin (admin)" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("agent-pass-123\n"))
     assert _qa("users", "add", "ann", "--role", "agent", "--agent-id", "agent_ann",
+               "--password-stdin", "--db", str(db_path)) == 2  # fmt: skip
+    assert "No conversation has the agent id 'agent_ann'" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("agent-pass-123\n"))
+    assert _qa("users", "add", "ann", "--role", "agent", "--agent-id", "agent_ann", "--new",
                "--password-stdin", "--db", str(db_path)) == 0  # fmt: skip
     capsys.readouterr()
     assert _qa("users", "list", "--db", str(db_path)) == 0
@@ -363,7 +370,7 @@ def test_cli_reports_policy_and_role_errors_plainly(db_path, monkeypatch, capsys
         _qa("users", "add", "mgr", "--role", "manager", "--password-stdin", "--db", str(db_path))
         == 2
     )
-    assert "--team" in capsys.readouterr().err
+    assert "needs at least one team" in capsys.readouterr().err
 
 
 def test_failures_across_all_logins_slow_every_sign_in_down(con):
@@ -576,3 +583,50 @@ def test_a_session_touch_that_conflicts_is_skipped_not_raised(con, db_path):
     assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=5)) == viewer
     other.execute("COMMIT")
     assert sessions.validate_session(con, token, now=T0 + timedelta(minutes=6)) == viewer
+
+
+# ---- issue 15 item 9: accounts name known agents and teams --------------------------------
+
+
+@pytest.fixture
+def con_with_data(db_path):
+    from tests.fixtures import build_small_warehouse
+
+    build_small_warehouse(db_path, per_agent=1)
+    with connect(db_path) as connection:
+        users.add_user(connection, SYSTEM, "root", "admin", "admin-secret-42")
+        yield connection
+
+
+def test_an_admin_cannot_create_an_agent_or_team_no_data_knows_by_accident(con_with_data):
+    con, admin = con_with_data, Viewer("root", "admin")
+    agents = users.known_agent_ids(con)
+    teams = users.known_teams(con)
+    assert agents and teams
+    with pytest.raises(users.UserError, match="No conversation has the agent id 'agent-999'"):
+        users.add_user(con, admin, "newagent", "agent", "violet-harbour-77", agent_id="agent-999")
+    typo = sorted(teams)[0][:-1]  # "Billing" -> "Billin"
+    with pytest.raises(users.UserError, match=f"team '{typo}'"):
+        users.add_user(con, admin, "newmgr", "manager", "violet-harbour-77", teams=[typo])
+    assert users.get_user(con, "newagent") is None and users.get_user(con, "newmgr") is None
+    # Known ones pass; new ones pass when the admin says they are new.
+    users.add_user(con, admin, "ok1", "agent", "violet-harbour-77", agent_id=sorted(agents)[0])
+    users.add_user(con, admin, "ok2", "manager", "violet-harbour-77", teams=[sorted(teams)[0]])
+    users.add_user(
+        con, admin, "ok3", "agent", "violet-harbour-77", agent_id="agent-999", new_ok=True
+    )
+    assert "agent-999" in users.known_agent_ids(con)
+
+
+def test_company_sign_in_e_mails_are_unique_and_matched_case_insensitively(con):
+    users.add_user(con, SYSTEM, "eve", "reviewer", "violet-harbour-77", email="Eve@Example.COM")
+    assert users.user_by_email(con, "eve@example.com").user_id == "eve"
+    with pytest.raises(users.UserError, match="already belongs to the account eve"):
+        users.set_email(con, SYSTEM, "ann", "EVE@example.com")
+    with pytest.raises(users.UserError, match="not an e-mail"):
+        users.set_email(con, SYSTEM, "ann", "not-an-address")
+    users.set_email(con, SYSTEM, "ann", "ann@example.com")
+    assert users.get_user(con, "ann").email == "ann@example.com"
+    assert [r["action"] for r in audit.entries(con, SYSTEM, action="user.set_email")] == [
+        "user.set_email"
+    ]

@@ -1,7 +1,9 @@
 -- Manager trends. Every query takes the viewer and the common filter set:
 -- $team, $agent_id, $channel (NULL = all), $since (inclusive) and $until (exclusive) timestamps,
--- and where it trends over time $grain ('week' | 'month'). Quality is the effective score
--- (human review where one exists, else the auto-score: views from migration 003).
+-- and where it trends over time $grain ('week' | 'month'). Quality comes from one source,
+-- $source: 'auto' (the auto-score, AQS: every scored conversation) or 'human' (the counting human
+-- review, IQS: reviewed conversations only); the two are never blended (views of migration 013).
+-- A conversation passes when its quality score is at least $pass_mark (0-100).
 
 -- name: trend_filter_options
 -- Teams, agents and channels the viewer may see, and the date span of their conversations.
@@ -26,15 +28,17 @@ GROUP BY c.agent_id
 ORDER BY agent_name;
 
 -- name: trend_quality
--- Mean effective quality score per period and series ($series 'team' or 'agent').
+-- Mean quality score and pass rate per period and series ($series 'team' or 'agent').
 SELECT
     date_trunc($grain, c.created_at)::DATE AS period,
     CASE WHEN $series = 'agent' THEN coalesce(c.agent_name, c.agent_id) ELSE c.team END AS series,
     avg(e.quality_score) AS quality_score,
+    avg(CASE WHEN e.quality_score >= $pass_mark THEN 1.0 ELSE 0.0 END) AS pass_rate,
     count(*) AS conversations,
-    count(*) FILTER (WHERE e.score_source = 'review') AS reviewed
+    count(lr.review_id) AS reviewed
 FROM conversations AS c
-JOIN effective_scores AS e USING (conversation_id)
+JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
+LEFT JOIN latest_reviews AS lr ON lr.conversation_id = c.conversation_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -45,14 +49,14 @@ GROUP BY ALL
 ORDER BY period, series;
 
 -- name: trend_rubrics
--- Mean effective score of each rubric per period.
+-- Mean score of each rubric per period.
 SELECT
     date_trunc($grain, c.created_at)::DATE AS period,
     r.rubric_id,
     avg(r.score) AS score,
     count(r.score) AS conversations
 FROM conversations AS c
-JOIN effective_rubric_scores AS r USING (conversation_id)
+JOIN rubric_scores_by_source AS r ON r.conversation_id = c.conversation_id AND r.source = $source
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -63,13 +67,13 @@ GROUP BY ALL
 ORDER BY period, r.rubric_id;
 
 -- name: score_distribution
--- How many conversations fall in each 10-point band of the effective quality score (100 joins 90-100).
+-- How many conversations fall in each 10-point band of the quality score (100 joins 90-100).
 SELECT
     least(floor(e.quality_score / 10) * 10, 90)::INTEGER AS band_start,
     count(*) AS conversations,
     count(*) FILTER (WHERE e.critical_failed) AS critical_failures
 FROM conversations AS c
-JOIN effective_scores AS e USING (conversation_id)
+JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -86,6 +90,8 @@ SELECT
     date_trunc($grain, c.created_at)::DATE AS period,
     count(*) AS conversations,
     avg(e.quality_score) AS quality_score,
+    avg(CASE WHEN e.quality_score >= $pass_mark THEN 1.0 WHEN e.quality_score IS NOT NULL THEN 0.0 END)
+        AS pass_rate,
     avg(c.csat) AS csat,
     count(c.csat) AS csat_answers,
     100.0 * (count(*) FILTER (WHERE c.nps >= 9) - count(*) FILTER (WHERE c.nps <= 6))
@@ -99,8 +105,8 @@ SELECT
     avg(s.handle_seconds) AS handle_mean_seconds,
     avg(CASE WHEN s.resolved THEN 1.0 WHEN NOT s.resolved THEN 0.0 END) AS resolution_rate
 FROM conversations AS c
-LEFT JOIN effective_scores AS e USING (conversation_id)
-LEFT JOIN conversation_scores AS s USING (conversation_id)
+LEFT JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
+LEFT JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -119,7 +125,7 @@ SELECT
     count(*) FILTER (WHERE k.failed AND NOT k.na) / nullif(count(*) FILTER (WHERE NOT k.na), 0) AS fail_rate,
     bool_or(k.critical) AS critical
 FROM conversations AS c
-JOIN effective_criterion_scores AS k USING (conversation_id)
+JOIN criterion_scores_by_source AS k ON k.conversation_id = c.conversation_id AND k.source = $source
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -131,7 +137,7 @@ ORDER BY failed DESC, fail_rate DESC
 LIMIT $limit;
 
 -- name: agent_ranking
--- Agents by mean effective quality, with the change between the halves of the range split at
+-- Agents by mean quality, with the change between the halves of the range split at
 -- $midpoint (positive = improving) and how many of their conversations a human reviewed.
 SELECT
     c.agent_id,
@@ -143,9 +149,10 @@ SELECT
     avg(e.quality_score) FILTER (WHERE c.created_at >= $midpoint)
         - avg(e.quality_score) FILTER (WHERE c.created_at < $midpoint) AS change,
     count(*) AS conversations,
-    count(*) FILTER (WHERE e.score_source = 'review') AS reviewed
+    count(lr.review_id) AS reviewed
 FROM conversations AS c
-JOIN effective_scores AS e USING (conversation_id)
+JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
+LEFT JOIN latest_reviews AS lr ON lr.conversation_id = c.conversation_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -157,7 +164,7 @@ GROUP BY c.agent_id
 ORDER BY quality_score DESC, c.agent_id;
 
 -- name: quality_vs_csat
--- Per agent: mean effective quality against mean CSAT (1-5), with the number of survey answers.
+-- Per agent: mean quality against mean CSAT (1-5), with the number of survey answers.
 SELECT
     c.agent_id,
     any_value(coalesce(c.agent_name, c.agent_id)) AS agent_name,
@@ -166,7 +173,7 @@ SELECT
     avg(c.csat) AS csat,
     count(c.csat) AS csat_answers
 FROM conversations AS c
-JOIN effective_scores AS e USING (conversation_id)
+JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($team IS NULL OR c.team = $team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
@@ -178,11 +185,11 @@ HAVING count(c.csat) > 0 AND avg(e.quality_score) IS NOT NULL
 ORDER BY c.agent_id;
 
 -- name: quality_csat_correlation
--- Pearson correlation of effective quality and CSAT over single conversations, and per agent.
+-- Pearson correlation of quality and CSAT over single conversations, and per agent.
 WITH scoped AS (
     SELECT c.agent_id, e.quality_score, c.csat
     FROM conversations AS c
-    JOIN effective_scores AS e USING (conversation_id)
+    JOIN quality_scores_by_source AS e ON e.conversation_id = c.conversation_id AND e.source = $source
     WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
       AND ($team IS NULL OR c.team = $team)
       AND ($agent_id IS NULL OR c.agent_id = $agent_id)
