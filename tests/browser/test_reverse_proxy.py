@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
+from dashboard.session_cookie import COOKIE_NAME
 from tests.browser.conftest import (
     ROOT,
     Server,
@@ -29,6 +31,7 @@ from tests.browser.conftest import (
     free_port,
     open_page,
     sign_in,
+    wait_for_app,
 )
 
 pytestmark = pytest.mark.browser
@@ -131,6 +134,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _session_cookies(context, seconds: float = 20) -> list[dict]:
+    """The session cookie(s), once the page's hand-off request has set one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 # Streamlit fetches a material-symbol page icon from Google's font CDN; the policy blocks it (the
 # tab shows a plain icon) and nothing else.
 FAVICON_FROM_CDN = "fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
@@ -156,6 +169,13 @@ def test_sign_in_over_https_and_every_page_works_through_the_proxy(
     try:
         sign_in(page, proxy.url, *accounts["admin"])
         assert page.url.startswith(proxy.url)
+        # The session cookie is set over HTTPS as Secure and HttpOnly, and a reload keeps it.
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
+        cookies = _session_cookies(context)
+        assert [(c["secure"], c["httpOnly"]) for c in cookies] == [(True, True)], cookies
+        page.reload()
+        wait_for_app(page)
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=60_000)
         open_page(page, "Team trends")
         # Charts arrive over the WebSocket: a rendered one proves it passes through Caddy.
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
