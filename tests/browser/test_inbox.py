@@ -5,10 +5,12 @@ agent chooses an e-mail address. ("Mark all as read" is driven in tests/dashboar
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 
+from dashboard.session_cookie import COOKIE_NAME
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -21,6 +23,13 @@ def _unread(page) -> tuple[int, int]:
     found = UNREAD.search(caption.inner_text())
     assert found, caption.inner_text()
     return int(found.group(1).replace(",", "")), int(found.group(2).replace(",", ""))
+
+
+def _wait_for_session_cookie(page, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+        assert time.monotonic() < deadline, "the session cookie was never set"
+        page.wait_for_timeout(200)
 
 
 def test_agent_opens_feedback_from_the_inbox_and_it_becomes_read(browser_page, server, accounts):
@@ -40,6 +49,8 @@ def test_agent_opens_feedback_from_the_inbox_and_it_becomes_read(browser_page, s
         .first.inner_text()
     )
     conversation = re.search(r"conversation (\S+?)[.:]", first_text).group(1)
+    _wait_for_session_cookie(page)  # its hand-off reruns the page: let that pass before clicking
+    wait_for_app(page)
     main.get_by_role("button", name="Open", exact=True).first.click()
     # My feedback (the agent's home page, so its address may be the bare "/").
     page.wait_for_url(re.compile(r"/(my_feedback)?\?conversation="), timeout=60_000)

@@ -90,10 +90,9 @@ def proxy(server: Server, tmp_path_factory) -> Iterator[Proxy]:
     try:
         _wait_for_tls(https_port, process)
         root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-        deadline = time.monotonic() + 30
-        while not root.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root)
+        running = Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root)
+        _wait_for_certificate(running, process)
+        yield running
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -101,6 +100,20 @@ def proxy(server: Server, tmp_path_factory) -> Iterator[Proxy]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+def _wait_for_certificate(proxy: Proxy, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Caddy listens before its internal CA has issued the site's certificate: wait for both."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with _get(proxy.url + "/_stcore/health", proxy.root_certificate) as response:
+                if response.status == 200:
+                    return
+        except (OSError, ssl.SSLError) as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"caddy never served HTTPS with its certificate: {error}")
+            time.sleep(0.2)
 
 
 def _get(url: str, root: Path):
