@@ -186,3 +186,17 @@ def test_version_and_python_dash_m(clean_env, capsys):
         cwd=ROOT,
     )
     assert done.stdout.strip() == f"qa {__version__}"
+
+
+def test_ingest_and_score_log_their_timings_as_json_lines(clean_env, capsys):
+    canonical = ROOT / "tests" / "data" / "formats" / "canonical" / "conversations.jsonl"
+    db = str(clean_env / "t.duckdb")
+    assert main(["--log-json", "--log-level", "INFO", "ingest", str(canonical), "--db", db]) == 0
+    captured = capsys.readouterr()
+    assert "3 conversations imported" in captured.out  # the command's own output: unchanged
+    (line,) = [json.loads(x) for x in captured.err.splitlines() if x.startswith("{")]
+    assert line["level"] == "INFO" and line["format"] == "canonical-jsonl"
+    assert line["file"] == str(canonical) and line["quarantined"] == 0
+    assert main(["--log-json", "--log-level", "INFO", "score", "--db", db, "--quiet",
+                 "--workers", "1"]) == 0  # fmt: skip
+    assert "scoring" in json.loads(capsys.readouterr().err.splitlines()[-1])["message"]

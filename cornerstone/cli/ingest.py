@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from cornerstone.cli.options import add_db_option, db_path
 from warehouse.importers import registry
 from warehouse.ingest import ImportReport, ProgressCallback, ingest_file
 
+log = logging.getLogger(__name__)
 PROGRESS_FROM_BYTES = 20_000_000  # smaller files finish before a bar would help
 
 
@@ -72,10 +75,18 @@ def run(args: argparse.Namespace) -> list[ImportReport]:
     reports = []
     for path in args.files:
         progress, close = _progress_bar(path, args.quiet)
+        started = time.perf_counter()
+        log.debug("ingest %s into %s (format %s)", path, db_path(args), args.format)
         try:
             report = ingest_file(db_path(args), path, args.format, progress, redact=args.redact)
         finally:
             close()
+        log.info(
+            "ingest of %s took %.1f s",
+            path,
+            time.perf_counter() - started,
+            extra={"file": str(path), "format": report.format, "quarantined": report.quarantined},
+        )
         print(report.summary())
         reports.append(report)
     return reports

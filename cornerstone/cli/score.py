@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 from pathlib import Path
 
 from tqdm import tqdm
@@ -11,6 +13,8 @@ from tqdm import tqdm
 from cornerstone.cli import UserError
 from cornerstone.cli.options import add_db_option, add_workers_option, db_path, rubrics_dir, workers
 from scoring.rubric import RubricError
+
+log = logging.getLogger(__name__)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +74,10 @@ def handle_score(args: argparse.Namespace) -> int:
             bar = tqdm(total=total, unit="conv", desc="scoring", file=sys.stderr)
         bar.update(done - bar.n)
 
+    started = time.perf_counter()
+    log.debug(
+        "score %s with rubrics %s, %d worker(s)", db_path(args), rubrics_dir(args), workers(args)
+    )
     try:
         summary = score_database(
             db_path(args),
@@ -83,6 +91,7 @@ def handle_score(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    log.info("scoring %s took %.1f s", db_path(args), time.perf_counter() - started)
     print(summary)
     return 0
 

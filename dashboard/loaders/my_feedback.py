@@ -10,6 +10,7 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard.loaders import coaching as coaching_loaders
+from dashboard.loaders.trends import PASS_MARK
 from warehouse import coaching, queries, reviews
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
@@ -25,7 +26,11 @@ def _db() -> str:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def _overview(db: str, viewer: Viewer, agent_id: str | None, since: datetime, until: datetime):
     with connect(db) as con:
-        filters = dict(team=None, agent_id=agent_id, channel=None, since=since, until=until)
+        # Every scored conversation's auto-score (the trends page's "Quality from: auto-score").
+        filters = dict(
+            team=None, agent_id=agent_id, channel=None, since=since, until=until, source="auto",
+            pass_mark=PASS_MARK,
+        )  # fmt: skip
         return {
             "summary": queries.run(con, "my_feedback_summary", viewer=viewer, agent_id=agent_id)[0],
             "quality": queries.frame(

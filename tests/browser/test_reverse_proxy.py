@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
+from dashboard.session_cookie import COOKIE_NAME
 from tests.browser.conftest import (
     ROOT,
     Server,
@@ -29,6 +31,7 @@ from tests.browser.conftest import (
     free_port,
     open_page,
     sign_in,
+    wait_for_app,
 )
 
 pytestmark = pytest.mark.browser
@@ -87,10 +90,9 @@ def proxy(server: Server, tmp_path_factory) -> Iterator[Proxy]:
     try:
         _wait_for_tls(https_port, process)
         root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-        deadline = time.monotonic() + 30
-        while not root.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root)
+        running = Proxy(f"https://127.0.0.1:{https_port}", f"http://127.0.0.1:{http_port}", root)
+        _wait_for_certificate(running, process)
+        yield running
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -98,6 +100,20 @@ def proxy(server: Server, tmp_path_factory) -> Iterator[Proxy]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+
+
+def _wait_for_certificate(proxy: Proxy, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Caddy listens before its internal CA has issued the site's certificate: wait for both."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with _get(proxy.url + "/_stcore/health", proxy.root_certificate) as response:
+                if response.status == 200:
+                    return
+        except (OSError, ssl.SSLError) as error:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"caddy never served HTTPS with its certificate: {error}")
+            time.sleep(0.2)
 
 
 def _get(url: str, root: Path):
@@ -131,6 +147,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _session_cookies(context, seconds: float = 20) -> list[dict]:
+    """The session cookie(s), once the page's hand-off request has set one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        found = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 # Streamlit fetches a material-symbol page icon from Google's font CDN; the policy blocks it (the
 # tab shows a plain icon) and nothing else.
 FAVICON_FROM_CDN = "fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
@@ -156,6 +182,13 @@ def test_sign_in_over_https_and_every_page_works_through_the_proxy(
     try:
         sign_in(page, proxy.url, *accounts["admin"])
         assert page.url.startswith(proxy.url)
+        # The session cookie is set over HTTPS as Secure and HttpOnly, and a reload keeps it.
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=30_000)
+        cookies = _session_cookies(context)
+        assert [(c["secure"], c["httpOnly"]) for c in cookies] == [(True, True)], cookies
+        page.reload()
+        wait_for_app(page)
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=60_000)
         open_page(page, "Team trends")
         # Charts arrive over the WebSocket: a rendered one proves it passes through Caddy.
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)

@@ -32,6 +32,7 @@ SCOPED_FILES = (
     "calibration.sql",
     "my_feedback.sql",
     "rubric_stats.sql",
+    "overview.sql",  # the home page
 )
 
 
@@ -51,6 +52,7 @@ def _adversarial_params(agent_id: str | None, conversation_id: str) -> dict:
         "coaching_session_id": 1, "window_days": 3650, "calibration_session_id": None,
         "reviewed_only": False, "seed": 0, "rubric_ids": ["empathy", "resolution"],
         "criterion_keys": ["empathy.apology", "resolution.confirmation"],
+        "source": "auto", "pass_mark": 80.0, "user_id": "rev1", "days": 28,
     }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.importers.base import RawRecord
+from warehouse.importers.email_quotes import split_quoted_replies
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
@@ -331,7 +332,7 @@ def _conversation(
     }
     if not ticket:
         conversation["channel"] = None
-    return RawRecord(position, raw, conversation=conversation)
+    return RawRecord(position, raw, conversation=split_quoted_replies(conversation))
 
 
 def _status(ticket: dict[str, Any]) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.importers.base import RawRecord
+from warehouse.importers.email_quotes import split_quoted_replies
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
@@ -236,7 +237,7 @@ class _Grouper:
             except SHAPE_ERRORS as error:
                 yield RawRecord(position, raw, error=shape_error(error))
                 continue
-            yield RawRecord(position, raw, conversation=conversation)
+            yield RawRecord(position, raw, conversation=split_quoted_replies(conversation))
 
 
 class _Refused(ValueError):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warehouse.importers.base import RawRecord
+from warehouse.importers.email_quotes import split_quoted_replies
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
@@ -343,7 +344,7 @@ class TicketAssembler:
             "tags": [str(t) for t in tags] if isinstance(tags, list) else [],
             "messages": messages,
         }
-        return RawRecord(position, raw, conversation={k: v for k, v in conversation.items()})
+        return RawRecord(position, raw, conversation=split_quoted_replies(conversation))
 
     def role(self, author: Any, requester: str | None, public: bool) -> str | None:
         author_key = _id(author)
