@@ -4,7 +4,9 @@ Every figure has a title, axis titles with units and hover text; `show` puts the
 page with its data behind it (a CSV download always; the table itself when the page's "Show
 data tables" toggle is on — tables are off by default because every data grid costs the browser
 time), so no figure is a dead end.
-Figure builders are plain functions of a DataFrame (testable without Streamlit).
+Figure builders are plain functions of a DataFrame (testable without Streamlit). Names, teams
+and ids from the data go through `dashboard.text.chart_labels` first: Plotly renders HTML in
+legends, axis labels and hover text. Every download goes through `warehouse.csv_export`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
+
+from dashboard.text import chart_labels
+from warehouse.csv_export import frame_to_csv
 
 QUALITY_AXIS = "Quality score (0-100)"
 TEMPLATE = "plotly_white"
@@ -68,6 +73,7 @@ def quality_over_time(frame: pd.DataFrame, grain: str, by: str) -> go.Figure:
     title = f"Quality score by {by} per {grain}"
     if frame.empty:
         return empty_figure(title)
+    frame = chart_labels(frame, "series")
     fig = px.line(
         frame,
         x="period",
@@ -88,6 +94,7 @@ def rubrics_over_time(frame: pd.DataFrame, grain: str) -> go.Figure:
     title = f"Cornerstone rubric scores per {grain}"
     if frame.empty:
         return empty_figure(title)
+    frame = chart_labels(frame, "rubric_id")
     fig = px.line(
         frame, x="period", y="score", color="rubric_id", markers=True, custom_data=["conversations"]
     )
@@ -181,6 +188,7 @@ def most_failed_criteria(frame: pd.DataFrame) -> go.Figure:
     title = "Most often failed criteria (where coaching helps most)"
     if frame.empty:
         return empty_figure(title, "No failed criteria for these filters")
+    frame = chart_labels(frame, "rubric_id", "criterion_id", "criterion")
     data = frame.assign(
         criterion=_criterion_column(frame),
         fail_percent=frame["fail_rate"] * 100,
@@ -200,6 +208,7 @@ def quality_vs_csat(frame: pd.DataFrame, correlation: float | None) -> go.Figure
     title = f"Quality score vs CSAT per agent{suffix}"
     if frame.empty:
         return empty_figure(title, "No survey answers for these filters")
+    frame = chart_labels(frame, "team", "agent_name")
     fig = px.scatter(
         frame,
         x="quality_score",
@@ -219,6 +228,7 @@ def before_after(frame: pd.DataFrame) -> go.Figure:
     title = "Focus criteria before and after coaching"
     if frame.empty:
         return empty_figure(title)
+    frame = chart_labels(frame, "rubric_id", "criterion_id", "criterion")
     data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion"],
@@ -237,6 +247,7 @@ def focus_weekly(frame: pd.DataFrame, held_at) -> go.Figure:
     title = "Focus criteria week by week around the session"
     if frame.empty:
         return empty_figure(title)
+    frame = chart_labels(frame, "criterion")
     fig = px.line(
         frame, x="period", y="score", color="criterion", markers=True, custom_data=["conversations"]
     )
@@ -253,6 +264,7 @@ def agreement_by_criterion(frame: pd.DataFrame) -> go.Figure:
     title = "Agreement per criterion (Krippendorff's alpha)"
     if frame.empty:
         return empty_figure(title, "Needs conversations reviewed by two or more reviewers")
+    frame = chart_labels(frame, "rubric_id", "criterion_id", "criterion")
     data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion", "conversations"],
@@ -280,6 +292,7 @@ def leniency(frame: pd.DataFrame) -> go.Figure:
     title = "Reviewer leniency (mean deviation from the other reviewers)"
     if frame.empty:
         return empty_figure(title, "Needs conversations reviewed by two or more reviewers")
+    frame = chart_labels(frame, "reviewer_id")
     fig = px.bar(
         frame, x="leniency", y="reviewer_id", orientation="h", custom_data=["conversations"]
     )
@@ -293,6 +306,7 @@ def criterion_outcomes(frame: pd.DataFrame) -> go.Figure:
     title = "How often each criterion is N/A, passed or failed"
     if frame.empty:
         return empty_figure(title)
+    frame = chart_labels(frame, "rubric_id", "criterion_id", "criterion")
     data = frame.assign(criterion=_criterion_column(frame))
     long = data.melt(
         id_vars=["criterion"],
@@ -328,7 +342,7 @@ def show(fig: go.Figure, frame: pd.DataFrame, key: str, file_name: str | None = 
         st.dataframe(frame, hide_index=True, key=f"{key}_table")
     st.download_button(
         "Download CSV",
-        frame.to_csv(index=False).encode("utf-8"),
+        frame_to_csv(frame),
         file_name=file_name or f"{key}.csv",
         mime="text/csv",
         key=f"{key}_csv",

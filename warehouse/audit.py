@@ -7,8 +7,6 @@ deletes audit rows (tests/warehouse/test_audit.py greps for it). Reading is for 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +14,7 @@ from typing import Any
 import duckdb
 
 from warehouse import queries
+from warehouse.csv_export import rows_to_csv
 from warehouse.permissions import require
 from warehouse.viewer import Viewer
 
@@ -94,19 +93,6 @@ def facets(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> dict[str, list[str
     return found
 
 
-def _csv_safe(value: Any) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def to_csv(rows: list[dict[str, Any]]) -> str:
     """CSV of audit rows (as returned by `entries`), safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_csv_safe(row.get(column)) for column in CSV_COLUMNS])
-    return out.getvalue()
+    return rows_to_csv(CSV_COLUMNS, ([row.get(c) for c in CSV_COLUMNS] for row in rows))

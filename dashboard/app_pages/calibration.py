@@ -12,6 +12,8 @@ from dashboard import charts, labels
 from dashboard.loaders import calibration as load
 from dashboard.loaders.trends import filter_options
 from dashboard.session import current_viewer, require_roles
+from dashboard.text import plain
+from warehouse.csv_export import frame_to_csv
 from warehouse.errors import WarehouseError
 
 ALL_DOUBLE_REVIEWED = "All double-reviewed conversations"
@@ -204,7 +206,7 @@ with tabs[0]:
             st.dataframe(disagreements, hide_index=True, key="calibration_disagreements")
             st.download_button(
                 "Download CSV",
-                disagreements.to_csv(index=False).encode("utf-8"),
+                frame_to_csv(disagreements),
                 file_name="most_disagreed.csv",
                 mime="text/csv",
                 key="calibration_disagreements_csv",
@@ -271,10 +273,10 @@ if leads:
                     show_auto_score=show_auto,
                 )
             except WarehouseError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.session_state[CREATED_KEY] = (
-                    f"Session #{session_id} created: {', '.join(person(r) for r in reviewers)} "
+                    f"Session #{session_id} created: {plain(', '.join(person(r) for r in reviewers))} "
                     f"now each have these {len(picked)} conversations in their queue."
                 )
                 st.rerun()

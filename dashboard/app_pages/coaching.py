@@ -9,6 +9,7 @@ from dashboard import charts, labels
 from dashboard.loaders import coaching as load
 from dashboard.loaders.trends import filter_options
 from dashboard.session import current_viewer, require_roles
+from dashboard.text import plain
 from warehouse.coaching import DEFAULT_WINDOW_DAYS, SMALL_SAMPLE, CoachingRequest
 from warehouse.errors import WarehouseError
 
@@ -73,7 +74,7 @@ with sessions_tab:
             key="coaching_window",
         )  # fmt: skip
         cols = st.columns(3)
-        cols[0].markdown(f"**Coach:** {labels.text(session['coach_id'])}")
+        cols[0].markdown(f"**Coach:** {plain(labels.text(session['coach_id']))}")
         cols[1].markdown(f"**Held:** {labels.day(session['held_at'])}")
         cols[2].markdown(f"**Due:** {labels.day(session['due_date'])}")
         st.text(f"Notes: {labels.text(session['notes'])}")
@@ -211,10 +212,10 @@ with new_tab:
                 ),
             )
         except WarehouseError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             st.session_state[SAVED_KEY] = (
-                f"Coaching session #{session_id} saved for {agent_labels[agent]}: it is listed "
+                f"Coaching session #{session_id} saved for {plain(agent_labels[agent])}: it is listed "
                 "under Sessions."
             )
             st.rerun()

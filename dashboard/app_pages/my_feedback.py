@@ -18,6 +18,7 @@ from dashboard.loaders import coaching as coaching_loaders
 from dashboard.loaders import my_feedback as load
 from dashboard.loaders.trends import filter_options
 from dashboard.session import current_viewer, require_roles
+from dashboard.text import plain
 from warehouse.errors import WarehouseError
 
 viewer = current_viewer()
@@ -103,7 +104,7 @@ else:
     criteria, comments, messages = detail["criteria"], detail["comments"], detail["messages"]
 
     st.markdown(
-        f"**Quality {words.number(row['quality_score'])}** (reviewer {words.text(row['reviewer_id'])}; "
+        f"**Quality {words.number(row['quality_score'])}** (reviewer {plain(words.text(row['reviewer_id']))}; "
         f"auto-score {words.number(row['auto_quality_score'])})"
     )
     if row["overall_comment"]:
@@ -163,7 +164,7 @@ else:
                         try:
                             load.acknowledge(viewer, conversation_id, review_id, note)
                         except WarehouseError as error:
-                            st.error(str(error))
+                            st.error(plain(error))
                         else:
                             st.rerun()
         with dispute_col:
@@ -183,7 +184,7 @@ else:
                             viewer, review_id, rubric_id, criterion_id, reason
                         )
                     except WarehouseError as error:
-                        st.error(str(error))
+                        st.error(plain(error))
                     else:
                         st.session_state["feedback_notice"] = (
                             f"Dispute #{dispute_id} opened; a reviewer will answer it. The "
@@ -223,8 +224,8 @@ if sessions.empty:
     st.caption("No coaching sessions yet.")
 for session in sessions.itertuples():
     with st.expander(
-        f"{words.day(session.held_at)} with {words.text(session.coach_id)} · focus: "
-        f"{words.criterion_keys_names(session.focus)}"
+        f"{words.day(session.held_at)} with {plain(words.text(session.coach_id))} · focus: "
+        f"{plain(words.criterion_keys_names(session.focus))}"
     ):
         st.text(f"Notes: {words.text(session.notes)}")
         st.text(f"Goals: {words.text(session.goals)}")
@@ -245,6 +246,6 @@ for session in sessions.itertuples():
                         viewer, int(session.coaching_session_id), ""
                     )
                 except WarehouseError as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                 else:
                     st.rerun()

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.components.transcript import highlights_for, transcript_html
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
+from dashboard.text import plain
 from warehouse.errors import WarehouseError
 from warehouse.reviews import (
     RESOLVE_ROLES,
@@ -99,9 +100,9 @@ def header(view) -> None:
     )
     cols = st.columns(4)
     cols[0].metric(
-        "Quality score", "—" if score is None else f"{score:.0f}", help=f"Source: {source}"
+        "Quality score", "—" if score is None else f"{score:.0f}", help=f"Source: {plain(source)}"
     )
-    cols[1].metric("Score source", source)
+    cols[1].metric("Score source", plain(source))
     auto = h["auto_quality_score"]
     cols[2].metric("Auto-score", "—" if auto is None else f"{auto:.0f}")
     cols[3].metric("Critical failure (auto)", "yes" if h["auto_critical_failed"] else "no")
@@ -132,7 +133,7 @@ def transcript(view) -> None:
     if overall:
         with st.expander(f"Overall comments ({len(overall)})"):
             for c in overall:
-                st.caption(f"{c['author_id']} · {c['created_at']}")
+                st.caption(f"{plain(c['author_id'])} · {c['created_at']}")
                 st.text(c["body"])
 
 
@@ -157,7 +158,7 @@ def review_form(viewer, view, conversation_id: str) -> None:
     }
     with st.form("review_form", border=True):
         for rubric in form.rubrics:
-            st.markdown(f"**{rubric.label}** · weight {rubric.weight:g}")
+            st.markdown(f"**{plain(rubric.label)}** · weight {rubric.weight:g}")
             for item in (c for c in form.criteria if c.spec.rubric_id == rubric.rubric_id):
                 s = item.spec
                 auto = "no auto-score" if item.auto_na is None else (
@@ -166,9 +167,9 @@ def review_form(viewer, view, conversation_id: str) -> None:
                 critical = " :red-badge[critical]" if s.critical else ""
                 answer, why = st.columns([3, 2], vertical_alignment="bottom")
                 answer.radio(
-                    f"{s.label}{critical}", options_for(s.scale), horizontal=True,
+                    f"{plain(s.label)}{critical}", options_for(s.scale), horizontal=True,
                     key=value_key(s.rubric_id, s.criterion_id),
-                    help=f"Auto-score: {auto}. {item.rationale}".strip(),
+                    help=f"Auto-score: {auto}. {plain(item.rationale or '')}".strip(),
                 )  # fmt: skip
                 why.text_input(
                     "Reason if you change the auto-score", key=reason_key(s.rubric_id, s.criterion_id),
@@ -229,7 +230,7 @@ def submit(viewer, form: ReviewForm, conversation_id: str, go_next: bool) -> Non
             st.rerun()
     st.session_state["review_problems"] = problems
     st.error(
-        "Nothing was saved. Please fix:\n" + "\n".join(f"- {p}" for p in problems),
+        "Nothing was saved. Please fix:\n" + "\n".join(f"- {plain(p)}" for p in problems),
         icon=":material/error:",
     )
 
@@ -282,13 +283,15 @@ def disputes(viewer, view) -> None:
         spec = specs.get(key)
         label = spec.label if spec else ".".join(key)
         with st.container(border=True, key=f"dispute_box_{d['dispute_id']}"):
-            st.markdown(f"**Dispute #{d['dispute_id']}** · {label} · status **{d['status']}**")
+            st.markdown(
+                f"**Dispute #{d['dispute_id']}** · {plain(label)} · status **{plain(d['status'])}**"
+            )
             st.caption(
-                f"Opened by {d['opened_by']} on {d['opened_at']} against review #{d['review_id']}"
+                f"Opened by {plain(d['opened_by'])} on {d['opened_at']} against review #{d['review_id']}"
             )
             st.text(d["agent_comment"])
             if d["status"] != "open":
-                st.caption(f"Resolved by {d['resolved_by']} on {d['resolved_at']}")
+                st.caption(f"Resolved by {plain(d['resolved_by'])} on {d['resolved_at']}")
                 st.text(d["resolution_comment"] or "")
                 continue
             if viewer.role not in RESOLVE_ROLES:
@@ -313,9 +316,9 @@ def disputes(viewer, view) -> None:
                 try:
                     data.resolve_dispute(viewer, int(d["dispute_id"]), outcome, comment, value, na)
                 except InvalidReviewError as error:
-                    st.error("Not resolved: " + "; ".join(error.problems))
+                    st.error("Not resolved: " + "; ".join(plain(p) for p in error.problems))
                 except WarehouseError as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                 else:
                     st.session_state["review_flash"] = (
                         f"Dispute #{d['dispute_id']} resolved ({outcome})."
@@ -376,4 +379,4 @@ try:
     history(view)
     disputes(viewer, view)
 except WarehouseError as error:
-    st.error(str(error))
+    st.error(plain(error))

@@ -10,6 +10,7 @@ from dashboard import labels
 from dashboard.loaders import queue as queue_writes
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
+from dashboard.text import plain
 from warehouse.errors import WarehouseError
 from warehouse.review_queue import ASSIGN_ROLES
 from warehouse.reviews import REVIEW_ROLES
@@ -73,7 +74,7 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         reviewer_id = None if chosen == EVERYONE else chosen
     else:
         reviewer_id = viewer.user_id
-        left.markdown(f"**My queue** ({viewer.user_id})")
+        left.markdown(f"**My queue** ({plain(viewer.user_id)})")
     status = middle.radio("Status", ["open", "done", "all"], horizontal=True, key="queue_status")
     statuses = ["open", "done", "released"] if status == "all" else [status]
     page = st.session_state.get("queue_page", 1)
@@ -182,11 +183,11 @@ def reassign_panel(viewer, open_rows, names: dict[str, str]) -> None:
             try:
                 result = queue_writes.reassign(viewer, moving, target or "")
             except WarehouseError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 st.session_state["queue_notice"] = (
-                    f"Reassigned {len(result.moved)} conversation(s) to {names.get(target, target)}."
-                    + (f" Not moved: {', '.join(result.skipped)}." if result.skipped else "")
+                    f"Reassigned {len(result.moved)} conversation(s) to {plain(names.get(target, target))}."
+                    + (f" Not moved: {plain(', '.join(result.skipped))}." if result.skipped else "")
                 )
                 st.rerun()
 
@@ -243,9 +244,11 @@ def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
                 viewer, selection, filters, names, strategy, per_team, int(limit)
             )
         except WarehouseError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
-            summary = ", ".join(f"{accounts.get(r, r)}: {n}" for r, n in result.assigned.items())
+            summary = ", ".join(
+                f"{plain(accounts.get(r, r))}: {n}" for r, n in result.assigned.items()
+            )
             st.success(
                 f"Assigned {result.total:,} of {result.candidates:,} picked conversation(s) — {summary}."
             )
@@ -301,4 +304,4 @@ try:
     with tabs[2]:
         disputes_tab(viewer)
 except WarehouseError as error:
-    st.error(str(error))
+    st.error(plain(error))

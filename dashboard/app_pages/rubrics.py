@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, labels
 from dashboard.loaders.rubrics import detector_descriptions, outcomes, rubric_set
 from dashboard.session import current_viewer
+from dashboard.text import plain
 from scoring.rubric import RubricError
 
 PERIODS = {"All time": None, "Last 90 days": 90, "Last 30 days": 30}
@@ -59,9 +60,9 @@ summary = pd.DataFrame(
 st.dataframe(summary, hide_index=True, key="rubrics_summary")
 
 for rubric in rubrics.rubrics:
-    st.subheader(f"{rubric.name} · weight {rubric.weight:g}")
+    st.subheader(f"{plain(rubric.name)} · weight {rubric.weight:g}")
     if rubric.description:
-        st.write(rubric.description)
+        st.markdown(plain(rubric.description))
     criterion_weight = sum(c.weight for c in rubric.criteria) or 1.0
     rows = []
     for criterion in rubric.criteria:

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.loaders.trends import PASS_MARK, SOURCES, TrendFilters, filter_options, trends
 from dashboard.session import current_viewer, require_roles
+from warehouse.csv_export import frame_to_csv
 
 SMALL_SAMPLE = 5  # fewer human-reviewed conversations than this: treat the agent's figure with care
 ALL = "All"
@@ -213,7 +214,7 @@ else:
     )
     st.download_button(
         "Download CSV",
-        labelled(ranking).to_csv(index=False).encode("utf-8"),
+        frame_to_csv(labelled(ranking)),
         file_name="agent_ranking.csv",
         mime="text/csv",
         key="trends_ranking_csv",

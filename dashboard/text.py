@@ -1,0 +1,44 @@
+"""Text from data shown as text: imported names, teams, tags, messages and typed comments never
+act as markdown, HTML or a chart's pseudo-HTML.
+
+Streamlit renders markdown in `st.markdown`, `st.caption`, `st.success`/`info`/`warning`/
+`error`, toasts, titles, metric labels and values, widget labels and help, expander and tab
+labels and radio options; images in it load from any host, links are clickable and `$...$` is
+maths. So every value from the database that goes into one of those passes through `plain()`.
+`st.text`, `st.code`, `st.dataframe` and selectbox/multiselect options are plain already.
+Plotly renders `<a href>`, `<b>`, `<br>`... in legends, axis labels and hover text, so chart
+categories from data pass through `chart_label()`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark/GFM, and an escaped
+# one is always literal: no link, image, emphasis, HTML, maths, directive or bare-URL autolink.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def plain(value: Any) -> str:
+    """`value` as literal text inside markdown (one line; None shows as a dash)."""
+    if value is None:
+        return "–"
+    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+
+
+def chart_label(value: Any) -> Any:
+    """A category shown by Plotly (legend, axis tick, hover): `<`, `>` and `&` as entities."""
+    if value is None or not isinstance(value, str):
+        return value
+    return html.escape(value, quote=False)
+
+
+def chart_labels(frame, *columns: str):
+    """A copy of `frame` with the named text columns made safe for Plotly (others untouched)."""
+    present = [c for c in columns if c in frame.columns]
+    if not present or frame.empty:
+        return frame
+    return frame.assign(**{c: frame[c].map(chart_label) for c in present})
