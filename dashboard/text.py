@@ -16,9 +16,12 @@ import html
 import re
 from typing import Any
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark/GFM, and an escaped
-# one is always literal: no link, image, emphasis, HTML, maths, directive or bare-URL autolink.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Markdown's active characters, backslash-escaped (CommonMark/GFM: an escaped punctuation
+# character is always literal): links and images `[ ] ( ) !`, emphasis `* _ ~`, code `` ` ``,
+# HTML `< >`, maths `$`, headings, lists and tables `# + - . |`, directives and emoji `:`, bare
+# URL and e-mail autolinks (`http:`, `www.`, `@`), escapes `\`, `{ }`. Commas, quotes, `;`, `=`,
+# `?`, `%`, `/` are inert and stay as they are, so messages read normally in tests and logs.
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:@])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 

@@ -29,6 +29,14 @@ _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 DYNAMIC_FILTER_KEYS = 1000
 _migrated: set[str] = set()
 _migrate_guard = threading.Lock()
+# Locks a connection holds until its transaction ends (see `hold_until_transaction_end`).
+_held_locks: dict[int, list[threading.RLock]] = {}
+# One write transaction at a time in this process. DuckDB lets several connections of one process
+# write at once and fails the later of two that touch the same row ("Conflict on update!"); the
+# dashboard's writes take milliseconds, so queueing them costs nothing and no user sees a
+# conflict. Across processes DuckDB's file lock already admits one writer. The audit chain
+# (warehouse/audit.py) relies on it: two appends can never extend the same entry.
+WRITE_LOCK = threading.RLock()
 
 
 def _is_lock_error(error: Exception) -> bool:
@@ -68,16 +76,59 @@ def connect(db_path: str | Path, wait_seconds: float = 30.0) -> Iterator[duckdb.
                 _migrated.add(key)
         yield con
     finally:
+        _release_held(con)
         con.close()
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All-or-nothing: commit on success, roll back on any exception (Ctrl-C included)."""
-    con.execute("BEGIN TRANSACTION")
+    """All-or-nothing: commit on success, roll back on any exception (Ctrl-C included).
+
+    Holds this process's WRITE_LOCK from before BEGIN (so the transaction sees every write
+    committed before it) until COMMIT or ROLLBACK."""
+    hold_until_transaction_end(con, WRITE_LOCK)
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except BaseException:
+        _release_held(con)
+        raise
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        finally:
+            _release_held(con)
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    finally:
+        _release_held(con)
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` is inside an explicit transaction (two statements share a transaction id
+    only inside one; in autocommit mode each statement gets its own)."""
+    first = con.execute("SELECT txid_current()").fetchall()[0][0]
+    return con.execute("SELECT txid_current()").fetchall()[0][0] == first
+
+
+def hold_until_transaction_end(
+    con: duckdb.DuckDBPyConnection, lock: threading.RLock, wait_seconds: float = 30.0
+) -> None:
+    """Acquire `lock` for the rest of `con`'s transaction: released at COMMIT or ROLLBACK by
+    `transaction()`, or when the connection closes. Serialises writers inside one process
+    (DuckDB lets several connections of a process write concurrently)."""
+    held = _held_locks.setdefault(id(con), [])
+    if any(h is lock for h in held):
+        return
+    if not lock.acquire(timeout=wait_seconds):
+        raise DatabaseBusyError(
+            f"Another write in this process held the lock for {wait_seconds:.0f}s; try again."
+        )
+    held.append(lock)
+
+
+def _release_held(con: duckdb.DuckDBPyConnection) -> None:
+    for lock in reversed(_held_locks.pop(id(con), [])):
+        lock.release()

@@ -56,14 +56,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from warehouse import sampling_facts
-from warehouse.connection import connect
+from warehouse.connection import connect, transaction
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
 from warehouse.fast_jsonl import fast_read, fast_stage, jsonl_lookup
@@ -186,20 +186,9 @@ class _FileHasher:
         return self._digest
 
 
-@contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def _record_failed_import(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     report.finished_at = now()
-    with _transaction(con):
+    with transaction(con):
         report.import_id = _next_import_id(con)
         _insert_import_row(con, report)
 
@@ -244,7 +233,7 @@ def _run_import(
             # order (inside a transaction they do not), and the staging tables are temporary,
             # so this changes nothing in the database file.
             fast = fast_read(con, report, source)
-        with _transaction(con):
+        with transaction(con):
             _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
     finally:
         _drop_staging(con)

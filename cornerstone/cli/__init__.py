@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "notify",
     "health",
     "backup",
+    "audit",
 )
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard.session import require_roles
+from dashboard.text import plain
 from warehouse import audit
 from warehouse.connection import connect
 
@@ -16,6 +17,12 @@ st.caption("Append-only record of sign-ins, imports, reviews, disputes, coaching
 
 with connect(default_db_path()) as con:
     facets = audit.facets(con, viewer)
+    chain = audit.verify(con, viewer)
+# The same check as `qa audit verify`: each entry is chained to the one before it by a hash.
+if chain.intact:
+    st.success(plain(chain.summary()), icon=":material/verified:")
+else:
+    st.error(plain(chain.summary()), icon=":material/gpp_bad:")
 
 today = audit.utc_now().date()
 cols = st.columns([2, 2, 2, 2])

@@ -2,10 +2,16 @@
 order, inside a transaction; `schema_migrations` records which ones a database has. A newer
 release therefore opens a database made by an older one; an older release refuses a newer one.
 Never edit a migration that has shipped: add the next number.
+
+A migration that must compute what SQL cannot (a hash chain) adds `NNN_name.py` with
+`upgrade(con)`, run after its SQL in the same transaction. A shipped migration missing from a
+database (numbers were handed out to parallel branches) is applied even when a higher one is
+already recorded.
 """
 
 from __future__ import annotations
 
+import importlib
 from importlib import resources
 
 import duckdb
@@ -43,12 +49,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             f"This database has schema version {version}, but this release knows only up to "
             f"{newest}. Upgrade Cornerstone QA to open it."
         )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     for number, name, sql in shipped:
-        if number <= version:
+        if number in applied:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql)
+            if resources.files(__package__).joinpath(f"{number:03d}_{name}.py").is_file():
+                importlib.import_module(f"{__package__}.{number:03d}_{name}").upgrade(con)
             con.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
             )
@@ -56,5 +65,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("ROLLBACK")
             raise
         con.execute("COMMIT")
-        version = number
-    return version
+    return current_version(con)
