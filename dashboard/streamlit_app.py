@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from any 
 
 import streamlit as st  # noqa: E402
 
+from dashboard.failures import run_page  # noqa: E402
 from dashboard.page_roles import HOME_PAGE, may_see  # noqa: E402
 from dashboard.session import account_box, refresh_session, sync_cookie  # noqa: E402
 
@@ -48,7 +49,7 @@ if viewer is None:
         st.Page("app_pages/sign_in.py", title="Sign in", url_path=file[:-3])
         for _, file, _, _ in PAGES
     ]
-    st.navigation(navigation, position="hidden").run()
+    run_page(st.navigation(navigation, position="hidden").run)
     st.stop()
 
 allowed = [p for p in PAGES if (APP_PAGES / p[1]).exists() and may_see(viewer.role, p[1][:-3])]
@@ -62,4 +63,4 @@ for section, file, title, icon in allowed:
 if not navigation:
     navigation = [st.Page("app_pages/sign_in.py", title="Account", default=True)]
 account_box(viewer)
-st.navigation(navigation).run()
+run_page(st.navigation(navigation).run)  # a failing page says so plainly: dashboard/failures.py

@@ -10,6 +10,7 @@ different configurations for one file in one process. Opening also applies pendi
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -22,6 +23,8 @@ import duckdb
 from warehouse.errors import DatabaseBusyError
 from warehouse.migrations import migrate
 
+WAIT_ENV_VAR = "CORNERSTONE_DB_WAIT_SECONDS"
+DEFAULT_WAIT_SECONDS = 30.0
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 # A hash join pushes up to this many build-side keys into the probe scan as an IN filter, so
 # row groups of the big tables holding none of them are skipped (DuckDB's default is 50). Joins of
@@ -62,8 +65,14 @@ def _open(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def connect(db_path: str | Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open `db_path` (created and migrated on first use), yield a connection, always close it."""
+def connect(
+    db_path: str | Path, wait_seconds: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open `db_path` (created and migrated on first use), yield a connection, always close it.
+
+    A locked file is retried for `wait_seconds` (default: $CORNERSTONE_DB_WAIT_SECONDS or 30)."""
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get(WAIT_ENV_VAR) or DEFAULT_WAIT_SECONDS)
     path = Path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, wait_seconds)

@@ -14,7 +14,7 @@ from pathlib import Path
 from cornerstone.model import canonical_dict
 from warehouse.encoding import inspect, read_head
 from warehouse.importers import registry
-from warehouse.ingest import read_records
+from warehouse.ingest import check_input_file, read_records
 from warehouse.validate import RecordError, to_model, validate_conversation
 
 
@@ -37,8 +37,7 @@ class ConversionReport:
 def convert_file(path: Path, output: Path, format: str = registry.AUTO) -> ConversionReport:
     """Write every usable conversation of `path` to `output` as canonical JSONL."""
     path, output = Path(path), Path(output)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
+    check_input_file(path)
     source = inspect(path)
     importer = (
         registry.detect(path, read_head(source))[0]

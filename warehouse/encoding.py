@@ -3,8 +3,10 @@
 UTF-8 (with or without a byte-order mark) and UTF-16 LE/BE with a BOM are read as such. Bytes
 that are not UTF-8 are read as Windows-1252 (Latin-1 for the five bytes cp1252 leaves
 undefined), line by line, and every such line is reported, so the import summary says which
-lines may show wrong accents. A file with NUL bytes and no UTF-16 BOM is binary (a zip, an
-xlsx, a database): we refuse it with a message instead of importing garbage.
+lines may show wrong accents. A binary file (a zip, an xlsx, a database: a known signature, or
+NUL bytes in a start that is not UTF-8 text) is refused with a message instead of importing
+garbage; a stray NUL byte in a text export is the business of the record it is in (that record
+is quarantined, the others are imported).
 """
 
 from __future__ import annotations
@@ -18,6 +20,17 @@ from pathlib import Path
 from warehouse.errors import WarehouseError
 
 HEAD_BYTES = 64 * 1024
+SNIFF_LINES = 5  # format detection looks at (at least) this many lines...
+SNIFF_MAX_BYTES = 16 * 1024 * 1024  # ...reading past a long first line up to this much
+BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive (an .xlsx or .docx is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"%PDF", "a PDF"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ", "an xz archive"),
+)
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -79,13 +92,33 @@ def inspect(path: Path) -> TextSource:
             return source
     if not head.strip():
         raise NotTextError("the file is empty" if size == 0 else "the file holds only blank lines")
-    if b"\x00" in head:
-        offset = head.index(b"\x00")
+    kind = _binary_kind(head, size)
+    if kind:
         raise NotTextError(
-            f"not a text export: binary data at byte {offset} (is it a zip, spreadsheet or "
-            "database file?). Export JSON, JSONL or CSV from the helpdesk and import that"
+            f"not a text export: {kind}. Export JSON, JSONL or CSV from the helpdesk and "
+            "import that"
         )
     return TextSource(path, "utf-8", 0, size)
+
+
+def _binary_kind(head: bytes, size: int) -> str | None:
+    """What makes `head` binary, or None for text (a few stray NUL bytes are not enough)."""
+    for signature, kind in BINARY_SIGNATURES:
+        if head.startswith(signature):
+            return f"the file is {kind}"
+    if b"\x00" not in head:
+        return None
+    offset = head.index(b"\x00")
+    text = head.replace(b"\x00", b"")
+    if len(head) == HEAD_BYTES and size > HEAD_BYTES:
+        text = text[:-4]  # a character cut at the end of the head is not an error
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"binary data at byte {offset} (is it a zip, spreadsheet or database file?)"
+    if head.count(b"\x00") * 100 > len(head):  # more than 1%: not a stray byte
+        return f"binary data at byte {offset} (is it a zip, spreadsheet or database file?)"
+    return None
 
 
 def iter_lines(source: TextSource) -> Iterator[tuple[str, int]]:
@@ -114,10 +147,16 @@ def read_text(source: TextSource) -> str:
 
 
 def read_head(source: TextSource) -> str:
-    """About the first 64 KB, decoded, for format sniffing."""
+    """The start of the file, decoded, for format sniffing: about 64 KB, more when that does not
+    hold SNIFF_LINES lines (a first record longer than 64 KB), up to SNIFF_MAX_BYTES."""
     with source.path.open("rb") as handle:
         handle.seek(source.bom_length)
         data = handle.read(HEAD_BYTES)
+        while data.count(b"\n") < SNIFF_LINES and len(data) < SNIFF_MAX_BYTES:
+            more = handle.read(min(len(data), SNIFF_MAX_BYTES - len(data)))
+            if not more:
+                break
+            data += more
     decoder = codecs.getincrementaldecoder(source.encoding)(errors="replace")
     text = decoder.decode(data)
     if source.encoding == "utf-8" and "\ufffd" in text and b"\xef\xbf\xbd" not in data:

@@ -26,7 +26,15 @@ from warehouse.staging import (
     StageWriter,
     validated,
 )
-from warehouse.validate import RecordError
+from warehouse.validate import (
+    MAX_FIELD_CHARS,
+    MAX_ID_CHARS,
+    MAX_MESSAGES,
+    MAX_SUBJECT_CHARS,
+    MAX_TAGS,
+    MAX_TEXT_CHARS,
+    RecordError,
+)
 
 ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
 # cs_ts: the ISO 8601 forms whose DuckDB reading provably equals Python's fromisoformat; NULL for
@@ -52,6 +60,7 @@ CREATE OR REPLACE TEMP MACRO cs_textish(s) AS CASE
          AND (regexp_full_match(s, '-?[0-9]{{1,17}}') OR try_cast(s AS DOUBLE) IS NULL)
     END;
 CREATE OR REPLACE TEMP MACRO cs_has_word(s) AS regexp_matches(s, '[[:alnum:]]');
+CREATE OR REPLACE TEMP MACRO cs_fits(s, n) AS s IS NULL OR strlen(s) <= n;
 CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
     s IS NULL OR (regexp_full_match(s, '[0-9]{{1,2}}')
                   AND coalesce(try_cast(s AS INTEGER) BETWEEN low AND high, false));
@@ -70,7 +79,9 @@ RAW_COLUMNS = {
 }  # fmt: skip
 # Three levels so that every value is parsed once: `parsed` reads the file and parses
 # timestamps, `checked` decides `ok` and shapes the messages, the outer level hashes.
-FAST_STAGE = """
+# Limits are compared in bytes, not characters: a row SQL accepts is within them in characters
+# too; rows over them in bytes go to the Python validator, which counts characters and decides.
+FAST_STAGE = f"""
 CREATE TEMP TABLE stage_fast AS
 SELECT *, cs_content_hash(conversation_id, channel, created_at, status, agent_id, agent_name,
     team, customer_id, customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
@@ -83,7 +94,12 @@ FROM (
             text := m.text, sent_at := m.sent_at, internal := m.internal)) AS messages,
         coalesce(
             conversation_id IS NOT NULL AND cs_textish(conversation_id)
-            AND cs_has_word(conversation_id)
+            AND cs_has_word(conversation_id) AND cs_fits(conversation_id, {MAX_ID_CHARS})
+            AND cs_fits(channel, {MAX_FIELD_CHARS}) AND cs_fits(status, {MAX_FIELD_CHARS})
+            AND cs_fits(agent_id, {MAX_FIELD_CHARS}) AND cs_fits(agent_name, {MAX_FIELD_CHARS})
+            AND cs_fits(team, {MAX_FIELD_CHARS}) AND cs_fits(customer_id, {MAX_FIELD_CHARS})
+            AND cs_fits(customer_name, {MAX_FIELD_CHARS}) AND cs_fits(subject, {MAX_SUBJECT_CHARS})
+            AND coalesce(len(raw_tags), 0) <= {MAX_TAGS} AND len(msgs) <= {MAX_MESSAGES}
             AND (channel IS NULL OR (cs_textish(channel)
                                      AND regexp_full_match(channel, '[a-z0-9_-]+')))
             AND cs_ts_ok(created_at_raw, created_at)
@@ -92,7 +108,8 @@ FROM (
             AND cs_textish(subject)
             AND cs_survey_ok(csat, 1, 5) AND cs_survey_ok(nps, 0, 10) AND cs_survey_ok(ces, 1, 7)
             AND (raw_tags IS NULL OR list_bool_and(list_transform(raw_tags, lambda t:
-                    coalesce(cs_textish(t) AND cs_has_word(t), false))) IS NOT false)
+                    coalesce(cs_textish(t) AND cs_has_word(t) AND cs_fits(t, {MAX_FIELD_CHARS}),
+                             false))) IS NOT false)
             AND len(msgs) > 0
             AND list_bool_and(list_transform(msgs, lambda m:
                     coalesce(m.valid AND cs_ts_ok(m.sent_raw, m.sent_at), false))),
@@ -111,14 +128,15 @@ FROM (
                 internal := coalesce(m.internal = 'true', false),
                 valid := m IS NOT NULL AND m.role IN ('customer', 'agent', 'bot', 'system')
                     AND m.text IS NOT NULL AND cs_textish(m.text) AND cs_has_word(m.text)
-                    AND cs_textish(m.author)
+                    AND cs_textish(m.author) AND cs_fits(m.text, {MAX_TEXT_CHARS})
+                    AND cs_fits(m.author, {MAX_FIELD_CHARS})
                     AND (m.internal IS NULL OR m.internal IN ('true', 'false'))
             )) AS msgs
         FROM read_json($path, format = 'newline_delimited', columns = $columns,
                        maximum_object_size = 33554432)
     )
 )
-"""
+"""  # noqa: S608 - only our own integer constants are formatted in
 
 
 def fast_read(con: duckdb.DuckDBPyConnection, report: ImportReport, source: TextSource) -> bool:

@@ -54,6 +54,7 @@ conversations at a time; DuckDB is capped at MEMORY_LIMIT.
 from __future__ import annotations
 
 import hashlib
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -115,8 +116,7 @@ def ingest_file(
     """Import one export file; return its report. Raises only for a missing file, an unknown
     --format name, a busy database or an interruption (then nothing was changed)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {path}")
+    check_input_file(path)
     if format != registry.AUTO:
         registry.get(format)  # an unknown name is the caller's mistake: raise now
     report = ImportReport(file_name=path.name, path=str(path.resolve()))
@@ -144,6 +144,35 @@ def ingest_file(
             report.content_hash = hasher.result()
             _record_failed_import(con, report)
     return report
+
+
+class InputFileError(WarehouseError):
+    """The path names no regular file: missing, a directory, a device (/dev/zero), a FIFO."""
+
+
+def check_input_file(path: Path) -> None:
+    """Refuse anything but a regular file (symlinks are followed) with a true message: reading
+    /dev/zero or a FIFO would never end, and "no such file" would be a lie."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputFileError(f"no such file: {path}") from None
+    except OSError as error:
+        raise InputFileError(f"cannot read {path}: {error.strerror}") from None
+    if stat.S_ISREG(mode):
+        return
+    kind = (
+        "a directory" if stat.S_ISDIR(mode)
+        else "a character device" if stat.S_ISCHR(mode)
+        else "a block device" if stat.S_ISBLK(mode)
+        else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )  # fmt: skip
+    target = f" (a link to {path.resolve()})" if path.is_symlink() else ""
+    raise InputFileError(
+        f"not a regular file: {path}{target} is {kind}. Import an export file saved on disk"
+    )
 
 
 class FormatReadError(WarehouseError):
@@ -356,7 +385,15 @@ def _python_stage(
             record = next(records)
         except StopIteration:
             break
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError, UnicodeError) as error:
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            UnicodeError,
+            RecursionError,
+        ) as error:
             # A format module must refuse bad records itself; if it crashes instead, the file
             # is not imported at all and the user sees where, not a traceback.
             raise FormatReadError(

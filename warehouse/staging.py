@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.import_report import ImportReport, QuarantinedRecord, now
-from warehouse.importers.base import RawRecord
+from warehouse.importers.base import TOO_DEEP, RawRecord
 from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
 
 ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -192,4 +192,7 @@ def validated(
         )
     except RecordError as error:
         quarantine.add(record.position, record.raw, str(error))
+        return None
+    except RecursionError:  # a value nested deeper than any walker of ours can follow
+        quarantine.add(record.position, record.raw, TOO_DEEP)
         return None

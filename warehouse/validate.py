@@ -18,6 +18,10 @@ customer, agent, bot, system; got 'Agent Smith'"). Rules (also in docs/formats.m
   quarantine keeps the raw record with the exact field and value to fix before re-importing.
 - `tags`: a list of text, or one text separated by `;` (the CSV form); empty tags are dropped.
 - `internal`: boolean, or "true"/"false"/"1"/"0"/"yes"/"no" (any case); missing means false.
+- Sizes (`LIMITS`): `conversation_id` up to 256 characters, names, ids, teams, channels,
+  authors and tags up to 1,000, `subject` up to 10,000, a message's text up to 1,000,000; at most
+  100,000 messages and 1,000 tags. A record over a limit is quarantined with the field and its
+  size (a 1 MB id is a broken export, not an id).
 - Unknown fields are ignored.
 
 The DuckDB fast path in `warehouse/ingest.py` accepts in SQL only records it can prove follow
@@ -37,6 +41,19 @@ from typing import Any
 from cornerstone.model import ROLES, Conversation, Message
 
 SURVEY_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
+MAX_ID_CHARS = 256
+MAX_FIELD_CHARS = 1_000  # names, ids, team, channel, status, author, one tag
+MAX_SUBJECT_CHARS = 10_000
+MAX_TEXT_CHARS = 1_000_000  # one message
+MAX_MESSAGES = 100_000
+MAX_TAGS = 1_000
+LIMITS = {
+    "conversation_id": MAX_ID_CHARS,
+    "subject": MAX_SUBJECT_CHARS,
+    "text": MAX_TEXT_CHARS,
+    "messages": MAX_MESSAGES,
+    "tags": MAX_TAGS,
+}
 OPTIONAL_TEXT_FIELDS = (
     "status",
     "agent_id",
@@ -70,6 +87,12 @@ _MIN_YEAR, _MAX_YEAR = 1970, 2200
 
 class RecordError(ValueError):
     """A record that cannot be imported, with a readable reason (its position is added later)."""
+
+
+def _within(text: str | None, field: str, limit: int) -> str | None:
+    if text is not None and len(text) > limit:
+        raise RecordError(f"{field} is {len(text):,} characters long; the limit is {limit:,}")
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,13 +263,14 @@ def _message(value: Any, index: int) -> CanonicalMessage:
     role = role_value.strip().lower()
     if role not in ROLES:
         raise RecordError(f"{where}.role must be one of {', '.join(ROLES)}; got {role_value!r}")
-    text = as_text(value.get("text"), f"{where}.text")
+    text = _within(as_text(value.get("text"), f"{where}.text"), f"{where}.text", MAX_TEXT_CHARS)
     if text is None or not text.strip():
         raise RecordError(f"{where} has no text")
+    author = as_text(value.get("author"), f"{where}.author")
     return CanonicalMessage(
         role=role,
         text=text,
-        author=as_text(value.get("author"), f"{where}.author"),
+        author=_within(author, f"{where}.author", MAX_FIELD_CHARS),
         sent_at=parse_timestamp(value.get("sent_at"), f"{where}.sent_at"),
         internal=as_boolean(value.get("internal"), f"{where}.internal"),
     )
@@ -261,9 +285,11 @@ def _tags(value: Any) -> list[str]:
         items = list(value)
     else:
         raise RecordError(f"tags must be a list of text, got {_kind(value)}")
+    if len(items) > MAX_TAGS:
+        raise RecordError(f"{len(items):,} tags; the limit is {MAX_TAGS:,}")
     tags = []
     for position, item in enumerate(items):
-        tag = as_text(item, f"tags[{position}]")
+        tag = _within(as_text(item, f"tags[{position}]"), f"tags[{position}]", MAX_FIELD_CHARS)
         if tag is not None and tag.strip():
             tags.append(tag)
     return tags
@@ -279,6 +305,7 @@ def validate_conversation(record: Any) -> CanonicalConversation:
     conversation_id = as_text(raw_id, "conversation_id")
     if conversation_id is None or not conversation_id.strip():
         raise RecordError("conversation_id is blank")
+    _within(conversation_id, "conversation_id", MAX_ID_CHARS)
     messages = record.get("messages")
     if messages is None:
         raise RecordError("missing messages")
@@ -286,8 +313,17 @@ def validate_conversation(record: Any) -> CanonicalConversation:
         raise RecordError(f"messages must be a list, got {_kind(messages)}")
     if not messages:
         raise RecordError("messages is empty: a conversation needs at least one message")
-    channel = as_text(record.get("channel"), "channel")
-    optional = {name: as_text(record.get(name), name) for name in OPTIONAL_TEXT_FIELDS}
+    if len(messages) > MAX_MESSAGES:
+        raise RecordError(f"{len(messages):,} messages; the limit is {MAX_MESSAGES:,}")
+    channel = _within(as_text(record.get("channel"), "channel"), "channel", MAX_FIELD_CHARS)
+    optional = {
+        name: _within(
+            as_text(record.get(name), name),
+            name,
+            MAX_SUBJECT_CHARS if name == "subject" else MAX_FIELD_CHARS,
+        )
+        for name in OPTIONAL_TEXT_FIELDS
+    }
     return CanonicalConversation(
         conversation_id=conversation_id,
         channel=channel.strip().lower() or None if channel is not None else None,

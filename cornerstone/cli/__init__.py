@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cornerstone import __version__
 from cornerstone.settings import CONFIG_ENV_VAR, SettingsError, load_settings
-from warehouse.errors import WarehouseError
+from warehouse.errors import WarehouseError, plain_failure
 
 log = logging.getLogger("cornerstone.cli")
 
@@ -101,6 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was changed by the unfinished step", file=sys.stderr)
         return 130
+    except Exception as error:  # disk full, busy file, write conflict: plain words, no traceback
+        message = plain_failure(error)
+        if message is None:
+            raise  # a bug: the traceback is what a developer needs
+        print(f"error: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

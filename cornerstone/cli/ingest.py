@@ -12,10 +12,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from cornerstone.cli import UserError
 from cornerstone.cli.options import add_db_option, db_path
 from warehouse.importers import registry
-from warehouse.ingest import ImportReport, ProgressCallback, ingest_file
+from warehouse.ingest import ImportReport, ProgressCallback, check_input_file, ingest_file
 
 log = logging.getLogger(__name__)
 PROGRESS_FROM_BYTES = 20_000_000  # smaller files finish before a bar would help
@@ -67,9 +66,8 @@ def _progress_bar(path: Path, quiet: bool) -> tuple[ProgressCallback | None, Cal
 
 
 def run(args: argparse.Namespace) -> list[ImportReport]:
-    missing = [str(p) for p in args.files if not p.is_file()]
-    if missing:
-        raise UserError(f"no such file: {', '.join(missing)}")
+    for path in args.files:
+        check_input_file(path)  # missing, a directory, /dev/zero, a FIFO: refused, with what it is
     if args.format != registry.AUTO:
         registry.get(args.format)  # unknown names fail before anything is opened
     reports = []

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from warehouse.importers.base import RawRecord
+from warehouse.importers.base import RawRecord, SafeDecoder
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
     compact,
@@ -43,7 +43,7 @@ ROLES = {"AGENT": "agent", "CUSTOMER": "customer", "SYSTEM": "system", "CUSTOM_B
 CHANNELS = {"CHAT": "chat", "VOICE": "phone", "EMAIL": "email"}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 _STAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2})[:_-]?(\d{2})[:_-]?(\d{2})(?:\.\d+)?Z?")
-_DECODER = json.JSONDecoder()
+_DECODER = SafeDecoder()
 OFFSET_ORIGIN = datetime(1970, 1, 1, tzinfo=UTC)  # voice offsets when the call start is unknown
 _SPACE = re.compile(r"\s*")
 

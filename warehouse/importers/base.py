@@ -8,10 +8,43 @@ once, for every format, and quarantines what fails.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+TOO_DEEP = (
+    "nested too deeply: more arrays/objects inside each other than a conversation can hold "
+    "(about 1,000 levels or more)"
+)
+
+
+class TooDeeplyNestedError(json.JSONDecodeError):
+    """JSON nested past the interpreter's recursion limit: a bad record, like any other."""
+
+    def __init__(self, doc: str, pos: int = 0) -> None:
+        super().__init__(TOO_DEEP, doc, pos)
+
+
+def loads(text: str | bytes) -> Any:
+    """`json.loads`, but JSON nested too deeply for Python's decoder (a 100,000-deep array)
+    raises TooDeeplyNestedError (a JSONDecodeError, so a ValueError), never RecursionError.
+    Every format module decodes through this or `SafeDecoder`."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise TooDeeplyNestedError(text if isinstance(text, str) else "") from None
+
+
+class SafeDecoder(json.JSONDecoder):
+    """`json.JSONDecoder` whose raw_decode raises TooDeeplyNestedError instead of RecursionError."""
+
+    def raw_decode(self, s: str, idx: int = 0) -> tuple[Any, int]:
+        try:
+            return super().raw_decode(s, idx)
+        except RecursionError:
+            raise TooDeeplyNestedError(s, idx) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cornerstone.model import Conversation
-from warehouse.importers.base import RawRecord
+from warehouse.importers.base import RawRecord, TooDeeplyNestedError, loads
 from warehouse.validate import RecordError, to_model, validate_conversation
 
 # What DuckDB's newline-delimited reader treats as an empty line: such lines are not records.
@@ -28,8 +28,14 @@ def is_record_line(line: str) -> bool:
 
 def decode_line(line: str) -> dict[str, Any]:
     """The JSON object on one line; RecordError with a readable reason otherwise."""
+    if "\x00" in line:  # never valid JSON; say what it is rather than "control character"
+        raise RecordError(
+            f"the line holds a NUL byte (binary data) at column {line.index(chr(0)) + 1}"
+        )
     try:
-        value = json.loads(line)
+        value = loads(line)
+    except TooDeeplyNestedError as error:
+        raise RecordError(error.msg) from None
     except json.JSONDecodeError as error:
         if error.msg.startswith("Extra data"):
             raise RecordError(
@@ -67,13 +73,26 @@ class CanonicalJsonlImporter:
 
     def sniff(self, path: Path, head: str) -> float:
         """Confident when one of the first lines is an object with conversation_id and
-        messages; other JSONL (vendor exports) scores 0 so their own module wins."""
-        lines = [line.lstrip() for _, line in record_lines(head.split("\n"))][:5]
-        if not lines or not lines[0].startswith("{"):
+        messages (lines before it may be other JSON values: bad records); other JSONL (vendor
+        exports) scores 0 so their own module wins."""
+        lines = [line.strip() for _, line in record_lines(head.split("\n"))][:5]
+        first = next(
+            (i for i, line in enumerate(lines)
+             if line.startswith("{") and '"conversation_id"' in line and '"messages"' in line),
+            None,
+        )  # fmt: skip
+        if first is None:
             return 0.0
-        if any('"conversation_id"' in line and '"messages"' in line for line in lines):
+        if first == 0:
             return 0.95
-        return 0.0
+        # Lines before the first conversation that are not objects ([], 42, "x"): JSON Lines
+        # with bad records (quarantined one by one) if each is a whole JSON value on its own.
+        try:
+            for line in lines[:first]:
+                loads(line)
+        except ValueError:
+            return 0.0  # "[" alone: a JSON document spread over lines, not JSONL
+        return 0.9
 
     def stream_records(self, path: Path, lines: Iterator[str]) -> Iterator[RawRecord]:
         for number, line in record_lines(lines):

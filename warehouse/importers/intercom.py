@@ -15,13 +15,16 @@ admin/team = agent, user/lead/contact = customer, bot = bot. `conversation_ratin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+<<<<<<< HEAD
 from warehouse.importers.base import RawRecord
 from warehouse.importers.email_quotes import split_quoted_replies
+=======
+from warehouse.importers.base import RawRecord, loads
+>>>>>>> 9013f6a (Bad input never crashes or loses good records: JSON nested past Python's limit is a quarantined record (every importer decodes through importers.base.loads/SafeDecoder), a stray NUL byte quarantines its line only (binary files still refused by signature), detection reads past a long first line and past first lines that are not objects, device files/FIFOs/directories refused as 'not a regular file', conversation id (256) and field length limits quarantined with the size; a full disk, a busy database and a write conflict are plain sentences in the CLI (cli main) and on every page (dashboard/failures.py around each page's run in streamlit_app.py); CORNERSTONE_DB_WAIT_SECONDS)
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
@@ -117,7 +120,7 @@ class IntercomImporter:
 def _is_json_lines(text: str) -> bool:
     first = text.split("\n", 1)[0].strip()
     try:
-        json.loads(first)
+        loads(first)
     except ValueError:
         return False
     return "\n" in text.strip()
@@ -130,7 +133,7 @@ def _json_lines(text: str) -> Iterator[RawRecord]:
             continue
         where = f"line {number}"
         try:
-            value = json.loads(line)
+            value = loads(line)
         except ValueError as error:
             yield RawRecord(where, line, error=f"invalid JSON: {error}")
             continue

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from warehouse.importers.base import RawRecord
+from warehouse.importers.base import RawRecord, SafeDecoder, loads
 
-_DECODER = json.JSONDecoder()
+_DECODER = SafeDecoder()
 _WS = re.compile(r"[\s,]*")
 
 
@@ -75,7 +75,7 @@ def load_document(text: str, list_keys: Iterable[str] = ()) -> tuple[Any, list[R
     """
     stripped = text.lstrip("\ufeff")
     try:
-        return json.loads(stripped), []
+        return loads(stripped), []
     except json.JSONDecodeError as error:
         failure = error
     if not stripped.strip():
@@ -170,11 +170,11 @@ def load_json_lines(text: str) -> tuple[list[tuple[str, Any]], list[RawRecord]] 
     if len([line for line in lines if line.strip()]) < 2 or not first.lstrip().startswith("{"):
         return None
     try:
-        json.loads(first)
+        loads(first)
     except ValueError:
         return None
     try:
-        json.loads(body)
+        loads(body)
         return None  # one document that happens to fit its first line
     except ValueError:
         pass
@@ -183,7 +183,7 @@ def load_json_lines(text: str) -> tuple[list[tuple[str, Any]], list[RawRecord]] 
         if not line.strip():
             continue
         try:
-            values.append((f"line {number}", json.loads(line)))
+            values.append((f"line {number}", loads(line)))
         except ValueError as error:
             errors.append(RawRecord(f"line {number}", line, error=f"invalid JSON: {error}"))
     return values, errors

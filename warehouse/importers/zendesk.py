@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import base64
 import gzip
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from warehouse.importers.base import RawRecord
+from warehouse.importers.base import RawRecord, loads
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
     any_key,
@@ -119,7 +118,7 @@ def _bodies(document: Any) -> tuple[list[tuple[str, Any]], list[RawRecord]]:
             )
             if raw[:2] == b"\x1f\x8b":
                 raw = gzip.decompress(raw)
-            bodies.append((where + ".", json.loads(raw.decode(body.get("encoding") or "utf-8"))))
+            bodies.append((where + ".", loads(raw.decode(body.get("encoding") or "utf-8"))))
         except (*SHAPE_ERRORS, OSError, EOFError) as error:
             refused.append(
                 RawRecord(where, compact(interaction), error=f"unreadable response body: {error}")
