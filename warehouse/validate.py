@@ -19,7 +19,7 @@ customer, agent, bot, system; got 'Agent Smith'"). Rules (also in docs/formats.m
 - `tags`: a list of text, or one text separated by `;` (the CSV form); empty tags are dropped.
 - `internal`: boolean, or "true"/"false"/"1"/"0"/"yes"/"no" (any case); missing means false.
 - Sizes (`LIMITS`): `conversation_id` up to 256 characters, names, ids, teams, channels,
-  authors and tags up to 1,000, `subject` up to 10,000, a message's text up to 1,000,000; at most
+  authors and tags up to 1,000, `subject` up to 10,000, a message's text up to 5,000,000; at most
   100,000 messages and 1,000 tags. A record over a limit is quarantined with the field and its
   size (a 1 MB id is a broken export, not an id).
 - Unknown fields are ignored.
@@ -44,7 +44,7 @@ SURVEY_RANGES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 MAX_ID_CHARS = 256
 MAX_FIELD_CHARS = 1_000  # names, ids, team, channel, status, author, one tag
 MAX_SUBJECT_CHARS = 10_000
-MAX_TEXT_CHARS = 1_000_000  # one message
+MAX_TEXT_CHARS = 5_000_000  # one message (a 1 MB e-mail body is kept whole)
 MAX_MESSAGES = 100_000
 MAX_TAGS = 1_000
 LIMITS = {

@@ -149,8 +149,16 @@ def test_binary_file_is_refused_as_not_a_text_export(tmp_path, db_path):
     path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4)
     report = ingest_file(db_path, path)
     assert report.status == "failed"
-    assert report.message.startswith("not a text export: binary data at byte 5")
+    assert report.message.startswith("not a text export: the file is a zip archive")
     assert stored_ids(db_path) == []
+
+
+def test_random_binary_data_is_refused_as_not_a_text_export(tmp_path, db_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(bytes(range(256)) * 40)
+    report = ingest_file(db_path, path)
+    assert report.status == "failed"
+    assert report.message.startswith("not a text export: binary data at byte 0")
 
 
 GOOD_LINE = {"conversation_id": "e1", "customer_name": "Zoë Müller", "messages": [
@@ -229,3 +237,139 @@ def test_unicode_line_separators_inside_json_strings_do_not_split_records(tmp_pa
     with connect(db_path) as con:
         subject = con.execute("SELECT subject FROM conversations").fetchall()[0][0]
     assert report.new == 1 and subject == "a\x85b\u2028c"
+
+
+# ---- issue 18, finding 7: crashes and lost records on bad input ------------------------------
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from cornerstone.cli import main  # noqa: E402
+
+DEEP = "[" * 100_000 + "]" * 100_000
+FORMATS = Path(__file__).resolve().parents[1] / "data" / "formats"
+
+
+def good(i: int) -> str:
+    return json.dumps({"conversation_id": f"g{i}", "channel": "chat", "messages": [
+        {"role": "customer", "text": "My parcel is late"}, {"role": "agent", "text": "Sorry!"}]})  # fmt: skip
+
+
+def run_qa(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "cornerstone.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("redact", [False, True])
+@pytest.mark.parametrize("deep", [DEEP, '{"conversation_id": "d1", "x": ' + DEEP + "}"])
+def test_json_nested_100000_deep_is_quarantined_and_the_good_records_kept(
+    tmp_path, db_path, redact, deep
+):
+    path = tmp_path / "deep.jsonl"
+    path.write_text(f"{good(1)}\n{deep}\n{good(2)}\n", encoding="utf-8")
+    args = ["ingest", str(path), "--db", str(db_path)] + (["--redact"] if redact else [])
+    result = run_qa(*args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+    assert "line 2: nested too deeply" in result.stdout
+    assert stored_ids(db_path) == ["g1", "g2"]
+
+
+def test_zendesk_export_with_a_100000_deep_line_keeps_its_tickets(tmp_path, db_path):
+    tickets = json.loads((FORMATS / "zendesk" / "incremental_tickets.json").read_text())["tickets"]
+    lines = [json.dumps(t) for t in tickets]
+    baseline = tmp_path / "baseline.jsonl"
+    baseline.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = ingest_file(tmp_path / "baseline.duckdb", baseline, format="zendesk").imported
+    assert expected >= 2
+    path = tmp_path / "deep.jsonl"
+    path.write_text("\n".join([lines[0], DEEP, *lines[1:]]) + "\n", encoding="utf-8")
+    result = run_qa("ingest", str(path), "--format", "zendesk", "--db", str(db_path))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "nested too deeply" in result.stdout
+    assert len(stored_ids(db_path)) == expected
+
+
+def test_a_nul_byte_quarantines_its_line_only(tmp_path, db_path):
+    path = tmp_path / "nul.jsonl"
+    bad = good(2).replace("parcel", "par\x00cel").encode("utf-8")
+    path.write_bytes(f"{good(1)}\n".encode() + bad + f"\n{good(3)}\n".encode())
+    report = ingest_file(db_path, path)
+    assert report.status == "done"
+    assert stored_ids(db_path) == ["g1", "g3"]
+    assert reasons(report)["line 2"].startswith("the line holds a NUL byte (binary data)")
+
+
+def test_detection_looks_past_a_first_line_longer_than_64_kb(tmp_path, db_path):
+    long_line = json.loads(good(1))
+    long_line["messages"][0]["text"] = "x" * 200_000
+    long_line["conversation_id"] = "c" * 300  # over the id limit: quarantined, not stored
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps(long_line) + "\n" + good(2) + "\n", encoding="utf-8")
+    report = ingest_file(db_path, path)
+    assert report.format == "canonical-jsonl"
+    assert stored_ids(db_path) == ["g2"]
+    assert reasons(report)["line 1"] == "conversation_id is 300 characters long; the limit is 256"
+
+
+def test_detection_looks_past_first_lines_that_are_not_objects(tmp_path, db_path):
+    path = tmp_path / "odd_start.jsonl"
+    path.write_text(f'[]\n42\n"text"\n{good(1)}\n{good(2)}\n', encoding="utf-8")
+    report = ingest_file(db_path, path)
+    assert report.format == "canonical-jsonl"
+    assert stored_ids(db_path) == ["g1", "g2"]
+    assert set(reasons(report)) == {"line 1", "line 2", "line 3"}
+
+
+@pytest.mark.parametrize("kind", ["dev_zero", "fifo", "directory"])
+def test_device_files_fifos_and_directories_are_refused_with_a_true_message(
+    tmp_path, db_path, capsys, kind
+):
+    path = tmp_path / "export.jsonl"
+    expected = {
+        "dev_zero": "is a character device",
+        "fifo": "is a FIFO",
+        "directory": "is a directory",
+    }
+    if kind == "dev_zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        import os
+
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    assert main(["ingest", str(path), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"not a regular file: {path}" in err and expected[kind] in err
+    assert "no such file" not in err
+
+
+def test_ids_and_fields_over_their_limits_are_quarantined_with_the_reason(tmp_path, db_path):
+    from warehouse.validate import MAX_FIELD_CHARS, MAX_TEXT_CHARS
+
+    records = []
+    for i, (field, value) in enumerate(
+        [("conversation_id", "c" * 1_000_000), ("agent_name", "n" * (MAX_FIELD_CHARS + 1)),
+         ("team", "t" * (MAX_FIELD_CHARS + 1)), ("subject", "s" * 10_001)]
+    ):  # fmt: skip
+        record = json.loads(good(10 + i))
+        record[field] = value
+        records.append(json.dumps(record))
+    long_text = json.loads(good(20))
+    long_text["messages"][0]["text"] = "w " * (MAX_TEXT_CHARS // 2 + 1)
+    records += [json.dumps(long_text), good(1)]
+    path = tmp_path / "limits.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    report = ingest_file(db_path, path)
+    assert stored_ids(db_path) == ["g1"]
+    found = reasons(report)
+    assert found["line 1"] == "conversation_id is 1,000,000 characters long; the limit is 256"
+    assert found["line 2"].startswith("agent_name is 1,001 characters long")
+    assert found["line 3"].startswith("team is 1,001")
+    assert found["line 4"].startswith("subject is 10,001")
+    assert found["line 5"].startswith("messages[0].text is 5,000,002 characters long")
