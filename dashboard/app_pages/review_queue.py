@@ -222,7 +222,7 @@ def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
         with st.expander("Reviewers per team (for 'by team')"):
             for team in teams:
                 per_team[team] = st.multiselect(
-                    team, list(accounts), format_func=lambda u: accounts.get(u, u),
+                    plain(team), list(accounts), format_func=lambda u: accounts.get(u, u),
                     key=f"queue_team_reviewers_{team}",
                 )  # fmt: skip
         limit = st.number_input("Conversations to sample", 1, 10_000, 50, key="queue_limit")
