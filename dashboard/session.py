@@ -24,6 +24,7 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard import session_cookie
+from dashboard.text import plain
 from warehouse import audit, authentication, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
@@ -332,10 +333,10 @@ def account_box(viewer: Viewer) -> None:
     with st.sidebar:
         scope = ""
         if viewer.role == "manager" and viewer.teams:
-            scope = f" · {', '.join(viewer.teams)}"
+            scope = f" · {plain(', '.join(viewer.teams))}"
         elif viewer.role == "agent" and viewer.agent_id:
-            scope = f" · {viewer.agent_id}"
-        st.caption(f"Signed in as **{viewer.user_id}** ({ROLE_LABELS[viewer.role]}{scope})")
+            scope = f" · {plain(viewer.agent_id)}"
+        st.caption(f"Signed in as **{plain(viewer.user_id)}** ({ROLE_LABELS[viewer.role]}{scope})")
         if not st.session_state.get(TOKEN_KEY):
             return  # a viewer set by a test, not a signed-in session
         if st.button("Sign out", key="session_sign_out", icon=":material/logout:"):
@@ -349,7 +350,7 @@ def account_box(viewer: Viewer) -> None:
                 try:
                     change_own_password(viewer, current, new, repeat)
                 except WarehouseError as error:
-                    st.error(str(error))
+                    st.error(plain(error))
                 else:
                     st.success("Password changed. Your other sessions were signed out.")
 

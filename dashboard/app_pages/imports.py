@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import labels
 from dashboard.loaders import imports as load
 from dashboard.session import require_roles
+from dashboard.text import plain
 from warehouse.errors import WarehouseError
 
 REPORT_KEY = "imports_last_report"
@@ -41,15 +42,15 @@ if submitted:
                     viewer, upload.name, upload.getvalue(), file_format, redact
                 )
         except WarehouseError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             st.session_state[REPORT_KEY] = report
 
 report = st.session_state.get(REPORT_KEY)
 if report is not None:
-    st.subheader(f"Last import: {report.file_name}")
+    st.subheader(f"Last import: {plain(report.file_name)}")
     if report.status == "failed":
-        st.error(f"Nothing was imported: {report.message}")
+        st.error(f"Nothing was imported: {plain(report.message)}")
     else:
         cols = st.columns(5)
         cols[0].metric("Imported", f"{report.imported:,}")
@@ -58,7 +59,7 @@ if report is not None:
         cols[3].metric("Unchanged", f"{report.unchanged:,}")
         cols[4].metric("Quarantined", f"{report.quarantined:,}")
         for warning in report.warnings:
-            st.warning(warning)
+            st.warning(plain(warning))
         if report.quarantined:
             st.markdown("**Refused records** (kept in quarantine, with the reason)")
             refused = load.quarantine(viewer, report.import_id)
@@ -83,9 +84,9 @@ if st.button("Score new and changed conversations", key="imports_score", type="p
     try:
         summary = load.score_now(viewer, progress)
     except WarehouseError as error:
-        st.error(str(error))
+        st.error(plain(error))
     except Exception as error:  # noqa: BLE001 - a rubric problem must read as words, not a traceback
-        st.error(f"Scoring stopped: {error}")
+        st.error(f"Scoring stopped: {plain(error)}")
     else:
         st.session_state[SCORED_KEY] = str(summary)
 if SCORED_KEY in st.session_state:

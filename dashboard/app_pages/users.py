@@ -5,6 +5,7 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard.session import ROLE_LABELS, require_roles
+from dashboard.text import plain
 from warehouse import authentication, users
 from warehouse.connection import connect, transaction
 from warehouse.errors import WarehouseError
@@ -29,7 +30,7 @@ def _apply(action, success: str, clear: tuple[str, ...] = ()) -> None:
         with connect(default_db_path()) as con, transaction(con):
             action(con)
     except WarehouseError as error:
-        st.error(str(error))
+        st.error(plain(error))
     else:
         st.session_state["users_flash"] = success
         st.session_state["users_clear"] = clear
@@ -62,7 +63,7 @@ def _pick_teams(known: list[str], typed: str) -> tuple[list[str], bool]:
 
 
 if flash := st.session_state.pop("users_flash", None):
-    st.success(flash)
+    st.success(plain(flash))
 
 with connect(default_db_path()) as con:
     accounts = users.list_users(con, viewer)
@@ -151,7 +152,7 @@ with add_tab, st.form("users_add", clear_on_submit=False):
                 agent_id, agent_is_new = _pick_agent(agent, new_agent)
                 team_list, teams_are_new = _pick_teams(teams, new_teams)
             except users.UserError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 _apply(
                     lambda con: users.add_user(
@@ -187,7 +188,7 @@ with change_tab, st.form("users_change"):
                 agent_id, agent_is_new = _pick_agent(agent, new_agent)
                 team_list, teams_are_new = _pick_teams(teams, new_teams)
             except users.UserError as error:
-                st.error(str(error))
+                st.error(plain(error))
             else:
                 _apply(
                     lambda con: users.change_role(

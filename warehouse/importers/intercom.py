@@ -19,12 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-<<<<<<< HEAD
-from warehouse.importers.base import RawRecord
-from warehouse.importers.email_quotes import split_quoted_replies
-=======
 from warehouse.importers.base import RawRecord, loads
->>>>>>> 9013f6a (Bad input never crashes or loses good records: JSON nested past Python's limit is a quarantined record (every importer decodes through importers.base.loads/SafeDecoder), a stray NUL byte quarantines its line only (binary files still refused by signature), detection reads past a long first line and past first lines that are not objects, device files/FIFOs/directories refused as 'not a regular file', conversation id (256) and field length limits quarantined with the size; a full disk, a busy database and a write conflict are plain sentences in the CLI (cli main) and on every page (dashboard/failures.py around each page's run in streamlit_app.py); CORNERSTONE_DB_WAIT_SECONDS)
+from warehouse.importers.email_quotes import split_quoted_replies
 from warehouse.importers.html_text import body_text
 from warehouse.importers.vendor_json import (
     SHAPE_ERRORS,
