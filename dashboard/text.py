@@ -16,20 +16,29 @@ import html
 import re
 from typing import Any
 
-# Markdown's active characters, backslash-escaped (CommonMark/GFM: an escaped punctuation
-# character is always literal): links and images `[ ] ( ) !`, emphasis `* _ ~`, code `` ` ``,
-# HTML `< >`, maths `$`, headings, lists and tables `# + - . |`, directives and emoji `:`, bare
-# URL and e-mail autolinks (`http:`, `www.`, `@`), escapes `\`, `{ }`. Commas, quotes, `;`, `=`,
-# `?`, `%`, `/` are inert and stay as they are, so messages read normally in tests and logs.
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:@])")
+# What makes markdown act, backslash-escaped (CommonMark/GFM: an escaped punctuation character
+# is always literal): links and images need `[ ]`, HTML `<`, maths `$`, emphasis and strike
+# `* ~` (and `_` at a word's edge: inside snake_case it is inert), code `` ` ``, e-mail
+# autolinks `@`, URL autolinks `://` and `www.`, escapes `\`. A leading `#`, `>`, `-`, `+`, `=`,
+# `|` or `1.` would make a heading, quote or list of a line. Everything else (`( ) . , : ; ! ?`)
+# is inert once those are escaped, so messages read normally in tests and logs.
+_ACTIVE = re.compile(r"([\\`*~\[\]<$@])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_LEADING = re.compile(r"^(\s*\d*)([#>+\-=|]|(?<=\d)[.)])")
+_WWW = re.compile(r"(?i)\b(www)\.")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def _escape(match: re.Match) -> str:
+    return "\\" + match.group(0)
 
 
 def plain(value: Any) -> str:
     """`value` as literal text inside markdown (one line; None shows as a dash)."""
     if value is None:
         return "–"
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    text = _ACTIVE.sub(_escape, _LINE_BREAKS.sub(" ", str(value)))
+    text = _WWW.sub(r"\1\\.", text.replace("://", ":\\/\\/"))
+    return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
 def chart_label(value: Any) -> Any:

@@ -169,9 +169,12 @@ def check_csv(file_name: str, text: str) -> list[str]:
 
 
 def test_plain_escapes_every_markdown_construct_and_keeps_the_text():
-    assert plain("a ![t](http://h/a.png) **b** $m$ <a>") == (
-        r"a \!\[t\]\(http\://h/a\.png\) \*\*b\*\* \$m\$ \<a\>"
+    assert plain("a ![t](http://h/a.png) **b** $m$ <a> www.h u@h") == (
+        r"a !\[t\](http:\/\/h/a.png) \*\*b\*\* \$m\$ \<a> www\.h u\@h"
     )
+    assert plain("# big") == r"\# big" and plain("1. item") == r"1\. item"
+    # Inert punctuation and snake_case stay as typed: messages read normally.
+    assert plain("agent_ann (Billing): 10.5%.") == "agent_ann (Billing): 10.5%."
     assert plain("two\nlines") == "two lines" and plain(None) == "–"
     assert chart_label('<a href="x">A & B</a>') == '&lt;a href="x"&gt;A &amp; B&lt;/a&gt;'
 
