@@ -252,5 +252,5 @@ def test_coaching_success_message_names_a_hostile_agent_as_text(hostile, monkeyp
     at.button(key="FormSubmitter:coaching_new_form-Save coaching session").click().run()
     assert [s.value for s in at.success], [e.value for e in at.error]
     message = at.success[0].value
-    assert "saved for" in message and r"\!\[t\]\(http\:" in message
+    assert "saved for" in message and r"!\[t\](http:\/\/" in message
     assert not check_page(at, "qa_lead/coaching after save")
