@@ -6,13 +6,14 @@ I/O: claim the unsent notifications (one short connection), send, then record wh
 (another). A failed send releases its claims, so the next run tries again; a sender killed
 between sending and recording leaves the claim in place, so nothing is ever sent twice.
 
-Settings come from the environment, read in one place (`DeliverySettings.from_environment`):
+Settings come from `[notifications]` of the settings (cornerstone/settings.py, docs/configuration.md),
+checked together in one place (`DeliverySettings.from_settings`); each key is also the variable
+CORNERSTONE_<KEY>:
 
-    CORNERSTONE_SMTP_HOST, CORNERSTONE_SMTP_PORT (25), CORNERSTONE_SMTP_FROM,
-    CORNERSTONE_SMTP_USER, CORNERSTONE_SMTP_PASSWORD,
-    CORNERSTONE_SMTP_SECURITY (starttls | ssl | none; default starttls unless the port is 25)
-    CORNERSTONE_WEBHOOK_URL, CORNERSTONE_WEBHOOK_KINDS (dispute_opened,assigned)
-    CORNERSTONE_BASE_URL (the dashboard's address, for links in messages)
+    SMTP_HOST, SMTP_PORT (25), SMTP_FROM, SMTP_USER, SMTP_PASSWORD,
+    SMTP_SECURITY (starttls | ssl | none; default starttls unless the port is 25)
+    WEBHOOK_URL, WEBHOOK_KINDS (dispute_opened,assigned)
+    BASE_URL (the dashboard's address, for links in messages)
 
 E-mail goes to people who chose an address on their inbox page, one message per person and run
 listing their new notifications. The webhook gets one post per notification of the kinds chosen
@@ -22,17 +23,16 @@ listing their new notifications. The webhook gets one post per notification of t
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
+from cornerstone.settings import Notifications, load_settings
 from warehouse import notifications
 from warehouse.connection import connect
 from warehouse.errors import WarehouseError
@@ -40,7 +40,6 @@ from warehouse.notifications import Notification
 
 ENV_PREFIX = "CORNERSTONE_"
 DEFAULT_WEBHOOK_KINDS = ("dispute_opened", "assigned")
-SECURITY_CHOICES = ("starttls", "ssl", "none")
 MAX_LINES_PER_EMAIL = 50
 
 
@@ -70,50 +69,34 @@ class DeliverySettings:
         return bool(self.webhook_url)
 
     @classmethod
-    def from_environment(cls, env: Mapping[str, str] | None = None) -> DeliverySettings:
-        env = os.environ if env is None else env
-
-        def get(name: str) -> str | None:
-            value = env.get(ENV_PREFIX + name, "").strip()
-            return value or None
-
-        port_text = get("SMTP_PORT") or "25"
-        try:
-            port = int(port_text)
-        except ValueError:
-            raise DeliverySettingsError(
-                f"{ENV_PREFIX}SMTP_PORT must be a port number, got {port_text!r}"
-            ) from None
-        security = (get("SMTP_SECURITY") or ("none" if port == 25 else "starttls")).lower()
-        if security not in SECURITY_CHOICES:
-            raise DeliverySettingsError(
-                f"{ENV_PREFIX}SMTP_SECURITY must be one of {', '.join(SECURITY_CHOICES)}, "
-                f"got {security!r}"
-            )
-        kinds_text = get("WEBHOOK_KINDS")
-        kinds = (
-            tuple(k.strip() for k in kinds_text.split(",") if k.strip())
-            if kinds_text
-            else DEFAULT_WEBHOOK_KINDS
-        )
+    def from_settings(cls, section: Notifications | None = None) -> DeliverySettings:
+        """From `[notifications]` of the settings (file, CORNERSTONE_NOTIFICATIONS__<KEY> or
+        the flat CORNERSTONE_<KEY>; cornerstone/settings.py), checked together."""
+        section = load_settings().notifications if section is None else section
+        port = section.smtp_port
+        security = section.smtp_security or ("none" if port == 25 else "starttls")
+        kinds = tuple(section.webhook_kinds) if section.webhook_kinds else DEFAULT_WEBHOOK_KINDS
         unknown = [k for k in kinds if k not in notifications.KINDS]
         if unknown:
             raise DeliverySettingsError(
-                f"{ENV_PREFIX}WEBHOOK_KINDS: unknown kind {unknown[0]!r}; choose from "
-                f"{', '.join(notifications.KINDS)}"
+                f"notifications.webhook_kinds ({ENV_PREFIX}WEBHOOK_KINDS): unknown kind "
+                f"{unknown[0]!r}; choose from {', '.join(notifications.KINDS)}"
             )
         settings = cls(
-            smtp_host=get("SMTP_HOST"), smtp_port=port, smtp_from=get("SMTP_FROM"),
-            smtp_user=get("SMTP_USER"), smtp_password=get("SMTP_PASSWORD"),
-            smtp_security=security, webhook_url=get("WEBHOOK_URL"), webhook_kinds=kinds,
-            base_url=(get("BASE_URL") or "").rstrip("/") or None,
+            smtp_host=section.smtp_host or None, smtp_port=port, smtp_from=section.smtp_from or None,
+            smtp_user=section.smtp_user or None, smtp_password=section.smtp_password or None,
+            smtp_security=security, webhook_url=section.webhook_url or None, webhook_kinds=kinds,
+            base_url=(section.base_url or "").rstrip("/") or None,
         )  # fmt: skip
         if settings.smtp_host and not settings.smtp_from:
             raise DeliverySettingsError(
-                f"{ENV_PREFIX}SMTP_FROM is needed with {ENV_PREFIX}SMTP_HOST (the sender address)"
+                f"notifications.smtp_from ({ENV_PREFIX}SMTP_FROM) is needed with "
+                f"notifications.smtp_host ({ENV_PREFIX}SMTP_HOST): the sender address"
             )
         if settings.webhook_url and not settings.webhook_url.startswith(("https://", "http://")):
-            raise DeliverySettingsError(f"{ENV_PREFIX}WEBHOOK_URL must start with https://")
+            raise DeliverySettingsError(
+                f"notifications.webhook_url ({ENV_PREFIX}WEBHOOK_URL) must start with https://"
+            )
         return settings
 
 

@@ -16,13 +16,15 @@ session without a new sign-in.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
+from collections.abc import Mapping
 
 import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard import session_cookie
-from warehouse import authentication, sessions, users
+from warehouse import audit, authentication, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.viewer import Viewer
@@ -33,6 +35,10 @@ CHECKED_KEY = "session_checked_at"
 NOTICE_KEY = "session_notice"
 COOKIE_TODO_KEY = "session_cookie_todo"  # a cookie to set or clear through the route
 COOKIE_TRIED_KEY = "session_cookie_tried"  # this tab already tried the cookie it came with
+METHOD_KEY = "session_method"  # 'password' or 'oidc'
+SSO_FRESH_SECONDS = 600  # an identity-provider sign-in older than this starts no new session
+_used_identities: set[tuple[str, str, int]] = set()  # (issuer, subject, issued at) already used
+_used_guard = threading.Lock()
 RECHECK_SECONDS = 60.0
 
 # Runs in the page (not an iframe): POSTs the hand-off code, or asks to clear the cookie, then
@@ -106,9 +112,10 @@ def client_address() -> str:
     return peer[:100]
 
 
-def _remember(viewer: Viewer, token: str) -> None:
+def _remember(viewer: Viewer, token: str, method: str = "password") -> None:
     st.session_state[VIEWER_KEY] = viewer
     st.session_state[TOKEN_KEY] = token
+    st.session_state[METHOD_KEY] = method
     st.session_state[CHECKED_KEY] = time.monotonic()
     st.session_state.pop(NOTICE_KEY, None)
 
@@ -125,7 +132,7 @@ def start_session(viewer: Viewer, *, auth_method: str = "password") -> str:
     """Start a server-side session for a signed-in viewer, here and (by cookie) in this browser."""
     with connect(default_db_path()) as con:
         token = sessions.create_session(con, viewer, auth_method=auth_method)
-    _remember(viewer, token)
+    _remember(viewer, token, auth_method)
     _set_cookie_later(token)
     return token
 
@@ -148,7 +155,7 @@ def sign_in(login: str, password: str) -> Viewer:
 
 
 def _forget(notice: str | None = None) -> None:
-    for key in (VIEWER_KEY, TOKEN_KEY, CHECKED_KEY):
+    for key in (VIEWER_KEY, TOKEN_KEY, CHECKED_KEY, METHOD_KEY):
         st.session_state.pop(key, None)
     if notice:
         st.session_state[NOTICE_KEY] = notice
@@ -160,11 +167,93 @@ def _forget(notice: str | None = None) -> None:
 
 
 def sign_out() -> None:
+    """End the session on the server, then clear this tab and the cookie; after a company
+    sign-in also end Streamlit's identity cookie and the identity provider's session."""
     token = st.session_state.get(TOKEN_KEY)
+    method = st.session_state.get(METHOD_KEY)
     if token:
         with connect(default_db_path()) as con:
-            sessions.end_session(con, token)
+            method = sessions.end_session(con, token) or method
     _forget("You have signed out.")
+    if method == "oidc" and _identity() is not None:
+        st.logout()  # redirects: /auth/logout clears Streamlit's cookie, then the provider's
+
+
+# ---- company sign-in (OIDC through Streamlit's st.login) ---------------------------------
+
+
+def sso_providers() -> list[tuple[str | None, str]]:
+    """(name for st.login, label) of each identity provider in secrets.toml's [auth]."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return []
+    if not isinstance(auth, Mapping):
+        return []
+    found: list[tuple[str | None, str]] = []
+    if "client_id" in auth:
+        found.append((None, "your company account"))
+    for name, section in auth.items():
+        if isinstance(section, Mapping) and "client_id" in section:
+            found.append((name, name.replace("_", " ")))
+    return found
+
+
+def _identity() -> Mapping | None:
+    """Who the identity provider says this browser is (Streamlit's st.user), or None."""
+    try:
+        user = st.user
+        return user if user.get("is_logged_in") else None
+    except Exception:  # noqa: BLE001 - AppTest / no auth configured
+        return None
+
+
+def _resume_from_identity_provider() -> Viewer | None:
+    """Just back from the company sign-in: start a session for the account with that e-mail.
+
+    Only an identity issued in the last 10 minutes and not used before starts a session, so
+    Streamlit's own 30-day identity cookie never outlives our idle/absolute limits or a sign-out.
+    """
+    identity = _identity()
+    if identity is None:
+        return None
+    key = (
+        str(identity.get("iss", "")),
+        str(identity.get("sub", "")),
+        int(identity.get("iat") or 0),
+    )
+    if time.time() - key[2] > SSO_FRESH_SECONDS:
+        return None
+    with _used_guard:
+        if key in _used_identities:
+            return None
+        _used_identities.add(key)
+    email = str(identity.get("email") or "").strip().lower()
+    provider = str(identity.get("provider") or "")
+    details = {"email": email, "provider": provider, "client": client_address()}
+    with connect(default_db_path()) as con:
+        user = users.user_by_email(con, email) if email else None
+        refusal = None
+        if identity.get("email_verified") is False:
+            refusal = "Your company account's e-mail is not verified."
+        elif user is None:
+            shown = f"`{email.replace('`', '')}`" if email else "(none given)"
+            refusal = (
+                f"No account here uses the e-mail {shown}. Ask an admin to add it to your "
+                "account on the Users page."
+            )
+        elif user.disabled:
+            refusal = "This account is disabled. Ask an admin to enable it."
+        if refusal:
+            audit.record(con, email or "?", "sign_in.sso_refused", email or None, details)
+        else:
+            audit.record(con, user.user_id, "sign_in.sso", user.user_id, details)
+    if refusal:
+        st.session_state[NOTICE_KEY] = refusal
+        return None
+    viewer = user.viewer()
+    start_session(viewer, auth_method="oidc")
+    return viewer
 
 
 def _resume_from_cookie() -> Viewer | None:
@@ -198,7 +287,7 @@ def refresh_session() -> Viewer | None:
     viewer = signed_in_viewer()
     token = st.session_state.get(TOKEN_KEY)
     if viewer is None:
-        return _resume_from_cookie()
+        return _resume_from_cookie() or _resume_from_identity_provider()
     if not token:
         return viewer  # a test-provided viewer
     last = st.session_state.get(CHECKED_KEY, 0.0)

@@ -106,8 +106,12 @@ def session_expires_at(con: duckdb.DuckDBPyConnection, token: str) -> datetime |
     return rows[0][0] if rows else None
 
 
-def end_session(con: duckdb.DuckDBPyConnection, token: str, *, reason: str = "sign_out") -> None:
-    """Sign out: the token stops working at once (audited once, with how the session began)."""
+def end_session(
+    con: duckdb.DuckDBPyConnection, token: str, *, reason: str = "sign_out"
+) -> str | None:
+    """Sign out: the token stops working at once (audited once, with how the session began).
+
+    Returns how the session began ('password', 'oidc'), or None if it was already over."""
     rows = con.execute(
         "UPDATE sessions SET ended_at = $now WHERE token_hash = $hash AND ended_at IS NULL"
         " RETURNING user_id, auth_method",
@@ -116,6 +120,7 @@ def end_session(con: duckdb.DuckDBPyConnection, token: str, *, reason: str = "si
     if rows and reason == "sign_out":
         user_id, method = rows[0]
         audit.record(con, user_id, "sign_out", user_id, {"method": method})
+    return rows[0][1] if rows else None
 
 
 def end_user_sessions(con: duckdb.DuckDBPyConnection, login: str) -> None:

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    settings = DeliverySettings.from_environment()
+    settings = DeliverySettings.from_settings()
     report = deliver(db_path(args), settings)
     print(report.summary(), file=sys.stderr if report.failures else sys.stdout)
     return 1 if report.failures else 0

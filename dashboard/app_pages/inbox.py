@@ -11,7 +11,7 @@ import re
 import streamlit as st
 
 from cornerstone.notification_delivery import DeliverySettings, DeliverySettingsError
-from cornerstone.settings import default_db_path
+from cornerstone.settings import SettingsError, default_db_path
 from dashboard.page_roles import may_see
 from dashboard.session import current_viewer
 from warehouse import notifications
@@ -114,8 +114,8 @@ if len(listed) > shown:
 
 with st.expander("Get these by e-mail"):
     try:
-        email_ready = DeliverySettings.from_environment().email_enabled
-    except DeliverySettingsError:
+        email_ready = DeliverySettings.from_settings().email_enabled
+    except (DeliverySettingsError, SettingsError):  # the server's problem: its log says so
         email_ready = False
     if not email_ready:
         st.caption(

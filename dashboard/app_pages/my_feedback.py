@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard import labels as words
 from dashboard.components.transcript import highlights_for, transcript_html
 from dashboard.loaders import coaching as coaching_loaders
 from dashboard.loaders import my_feedback as load
@@ -23,6 +24,8 @@ viewer = current_viewer()
 require_roles("agent", "admin")
 st.title("My feedback")
 charts.table_toggle()
+if "feedback_notice" in st.session_state:
+    st.success(st.session_state.pop("feedback_notice"))
 
 options = filter_options(viewer)
 if viewer.role == "agent":
@@ -49,7 +52,7 @@ cols[1].metric("Reviewed by a person", f"{summary['reviewed']:,}")
 last, previous = summary["last_30_days"], summary["previous_30_days"]
 cols[2].metric(
     "Quality, last 30 days",
-    "–" if last is None else f"{last:.1f}",
+    words.number(last, 1),
     None if last is None or previous is None else f"{last - previous:+.1f} vs previous 30 days",
 )
 cols[3].metric("Open disputes", int((data["disputes"]["status"] == "open").sum()))
@@ -68,10 +71,19 @@ requested = st.query_params.get("conversation")
 if reviewed.empty:
     st.info("None of your conversations has been reviewed yet.")
 else:
-    table = reviewed[
-        ["conversation_id", "created_at", "channel", "reviewer_id", "reviewed_at", "quality_score",
-         "auto_quality_score", "acknowledged", "open_disputes"]
-    ]  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "Conversation": reviewed["conversation_id"],
+            "Date": reviewed["created_at"].map(words.day),
+            "Channel": reviewed["channel"].map(words.text),
+            "Reviewer": reviewed["reviewer_id"].map(words.text),
+            "Reviewed": reviewed["reviewed_at"].map(words.day),
+            "Quality (review)": [words.number(v) for v in reviewed["quality_score"]],
+            "Auto-score": [words.number(v) for v in reviewed["auto_quality_score"]],
+            "Acknowledged": ["Yes" if v else "No" for v in reviewed["acknowledged"]],
+            "Open disputes": reviewed["open_disputes"],
+        }
+    )
     st.dataframe(table, hide_index=True, key="feedback_reviewed")
     ids = reviewed["conversation_id"].tolist()
     start = ids.index(requested) if requested in ids else 0
@@ -81,7 +93,8 @@ else:
         index=start,
         key="feedback_conversation",
         format_func=lambda cid: (
-            f"{cid} · reviewed {pd.Timestamp(reviewed.set_index('conversation_id').at[cid, 'reviewed_at']):%d %b %Y}"
+            f"{cid} · reviewed "
+            f"{words.day(reviewed.set_index('conversation_id').at[cid, 'reviewed_at'])}"
         ),
     )
     st.query_params["conversation"] = conversation_id
@@ -90,10 +103,8 @@ else:
     criteria, comments, messages = detail["criteria"], detail["comments"], detail["messages"]
 
     st.markdown(
-        f"**Quality {row['quality_score']:.0f}** (reviewer {row['reviewer_id']}; "
-        f"auto-score {row['auto_quality_score']:.0f})"
-        if pd.notna(row["auto_quality_score"])
-        else f"**Quality {row['quality_score']:.0f}** (reviewer {row['reviewer_id']})"
+        f"**Quality {words.number(row['quality_score'])}** (reviewer {words.text(row['reviewer_id'])}; "
+        f"auto-score {words.number(row['auto_quality_score'])})"
     )
     if row["overall_comment"]:
         st.text(f"Reviewer's comment: {row['overall_comment']}")
@@ -105,14 +116,25 @@ else:
             lambda e: " | ".join(q.get("quote", "") for q in json.loads(e or "[]"))
         ),
     )
+    shown = words.with_criterion_names(shown)
     st.dataframe(
-        shown[["rubric_id", "criterion_id", "verdict", "value", "critical", "overridden",
-               "override_reason", "rationale", "evidence_quotes"]],
+        pd.DataFrame(
+            {
+                "Criterion": shown["criterion"],
+                "Question": shown["question"],
+                "Verdict": shown["verdict"].str.capitalize(),
+                "Critical": ["Yes" if v else "No" for v in shown["critical"]],
+                "Changed by the reviewer": ["Yes" if v else "No" for v in shown["overridden"]],
+                "Reviewer's reason": shown["override_reason"].map(words.text),
+                "Why (auto-score)": shown["rationale"].map(words.text),
+                "Evidence": shown["evidence_quotes"].map(words.text),
+            }
+        ),
         hide_index=True,
         key="feedback_criteria",
-    )  # fmt: skip
+    )
     evidence = [
-        (f"{c.rubric_id}.{c.criterion_id}", item)
+        (words.criterion_name(c.rubric_id, c.criterion_id), item)
         for c in criteria.itertuples()
         for item in json.loads(c.evidence or "[]")
     ]
@@ -148,8 +170,9 @@ else:
             disputable = [f"{c.rubric_id}.{c.criterion_id}" for c in criteria.itertuples()]
             with st.form("feedback_dispute_form"):
                 criterion = st.selectbox(
-                    "Dispute a criterion", disputable, key="feedback_dispute_criterion"
-                )
+                    "Dispute a criterion", disputable, key="feedback_dispute_criterion",
+                    format_func=words.criterion_key_name,
+                )  # fmt: skip
                 reason = st.text_area(
                     "Why do you disagree?", key="feedback_dispute_reason", max_chars=10_000
                 )
@@ -162,13 +185,37 @@ else:
                     except WarehouseError as error:
                         st.error(str(error))
                     else:
-                        st.success(f"Dispute #{dispute_id} opened; a reviewer will answer it.")
+                        st.session_state["feedback_notice"] = (
+                            f"Dispute #{dispute_id} opened; a reviewer will answer it. The "
+                            "outcome appears under My disputes and on your home page."
+                        )
+                        st.rerun()
 
 st.subheader("My disputes")
-if data["disputes"].empty:
+disputes = data["disputes"]
+OUTCOMES = {"open": "Waiting for a decision", "upheld": "Review kept", "changed": "Review changed"}
+if disputes.empty:
     st.caption("No disputes.")
 else:
-    st.dataframe(data["disputes"], hide_index=True, key="feedback_disputes")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Conversation": disputes["conversation_id"],
+                "Criterion": [
+                    words.criterion_name(r, c)
+                    for r, c in zip(disputes["rubric_id"], disputes["criterion_id"], strict=True)
+                ],
+                "Your comment": disputes["agent_comment"].map(words.text),
+                "Opened": disputes["opened_at"].map(words.day),
+                "Outcome": disputes["status"].map(lambda v: OUTCOMES.get(v, words.humanise(v))),
+                "Decided by": disputes["resolved_by"].map(words.text),
+                "Explanation": disputes["resolution_comment"].map(words.text),
+                "Decided": disputes["resolved_at"].map(words.day),
+            }
+        ),
+        hide_index=True,
+        key="feedback_disputes",
+    )
 
 st.subheader("My coaching sessions")
 sessions = coaching_loaders.sessions(viewer, agent_id)
@@ -176,17 +223,19 @@ if sessions.empty:
     st.caption("No coaching sessions yet.")
 for session in sessions.itertuples():
     with st.expander(
-        f"{pd.Timestamp(session.held_at):%d %b %Y} with {session.coach_id} · focus: {session.focus}"
+        f"{words.day(session.held_at)} with {words.text(session.coach_id)} · focus: "
+        f"{words.criterion_keys_names(session.focus)}"
     ):
-        st.text(f"Notes: {session.notes or '–'}")
-        st.text(f"Goals: {session.goals or '–'}")
-        if pd.notna(session.due_date):
-            st.caption(f"Due {pd.Timestamp(session.due_date):%d %b %Y}")
+        st.text(f"Notes: {words.text(session.notes)}")
+        st.text(f"Goals: {words.text(session.goals)}")
+        if not words.is_missing(session.due_date):
+            st.caption(f"Due {words.day(session.due_date)}")
         before_after, _ = coaching_loaders.session_results(viewer, int(session.coaching_session_id))
-        charts.show(charts.before_after(before_after), before_after,
+        before_after = words.with_criterion_names(before_after)
+        charts.show(charts.before_after(before_after), words.for_people(before_after),
                     f"feedback_coaching_{session.coaching_session_id}")  # fmt: skip
-        if pd.notna(session.acknowledged_at):
-            st.success(f"Acknowledged {pd.Timestamp(session.acknowledged_at):%d %b %Y}")
+        if not words.is_missing(session.acknowledged_at):
+            st.success(f"Acknowledged {words.day(session.acknowledged_at)}")
         elif viewer.role == "agent":
             if st.button(
                 "Acknowledge session", key=f"feedback_ack_session_{session.coaching_session_id}"

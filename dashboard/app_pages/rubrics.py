@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.loaders.rubrics import detector_descriptions, outcomes, rubric_set
 from dashboard.session import current_viewer
 from scoring.rubric import RubricError
@@ -68,10 +68,10 @@ for rubric in rubrics.rubrics:
         seen = stats_by_key.get((rubric.id, criterion.id))
         rows.append(
             {
-                "criterion": criterion.id,
+                "criterion": labels.humanise(criterion.id),
                 "question": criterion.question,
                 "weight": f"{criterion.weight:g} ({100 * criterion.weight / criterion_weight:.0f}%)",
-                "scale": criterion.scale,
+                "scale": labels.scale_words(criterion.scale),
                 "N/A allowed": criterion.na_allowed,
                 "critical": criterion.critical,
                 "channels": ", ".join(criterion.channels) if criterion.channels else "all",
@@ -82,9 +82,7 @@ for rubric in rubrics.rubrics:
                 "N/A": 0 if seen is None else int(seen.not_applicable),
                 "passed": 0 if seen is None else int(seen.passed),
                 "failed": 0 if seen is None else int(seen.failed),
-                "fail rate": None
-                if seen is None or pd.isna(seen.fail_rate)
-                else float(seen.fail_rate),
+                "fail rate": labels.percent(None if seen is None else seen.fail_rate),
             }
         )
     table = pd.DataFrame(rows)
@@ -93,11 +91,14 @@ for rubric in rubrics.rubrics:
         hide_index=True,
         key=f"rubrics_{rubric.id}",
         column_config={
-            "fail rate": st.column_config.NumberColumn("fail rate", format="percent"),
             "question": st.column_config.TextColumn(width="large"),
             "detectors": st.column_config.TextColumn(width="large"),
         },
     )
 
 st.subheader("Criterion outcomes")
-charts.show(charts.criterion_outcomes(stats), stats, "rubrics_outcomes", "criterion_outcomes.csv")
+named = labels.with_criterion_names(stats)
+charts.show(
+    charts.criterion_outcomes(named), labels.for_people(named), "rubrics_outcomes",
+    "criterion_outcomes.csv",
+)  # fmt: skip

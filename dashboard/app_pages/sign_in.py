@@ -1,9 +1,10 @@
-"""Sign in: login and password; clear messages for wrong credentials and lockout."""
+"""Sign in: login and password, or the company account (OIDC) when one is configured; clear
+messages for wrong credentials, lockout and unknown company e-mails."""
 
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from dashboard.session import sign_in, signed_in_viewer, take_notice
+from dashboard.session import sign_in, signed_in_viewer, sso_providers, take_notice
 from warehouse import authentication, users
 from warehouse.connection import connect
 from warehouse.errors import WarehouseError
@@ -26,6 +27,16 @@ if not has_accounts:
         "`qa users add admin --role admin`\n\n(or build the demo database with `qa demo`, which "
         "prints one demo account per role)."
     )
+
+for provider, label in sso_providers():
+    if st.button(
+        f"Sign in with {label}", key=f"sign_in_sso_{provider or 'default'}", type="primary",
+        icon=":material/badge:",
+    ):  # fmt: skip
+        if provider is None:
+            st.login()
+        else:
+            st.login(provider)
 
 with st.form("sign_in_form", clear_on_submit=False):
     st.subheader("Sign in")

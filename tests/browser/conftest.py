@@ -225,6 +225,9 @@ def open_page(page: Page, title: str) -> None:
     link = page.locator('[data-testid="stSidebarNav"] a').filter(
         has_text=re.compile(rf"{re.escape(title)}$")
     )
+    more = page.locator('[data-testid="stSidebarNav"]').get_by_text(re.compile(r"^View \d+ more$"))
+    if link.count() == 0 and more.count():  # a long navigation folds its last pages away
+        more.first.click()
     href = link.first.get_attribute("href")
     link.first.click()
     if href:

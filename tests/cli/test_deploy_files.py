@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 QA = Path(sys.executable).with_name("qa")
 UNITS = sorted((DEPLOY / "systemd").iterdir())
-SCRIPTS = [DEPLOY / "cornerstone-jobs"]
+SCRIPTS = [DEPLOY / "cornerstone-jobs", DEPLOY / "cornerstone-backup"]
 GUIDE = ROOT / "docs" / "deploy.md"
 CANONICAL = ROOT / "tests" / "data" / "formats" / "canonical" / "conversations.jsonl"
 
@@ -70,7 +70,10 @@ def test_every_unit_starts_something_that_exists_and_timers_have_a_service() -> 
 
 def test_every_qa_command_in_units_scripts_and_guide_is_accepted_by_the_cli() -> None:
     commands = _qa_commands()
-    assert {argv[0] for _, argv in commands} >= {"serve", "ingest", "score", "notify", "users"}
+    names = {
+        next(a for a in argv if not a.startswith("-") and "/" not in a) for _, argv in commands
+    }
+    assert names >= {"serve", "ingest", "score", "notify", "users", "health", "backup"}, names
     parser = build_parser()
     for where, argv in commands:
         try:
@@ -117,3 +120,30 @@ def test_jobs_script_imports_moves_scores_and_keeps_a_failed_file(tmp_path: Path
         scored = con.execute("SELECT count(*) FROM conversation_scores").fetchone()[0]
     assert conversations == scored == 3
     assert "No notification channel is set up" in result.stdout
+
+
+def test_backup_script_writes_a_checked_copy_that_qa_health_accepts(tmp_path: Path) -> None:
+    db = tmp_path / "live.duckdb"
+    with connect(db) as con:
+        con.execute("SELECT 1")  # a migrated, empty database
+    backups = tmp_path / "backups"
+    env = {**os.environ, "QA": str(QA), "CORNERSTONE_DB": str(db),
+           "CORNERSTONE_BACKUPS": str(backups)}  # fmt: skip
+    result = subprocess.run(
+        [str(DEPLOY / "cornerstone-backup")], env=env, cwd=tmp_path, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    copies = list(backups.glob("cornerstone-*.duckdb"))
+    assert len(copies) == 1
+    health = subprocess.run(
+        [str(QA), "health", "--db", str(copies[0])], capture_output=True, text=True, timeout=120
+    )
+    assert health.returncode == 0 and health.stdout.startswith("ok:"), health.stdout + health.stderr
+    # A second run the same day replaces that day's copy (no pile-up, no failure).
+    again = subprocess.run(
+        [str(DEPLOY / "cornerstone-backup")], env=env, cwd=tmp_path, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert len(list(backups.glob("cornerstone-*.duckdb"))) == 1

@@ -208,24 +208,46 @@ def test_names_cannot_form_chat_markup_or_mentions() -> None:
     )
 
 
-def test_settings_come_from_the_environment_with_plain_errors() -> None:
-    settings = DeliverySettings.from_environment(
-        {"CORNERSTONE_SMTP_HOST": "mail.example.com", "CORNERSTONE_SMTP_PORT": "587",
-         "CORNERSTONE_SMTP_FROM": "qa@example.com", "CORNERSTONE_WEBHOOK_URL": "https://hooks.example/x",
-         "CORNERSTONE_WEBHOOK_KINDS": "dispute_opened, dispute_resolved"}
-    )  # fmt: skip
+def test_settings_come_from_the_environment_or_the_file_with_plain_errors(
+    monkeypatch, tmp_path: Path
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("CORNERSTONE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no ./cornerstone.toml
+    assert DeliverySettings.from_settings().email_enabled is False
+    for name, value in {
+        "CORNERSTONE_SMTP_HOST": "mail.example.com", "CORNERSTONE_SMTP_PORT": "587",
+        "CORNERSTONE_SMTP_FROM": "qa@example.com", "CORNERSTONE_WEBHOOK_URL": "https://hooks.example/x",
+        "CORNERSTONE_WEBHOOK_KINDS": "dispute_opened, dispute_resolved",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    settings = DeliverySettings.from_settings()
     assert settings.smtp_security == "starttls" and settings.smtp_port == 587
     assert settings.webhook_kinds == ("dispute_opened", "dispute_resolved")
-    assert DeliverySettings.from_environment({}).email_enabled is False
+    # The same from the settings file's [notifications] section.
+    for name in list(os.environ):
+        if name.startswith("CORNERSTONE_"):
+            monkeypatch.delenv(name)
+    (tmp_path / "cornerstone.toml").write_text(
+        '[notifications]\nsmtp_host = "mail.example.com"\nsmtp_port = 465\n'
+        'smtp_from = "qa@example.com"\nsmtp_security = "ssl"\n', encoding="utf-8",
+    )  # fmt: skip
+    from_file = DeliverySettings.from_settings()
+    assert (from_file.smtp_host, from_file.smtp_port, from_file.smtp_security) == (
+        "mail.example.com", 465, "ssl",
+    )  # fmt: skip
+    (tmp_path / "cornerstone.toml").unlink()
     for env, message in (
         ({"CORNERSTONE_SMTP_HOST": "mail"}, "CORNERSTONE_SMTP_FROM"),
-        ({"CORNERSTONE_SMTP_PORT": "smtp"}, "CORNERSTONE_SMTP_PORT"),
-        ({"CORNERSTONE_SMTP_SECURITY": "tls13"}, "CORNERSTONE_SMTP_SECURITY"),
         ({"CORNERSTONE_WEBHOOK_KINDS": "everything"}, "CORNERSTONE_WEBHOOK_KINDS"),
         ({"CORNERSTONE_WEBHOOK_URL": "ftp://x"}, "CORNERSTONE_WEBHOOK_URL"),
     ):
-        with pytest.raises(DeliverySettingsError, match=message):
-            DeliverySettings.from_environment(env)
+        with monkeypatch.context() as scoped:
+            for name, value in env.items():
+                scoped.setenv(name, value)
+            with pytest.raises(DeliverySettingsError, match=message):
+                DeliverySettings.from_settings()
 
 
 def test_qa_notify_command_sends_through_the_environment_settings(db: Path, webhook) -> None:
@@ -249,5 +271,6 @@ def test_qa_notify_command_sends_through_the_environment_settings(db: Path, webh
     )  # fmt: skip
     assert bad.returncode == 2
     assert bad.stderr.strip() == (
-        "error: CORNERSTONE_SMTP_FROM is needed with CORNERSTONE_SMTP_HOST (the sender address)"
+        "error: notifications.smtp_from (CORNERSTONE_SMTP_FROM) is needed with "
+        "notifications.smtp_host (CORNERSTONE_SMTP_HOST): the sender address"
     )

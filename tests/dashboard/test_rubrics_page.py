@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.labels import humanise
 from scoring.loader import load_rubrics
 from tests.e2_fixtures import build_small_warehouse, open_page
 from warehouse.viewer import Viewer
@@ -28,9 +29,10 @@ def test_every_rubric_in_force_is_listed_with_its_criteria(small_db):
     at = open_page(Viewer("root", "admin"), "rubrics")
     for rubric in rubrics.rubrics:
         table = _criteria_table(at, rubric.id)
-        assert list(table.index) == [c.id for c in rubric.criteria]
+        # Criterion names are the ids in words ("greeting_closing" -> "Greeting closing").
+        assert list(table.index) == [humanise(c.id) for c in rubric.criteria]
         for criterion in rubric.criteria:
-            row = table.loc[criterion.id]
+            row = table.loc[humanise(criterion.id)]
             assert row["question"] == criterion.question
             assert bool(row["critical"]) == criterion.critical
             assert row["weight"].startswith(f"{criterion.weight:g} (")
@@ -42,12 +44,12 @@ def test_every_rubric_in_force_is_listed_with_its_criteria(small_db):
 def test_outcome_counts_follow_the_effective_scores_and_the_viewer(small_db):
     # empathy.apology fails in c4 (review), c6, c7 and Beta's b1-b3; passes in c1-c3, c5, c8, c9.
     admin = _criteria_table(open_page(Viewer("root", "admin"), "rubrics"), "empathy")
-    assert (admin.loc["apology", "passed"], admin.loc["apology", "failed"]) == (6, 6)
-    assert admin.loc["apology", "N/A"] == 0
+    assert (admin.loc["Apology", "passed"], admin.loc["Apology", "failed"]) == (6, 6)
+    assert admin.loc["Apology", "N/A"] == 0
     manager = _criteria_table(
         open_page(Viewer("mona", "manager", teams=("Alpha",)), "rubrics"), "empathy"
     )
-    assert (manager.loc["apology", "passed"], manager.loc["apology", "failed"]) == (6, 3)
+    assert (manager.loc["Apology", "passed"], manager.loc["Apology", "failed"]) == (6, 3)
 
 
 def test_period_filter_changes_the_counts(small_db):
@@ -55,5 +57,5 @@ def test_period_filter_changes_the_counts(small_db):
     at.radio(key="rubrics_period").set_value("Last 30 days").run()
     # The fixture's conversations are from March-April 2026, long before "now".
     table = _criteria_table(at, "empathy")
-    assert table.loc["apology", "passed"] == 0 and table.loc["apology", "failed"] == 0
+    assert table.loc["Apology", "passed"] == 0 and table.loc["Apology", "failed"] == 0
     assert len(at.get("plotly_chart")) == 1
