@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from warehouse import queries, review_queue, reviews
+from warehouse import drafts, queries, review_queue, reviews
 from warehouse.connection import connect
 from warehouse.reviews import CriterionAnswer, ReviewForm
 from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
@@ -214,15 +214,44 @@ def submit_review(
     overall_comment: str,
     message_comments: Mapping[int, str],
     base_review_id: int | None,
+    expected_form: str | None = None,
 ) -> int:
-    """Save the review; refuses (ReviewConflictError) if another tab saved a newer version meanwhile."""
+    """Save the review; refuses (ReviewConflictError) if another tab saved a newer version
+    meanwhile, or (StaleFormError) if the form shown (`expected_form`) is no longer current."""
     with connect(_db()) as con:
         review_id = reviews.submit_review(
             con, viewer, conversation_id, answers, overall_comment, message_comments,
-            base_review_id=base_review_id, check_base=True,
+            base_review_id=base_review_id, check_base=True, expected_form=expected_form,
         )  # fmt: skip
     _after_write()
     return review_id
+
+
+def refresh() -> None:
+    """Forget cached reads (after a refused submit: show what the database holds now)."""
+    _after_write()
+
+
+DRAFT_WAIT_SECONDS = 5.0  # a scoring batch holds the file for about a second
+
+
+def draft(viewer: Viewer, conversation_id: str) -> drafts.Draft | None:
+    """The viewer's saved draft of one conversation (not cached: it is the viewer's own work)."""
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        return drafts.load_draft(con, viewer, conversation_id)
+
+
+def save_draft(
+    viewer: Viewer, conversation_id: str, fields: Mapping[str, Any], base_review_id: int | None
+) -> None:
+    """Replace the viewer's draft (no cache to clear: drafts are never cached)."""
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        drafts.save_draft(con, viewer, conversation_id, fields, base_review_id)
+
+
+def discard_draft(viewer: Viewer, conversation_id: str) -> None:
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        drafts.discard_draft(con, viewer, conversation_id)
 
 
 def resolve_dispute(

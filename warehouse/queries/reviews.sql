@@ -156,3 +156,31 @@ INSERT INTO review_assignments BY NAME
     SELECT nextval('assignment_id_seq') AS assignment_id, *, NULL::BIGINT AS calibration_session_id,
            'done' AS status
     FROM seed_assignments
+
+-- name: review_draft
+-- The reviewer's unsubmitted changes to their review of one conversation (none: no row).
+SELECT d.reviewer_id, d.conversation_id, d.base_review_id, d.fields, d.updated_at
+FROM review_drafts AS d
+JOIN conversations AS c ON c.conversation_id = d.conversation_id
+WHERE d.reviewer_id = $reviewer_id AND d.conversation_id = $conversation_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+
+-- name: save_review_draft
+-- Insert or replace the reviewer's draft of one conversation.
+INSERT INTO review_drafts (reviewer_id, conversation_id, base_review_id, fields, updated_at)
+VALUES ($reviewer_id, $conversation_id, $base_review_id, $fields, $updated_at)
+ON CONFLICT (reviewer_id, conversation_id) DO UPDATE
+SET base_review_id = excluded.base_review_id, fields = excluded.fields, updated_at = excluded.updated_at
+
+-- name: delete_review_draft
+-- Forget the reviewer's draft of one conversation (submitted or discarded).
+DELETE FROM review_drafts WHERE reviewer_id = $reviewer_id AND conversation_id = $conversation_id
+
+-- name: review_drafts_of
+-- The conversations a reviewer has an unsubmitted draft for, newest first.
+SELECT d.conversation_id, d.base_review_id, d.updated_at
+FROM review_drafts AS d
+JOIN conversations AS c ON c.conversation_id = d.conversation_id
+WHERE d.reviewer_id = $reviewer_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY d.updated_at DESC
