@@ -15,7 +15,13 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.components.transcript import highlights_for, transcript_html
+from dashboard.components.transcript import (
+    AGAINST,
+    FOR,
+    LEGEND,
+    highlights_for,
+    transcript_html,
+)
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from warehouse.errors import WarehouseError
@@ -312,39 +318,53 @@ def criterion_names(form: ReviewForm | None) -> dict[tuple[str, str], str]:
     )
 
 
+def failed_critical(view) -> list[str]:
+    """Why the quality score is 0: the critical criteria that failed, in the score that counts."""
+    names = criterion_names(view.form)
+    h = view.header
+    if h["score_source"] == "review" and h["review_critical_failed"]:
+        rows = data.review_criteria(current_viewer(), int(h["effective_review_id"]))
+        return [
+            names.get((c["rubric_id"], c["criterion_id"]), c["criterion_id"].replace("_", " "))
+            + " (human review)"
+            for c in rows
+            if c["critical"] and c["failed"]
+        ]
+    return [
+        c.spec.label + " (auto-score)"
+        for c in (view.form.criteria if view.form else ())
+        if c.spec.critical and c.auto_failed
+    ]
+
+
 def header(view) -> None:
     h = view.header
     score = h["quality_score"]
-    source = {"review": f"human review by {h['effective_reviewer_id']}", "auto": "auto-score"}.get(
-        h["score_source"], "not scored"
-    )
+    source = {
+        "review": f"human review by {h['effective_reviewer_name']}",
+        "auto": "auto-score",
+    }.get(h["score_source"], "not scored")
     facts = [
         ("Agent", f"{h['agent_name'] or h['agent_id'] or DASH} ({h['team'] or 'no team'})"),
         ("Channel", h["channel"] or DASH),
         ("Started", h["created_at"].strftime("%Y-%m-%d %H:%M") if h["created_at"] else DASH),
         ("CSAT / NPS", f"{number(h['csat'])} / {number(h['nps'])}"),
-    ]  # fmt: skip
+    ]
     st.html(
         f"<div><b>{html.escape(h['subject'] or '(no subject)')}</b> "
         f"<code>{html.escape(h['conversation_id'])}</code><br>"
         + " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in facts)
         + "</div>"
     )
-    failed = [
-        c.spec.label for c in (view.form.criteria if view.form else ()) if c.spec.critical and c.auto_failed
-    ]  # fmt: skip
+    failed = failed_critical(view)
     cols = st.columns(4)
     cols[0].metric("Quality score", number(score), help=f"Source: {source}")
     cols[1].metric("Score source", source)
     cols[2].metric("Auto-score", number(h["auto_quality_score"]))
-    cols[3].metric(
-        "Critical failure (auto)",
-        "yes" if h["auto_critical_failed"] else "no",
-        help="Failed: " + "; ".join(failed) if failed else None,
-    )
+    cols[3].metric("Critical failure (auto)", "yes" if h["auto_critical_failed"] else "no")
     if failed:
         st.error(
-            "Critical criterion failed (auto-score): " + "; ".join(failed),
+            "Critical criterion failed, so the quality score is 0: " + "; ".join(failed),
             icon=":material/report:",
         )
 
@@ -352,7 +372,11 @@ def header(view) -> None:
 def transcript(view) -> None:
     labels = criterion_names(view.form)
     evidence = [
-        (labels.get((c.spec.rubric_id, c.spec.criterion_id), c.spec.criterion_id), item)
+        (
+            labels.get((c.spec.rubric_id, c.spec.criterion_id), c.spec.criterion_id),
+            item,
+            AGAINST if c.auto_failed else FOR,
+        )
         for c in (view.form.criteria if view.form else ())
         for item in c.evidence
     ]
@@ -362,7 +386,8 @@ def transcript(view) -> None:
             by_message.setdefault(int(comment["message_index"]), []).append(comment)
     st.subheader("Transcript")
     st.caption(
-        "Highlighted text is evidence the auto-scorer quoted (hover for the criterion). Yellow: internal notes."
+        f"Highlights are evidence the auto-scorer quoted (hover for the criterion): {LEGEND}. "
+        "Yellow with a dashed border: internal notes."
     )
     with st.container(height=PANE_HEIGHT, key="review_transcript_box"):
         st.html(transcript_html(view.messages, highlights_for(view.messages, evidence), by_message))
@@ -481,7 +506,7 @@ def history(view) -> None:
         st.dataframe(
             [
                 {
-                    "Review": f"#{v['review_id']}", "Reviewer": v["reviewer_id"], "Written by": v["written_by"],
+                    "Review": f"#{v['review_id']}", "Reviewer": v["reviewer_name"], "Written by": v["written_by_name"],
                     "Version": v["version"], "Status": str(v["status"]).replace("_", " "),
                     "Current": "yes" if v["is_current"] else "no", "Quality": number(v["quality_score"]),
                     "Calibration session": DASH if v["calibration_session_id"] is None else f"#{v['calibration_session_id']}",

@@ -139,8 +139,8 @@ def test_review_page_renders_transcript_with_evidence_and_prefilled_form(db):
     at = page(RITA, REVIEW, "conv-001")
     transcript = "".join(h.proto.body for h in at.get("html"))
     assert (
-        '<mark title="Evidence: Acknowledges the customer&#x27;s feelings">I&#x27;m sorry to hear that</mark>'
-        in transcript
+        '<mark class="cq-ev-for" title="Evidence for the agent: Acknowledges the customer&#x27;s feelings">'
+        '<span class="cq-ev-tag">✓</span>I&#x27;m sorry to hear that</mark>' in transcript
     )
     assert "Internal note" in transcript and "min later" in transcript
     assert "Thanks &lt;b&gt;so&lt;/b&gt; much!" in transcript  # customer HTML shown as text
@@ -414,6 +414,9 @@ def test_header_names_the_failed_critical_criterion_and_labels_are_for_people(db
         ).fetchall()
     assert failed, "the fixture has a failed critical criterion"
     at = page(RITA, REVIEW, failed[0][0])
-    assert "Critical criterion failed (auto-score): No false promises" in at.error[0].value
+    assert (
+        "Critical criterion failed, so the quality score is 0: No false promises (auto-score)"
+        in at.error[0].value
+    )
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Auto-score: **") for c in captions)  # explanation beside the answer

@@ -8,10 +8,13 @@ SELECT
     s.customer_sentiment_start, s.customer_sentiment_end, s.customer_sentiment_min, s.resolved,
     coalesce(lr.quality_score, s.quality_score) AS quality_score,
     CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source,
-    lr.review_id AS effective_review_id, lr.reviewer_id AS effective_reviewer_id
+    lr.review_id AS effective_review_id, lr.reviewer_id AS effective_reviewer_id,
+    coalesce(u.display_name, lr.reviewer_id) AS effective_reviewer_name,
+    lr.critical_failed AS review_critical_failed
 FROM conversations AS c
 LEFT JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
 LEFT JOIN latest_reviews AS lr ON lr.conversation_id = c.conversation_id
+LEFT JOIN users AS u ON u.user_id = lr.reviewer_id
 WHERE c.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 
@@ -62,9 +65,13 @@ LIMIT 1
 SELECT r.review_id, r.conversation_id, r.reviewer_id, r.written_by, r.version, r.supersedes, r.status,
        r.calibration_session_id, r.rubric_set_hash, r.quality_score, r.critical_failed,
        r.overall_comment, r.created_at,
-       NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id) AS is_current
+       NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id) AS is_current,
+       coalesce(ur.display_name, r.reviewer_id) AS reviewer_name,
+       coalesce(uw.display_name, r.written_by) AS written_by_name
 FROM reviews AS r
 JOIN conversations AS c ON c.conversation_id = r.conversation_id
+LEFT JOIN users AS ur ON ur.user_id = r.reviewer_id
+LEFT JOIN users AS uw ON uw.user_id = r.written_by
 WHERE r.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 ORDER BY r.created_at DESC, r.review_id DESC
