@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from warehouse import audit, queries
+from warehouse import audit, calibration, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError, WarehouseError
 from warehouse.permissions import allowed, require
@@ -230,7 +230,10 @@ def load_form(
 
 
 def _validated_rows(
-    form: ReviewForm, answers: Sequence[CriterionAnswer], problems: list[str]
+    form: ReviewForm,
+    answers: Sequence[CriterionAnswer],
+    problems: list[str],
+    require_reason: bool = True,
 ) -> list[dict[str, Any]]:
     by_key = {(a.rubric_id, a.criterion_id): a for a in answers}
     known = {(c.spec.rubric_id, c.spec.criterion_id) for c in form.criteria}
@@ -259,7 +262,7 @@ def _validated_rows(
             bool(answer.na) != bool(item.auto_na) or (not answer.na and value != item.auto_value)
         )
         reason = (answer.reason or "").strip()
-        if overridden and not reason:
+        if overridden and not reason and require_reason:
             problems.append(
                 f"{spec.label}: you changed the auto-score; give a reason for the override"
             )
@@ -352,12 +355,17 @@ def submit_review(
 
     Criteria without an answer confirm the auto-score. With `check_base`, the save is refused
     (ReviewConflictError) when the viewer's current version is no longer `base_review_id`, so a
-    second browser tab cannot silently replace a newer version. With `expected_form` (the
+    second browser tab cannot silently replace a newer version. Without `calibration_session_id`,
+    a reviewer taking part in an open calibration session that holds the conversation reviews it
+    for that session (calibration.session_for_review). With `expected_form` (the
     `ReviewForm.fingerprint` of the form the reviewer saw), it is refused (StaleFormError) when
     the conversation's form changed since. The viewer's draft of the conversation is deleted in
     the same transaction.
     """
     require(viewer, "review.submit")
+    if calibration_session_id is None:
+        session = calibration.session_for_review(con, viewer.user_id, conversation_id)
+        calibration_session_id = session["calibration_session_id"] if session else None
     return _submit(
         con, viewer, conversation_id, answers, overall_comment, message_comments, calibration_session_id,
         base_review_id, check_base, now, reviewer_id=viewer.user_id, expected_form=expected_form,
@@ -382,7 +390,9 @@ def _submit(
             "refreshed form, then submit again."
         )
     problems: list[str] = []
-    rows = _validated_rows(form, answers, problems)
+    # In calibration each reviewer judges on their own (often without seeing the auto-score):
+    # disagreeing with the auto-scorer needs no reason there.
+    rows = _validated_rows(form, answers, problems, require_reason=calibration_session_id is None)
     overall_comment = (overall_comment or "").strip()
     _check_text("The overall comment", overall_comment, problems)
     comments = {int(k): v.strip() for k, v in (message_comments or {}).items() if v and v.strip()}

@@ -10,6 +10,7 @@ on screen, or for a form whose auto-score changed meanwhile, is refused and noth
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
@@ -91,12 +92,16 @@ def reason_key(conversation_id: str, rubric_id: str, criterion_id: str) -> str:
     return field_key(conversation_id, reason_field(rubric_id, criterion_id))
 
 
-def form_defaults(form: ReviewForm) -> dict[str, Any]:
-    """Each field as the form starts: the reviewer's current version, else the auto-score."""
+def form_defaults(form: ReviewForm, shows_auto: bool = True) -> dict[str, Any]:
+    """Each field as the form starts: the reviewer's current version, else the auto-score (no
+    answer at all in a calibration session that hides the auto-score)."""
     fields: dict[str, Any] = {}
     for item in form.criteria:
         s = item.spec
-        fields[answer_field(s.rubric_id, s.criterion_id)] = to_choice(s.scale, item.value, item.na)
+        start = to_choice(s.scale, item.value, item.na)
+        if not shows_auto and form.current_review_id is None:
+            start = None
+        fields[answer_field(s.rubric_id, s.criterion_id)] = start
         fields[reason_field(s.rubric_id, s.criterion_id)] = item.reason
     fields[COMMENT_MESSAGE] = NO_MESSAGE
     fields[COMMENT_TEXT] = ""
@@ -124,11 +129,13 @@ def load_draft(viewer, form: ReviewForm, conversation_id: str) -> dict[str, Any]
     return store[conversation_id]
 
 
-def prefill(viewer, form: ReviewForm, conversation_id: str) -> dict[str, Any]:
+def prefill(
+    viewer, form: ReviewForm, conversation_id: str, shows_auto: bool = True
+) -> dict[str, Any]:
     """Put each field in session state: the reviewer's draft where they changed it (never
     overwritten), else the form's current value (an untouched answer follows the auto-score)."""
     draft = load_draft(viewer, form, conversation_id)
-    for field, default in form_defaults(form).items():
+    for field, default in form_defaults(form, shows_auto).items():
         key = field_key(conversation_id, field)
         if field in draft["fields"]:
             if key not in st.session_state:  # widget state is dropped while another page is open
@@ -318,6 +325,27 @@ def criterion_names(form: ReviewForm | None) -> dict[tuple[str, str], str]:
     )
 
 
+def visible_view(view, viewer):
+    """What this viewer may see: in a calibration session they have not submitted yet, no other
+    reviewer's name, answers, comments or score, and the auto-score only if the session says so."""
+    if not view.blind:
+        return view
+    header = dict(view.header)
+    header.update(
+        quality_score=None, score_source="hidden", effective_review_id=None,
+        effective_reviewer_id=None, effective_reviewer_name=None, review_critical_failed=None,
+    )  # fmt: skip
+    if not view.shows_auto:
+        header.update(auto_quality_score=None, auto_critical_failed=None)
+    return dataclasses.replace(
+        view,
+        header=header,
+        versions=[v for v in view.versions if v["reviewer_id"] == viewer.user_id],
+        comments=[c for c in view.comments if c["author_id"] == viewer.user_id],
+        disputes=[],
+    )
+
+
 def failed_critical(view) -> list[str]:
     """Why the quality score is 0: the critical criteria that failed, in the score that counts."""
     names = criterion_names(view.form)
@@ -330,6 +358,8 @@ def failed_critical(view) -> list[str]:
             for c in rows
             if c["critical"] and c["failed"]
         ]
+    if not view.shows_auto or h["score_source"] == "hidden":
+        return []
     return [
         c.spec.label + " (auto-score)"
         for c in (view.form.criteria if view.form else ())
@@ -357,6 +387,18 @@ def header(view) -> None:
         + "</div>"
     )
     failed = failed_critical(view)
+    if view.blind:
+        hidden = "Other reviewers' names, answers, comments and scores" + (
+            "" if view.shows_auto else ", and the auto-score,"
+        )
+        st.info(
+            f"Calibration session “{view.calibration['title']}”: review this conversation on your "
+            f"own. {hidden} are hidden until you submit.",
+            icon=":material/visibility_off:",
+        )
+        if view.shows_auto:
+            st.metric("Auto-score", number(h["auto_quality_score"]))
+        return
     cols = st.columns(4)
     cols[0].metric("Quality score", number(score), help=f"Source: {source}")
     cols[1].metric("Score source", source)
@@ -377,7 +419,7 @@ def transcript(view) -> None:
             item,
             AGAINST if c.auto_failed else FOR,
         )
-        for c in (view.form.criteria if view.form else ())
+        for c in (view.form.criteria if view.form and view.shows_auto else ())
         for item in c.evidence
     ]
     by_message: dict[int, list[dict]] = {}
@@ -417,7 +459,7 @@ def scorecard(viewer, view, conversation_id: str) -> None:
             "This conversation has no auto-score yet, so there is no rubric form. Run `qa score` first."
         )
         return
-    draft = prefill(viewer, form, conversation_id)
+    draft = prefill(viewer, form, conversation_id, view.shows_auto)
     if draft["fields"]:
         where = "saved" if draft["saved"] else "kept in this browser session (the database is busy)"
         note, discard = st.columns([4, 1], vertical_alignment="center")
@@ -443,7 +485,7 @@ def scorecard(viewer, view, conversation_id: str) -> None:
             )
             with st.expander(title, expanded=True):
                 for item in items:
-                    criterion_row(viewer, item, conversation_id)
+                    criterion_row(viewer, item, conversation_id, view.shows_auto)
     comment_fields(viewer, view, conversation_id)
     show_problems(conversation_id)
     cols = st.columns(2)
@@ -457,11 +499,12 @@ def scorecard(viewer, view, conversation_id: str) -> None:
     )  # fmt: skip
 
 
-def criterion_row(viewer, item, conversation_id: str) -> None:
+def criterion_row(viewer, item, conversation_id: str, shows_auto: bool = True) -> None:
     s = item.spec
     auto = auto_answer(item)
     critical = " :red-badge[critical]" if s.critical else ""
     failed = " :orange-badge[failed]" if item.auto_failed else ""
+    placeholder = f"Reason if not '{auto}'" if shows_auto else "Note (optional)"
     answer, why = st.columns([3, 2], vertical_alignment="bottom")
     answer.radio(
         f"{s.label}{critical}", options_for(s.scale), horizontal=True,
@@ -471,11 +514,14 @@ def criterion_row(viewer, item, conversation_id: str) -> None:
     )  # fmt: skip
     why.text_input(
         "Reason if you change the auto-score", key=reason_key(conversation_id, s.rubric_id, s.criterion_id),
-        label_visibility="collapsed", placeholder=f"Reason if not '{auto}'",
+        label_visibility="collapsed", placeholder=placeholder,
         on_change=remember, args=(viewer, conversation_id, reason_field(s.rubric_id, s.criterion_id)),
     )  # fmt: skip
-    explanation = item.rationale.strip() or "no explanation recorded"
-    st.caption(f"Auto-score: **{auto}**{failed} — {explanation}")
+    if shows_auto:
+        explanation = item.rationale.strip() or "no explanation recorded"
+        st.caption(f"Auto-score: **{auto}**{failed} — {explanation}")
+    elif s.description:
+        st.caption(s.description)
 
 
 def comment_fields(viewer, view, conversation_id: str) -> None:
@@ -623,6 +669,8 @@ if not requested:
 
 try:
     view = data.conversation(viewer, requested)
+    if view.header is not None:
+        view = visible_view(view, viewer)
     if view.header is None:
         st.error(
             "This conversation does not exist or is not visible to you:", icon=":material/error:"

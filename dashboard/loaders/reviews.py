@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from warehouse import drafts, queries, review_queue, reviews
+from warehouse import calibration, drafts, queries, review_queue, reviews
 from warehouse.connection import connect
 from warehouse.reviews import CriterionAnswer, ReviewForm
 from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
@@ -130,6 +130,19 @@ class ConversationView:
     comments: list[dict[str, Any]]
     disputes: list[dict[str, Any]]
     rubric_scores: list[dict[str, Any]]
+    # The open calibration session the viewer reviews this conversation in (calibration_session_id,
+    # title, show_auto_score), else None; blind until they have submitted their review there.
+    calibration: dict[str, Any] | None = None
+
+    @property
+    def blind(self) -> bool:
+        """Calibration, not yet submitted: no other reviewer's name, answers, comments or score."""
+        return bool(self.calibration) and (self.form is None or self.form.current_review_id is None)
+
+    @property
+    def shows_auto(self) -> bool:
+        """Whether the auto-score (answers, explanations, evidence, score) may be shown."""
+        return not self.blind or bool(self.calibration["show_auto_score"])
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -140,12 +153,20 @@ def _conversation(db: str, viewer: Viewer, conversation_id: str) -> Conversation
         )
         if not header:
             return ConversationView(None, [], None, [], [], [], [])
+        session = (
+            calibration.session_for_review(con, viewer.user_id, conversation_id)
+            if viewer.role in reviews.REVIEW_ROLES
+            else None
+        )
         return ConversationView(
+            calibration=session,
             header=header[0],
             messages=queries.run(
                 con, "conversation_messages", viewer=viewer, conversation_id=conversation_id
             ),
-            form=reviews.load_form(con, viewer, conversation_id),
+            form=reviews.load_form(
+                con, viewer, conversation_id, session["calibration_session_id"] if session else None
+            ),
             versions=queries.run(
                 con, "review_versions", viewer=viewer, conversation_id=conversation_id
             ),

@@ -68,7 +68,9 @@ def main_area(page: Page):
     return page.locator('[data-testid="stMain"]')
 
 
-def open_in_sidebar(page: Page, conversation_id: str) -> None:
+def open_in_sidebar(page: Page, conversation_id: str, wait: bool = True) -> None:
+    """Open a conversation by id from the sidebar; `wait=False` returns as soon as Open is
+    clicked, as a person who starts typing before the page has finished loading."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     box = sidebar.get_by_label("Open conversation by id")
     if not box.count():
@@ -77,6 +79,8 @@ def open_in_sidebar(page: Page, conversation_id: str) -> None:
     box.press("Enter")
     wait_for_app(page)
     sidebar.get_by_role("button", name="Open", exact=True).click()
+    if not wait:
+        return
     expect(
         page.locator("[data-testid='stHtml'] code").filter(has_text=conversation_id)
     ).to_be_visible(timeout=60_000)
@@ -285,7 +289,7 @@ def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
 ):
     page = browser_page
     login, password = accounts["reviewer"]
-    ids = fresh_conversations(server.db_path, login, 4, offset=500)
+    ids = fresh_conversations(server.db_path, login, 6, offset=500)
     variants = [rubric_variant(tmp_path / "rubrics-b"), ROOT / "rubrics"]
     stop, runs, failures, submits = threading.Event(), [], [], []
 
@@ -306,15 +310,31 @@ def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
     labels = criterion_labels(server.db_path)
     scorer = threading.Thread(target=keep_scoring, daemon=True)
     scorer.start()
-    saved = {}
+    saved, refusals = {}, []
     try:
         for n, conversation_id in enumerate(ids):
-            open_in_sidebar(page, conversation_id)
-            labels = criterion_labels(server.db_path) if n % 2 else labels
-            change_answer(page, n % radios(page).count(), f"while scoring {conversation_id}")
-            overall(page).fill(f"Comment on {conversation_id} while qa score runs")
+            comment = f"Comment on {conversation_id} while qa score runs"
             submits.append(time.monotonic())
-            saved[conversation_id] = submit_until_saved(page, labels)[0]  # straight from the box
+            if n % 2 == 0:  # hurried: type and submit while the page is still loading
+                open_in_sidebar(page, conversation_id, wait=False)
+                overall(page).fill(comment)
+                message = submit(page)
+                if SAVED.search(message):
+                    saved[conversation_id] = shown_form(page, labels)[0], comment
+                    continue
+                refusals.append(message)
+                assert "belongs to conversation" in message or "changed" in message, message
+                expect(
+                    page.locator("[data-testid='stHtml'] code").filter(has_text=conversation_id)
+                ).to_be_visible(timeout=60_000)
+                if overall(page).input_value() != comment:
+                    overall(page).fill(comment)
+            else:  # deliberate: wait for the page, override an answer, submit from the box
+                open_in_sidebar(page, conversation_id)
+                labels = criterion_labels(server.db_path)
+                change_answer(page, n % radios(page).count(), f"while scoring {conversation_id}")
+                overall(page).fill(comment)
+            saved[conversation_id] = submit_until_saved(page, labels)[0]
             assert_no_errors(page)
     finally:
         stop.set()
@@ -323,6 +343,7 @@ def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
     overlapping = [t for t in submits if any(start <= t <= end for start, end in runs)]
     assert len(overlapping) >= 2, f"only {len(overlapping)} submits happened while qa score ran"
     labels = criterion_labels(server.db_path)
+    assert len(saved) == len(ids)
     for conversation_id, (answers, comment) in saved.items():
         assert comment == f"Comment on {conversation_id} while qa score runs"
         in_db, comment_in_db = stored(server.db_path, conversation_id, login, labels)

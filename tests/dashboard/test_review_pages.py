@@ -420,3 +420,88 @@ def test_header_names_the_failed_critical_criterion_and_labels_are_for_people(db
     )
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Auto-score: **") for c in captions)  # explanation beside the answer
+
+
+CRITERIA = [
+    ("empathy", "acknowledges_feelings", "Yes"),
+    ("empathy", "tone", "3"),
+    ("resolution", "confirmed_resolved", "No"),
+    ("resolution", "no_false_promise", "Yes"),
+]
+
+
+@pytest.fixture
+def calibration_db(db):
+    from tests.e2_fixtures import add_reviewer_accounts
+    from warehouse import calibration
+
+    with connect(db) as con:
+        add_reviewer_accounts(con, ["rita", "sam"])
+        session_id = calibration.create_session(
+            con,
+            LEAD,
+            title="March round",
+            conversation_ids=["conv-010"],
+            reviewer_ids=["rita", "sam"],
+        )
+        sam_review = reviews.submit_review(
+            con,
+            Viewer("sam", "reviewer"),
+            "conv-010",
+            [reviews.CriterionAnswer("empathy", "tone", 1.0, reason="sam thinks it was curt")],
+            "Sam's secret view",
+        )
+    return db, session_id, sam_review
+
+
+def test_a_calibration_review_from_the_review_page_is_blind_and_recorded_for_its_session(
+    calibration_db,
+):
+    db, session_id, sam_review = calibration_db
+    assert rows(
+        db, "SELECT calibration_session_id FROM reviews WHERE review_id = ?", [sam_review]
+    ) == [(session_id,)]  # submitted without naming the session: still recorded against it
+    at = page(RITA, REVIEW, "conv-010")
+    shown = " ".join(
+        [e.value for e in at.info]
+        + [str(m.value) for m in at.metric]
+        + [c.value for c in at.caption]
+        + [h.proto.body for h in at.get("html")]
+    )
+    assert "Calibration session “March round”" in at.info[0].value
+    assert "sam" not in shown.lower() and "secret" not in shown.lower()
+    assert "Auto-score:" not in shown  # the session hides the auto-score (the default)
+    assert "<mark" not in shown  # and the auto-scorer's evidence
+    assert at.radio(key=value("conv-010", "empathy", "tone")).value is None  # not pre-answered
+    at.button(key="review_submit::conv-010").click().run()
+    assert "choose a value or mark it N/A" in at.error[0].value
+    for rubric_id, criterion_id, choice in CRITERIA:
+        at.radio(key=value("conv-010", rubric_id, criterion_id)).set_value(choice).run()
+    at.button(key="review_submit::conv-010").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert rows(
+        db,
+        "SELECT calibration_session_id FROM current_reviews WHERE conversation_id = 'conv-010'"
+        " AND reviewer_id = 'rita'",
+    ) == [(session_id,)]
+    assert rows(
+        db,
+        "SELECT reviewer_id, status FROM review_assignments WHERE calibration_session_id = ? ORDER BY 1",
+        [session_id],
+    ) == [("rita", "done"), ("sam", "done")]
+    assert not [i for i in at.info if "Calibration session" in i.value]  # no longer blind
+
+
+def test_a_session_that_shows_the_auto_score_prefills_it_but_still_hides_other_reviewers(
+    calibration_db,
+):
+    db, session_id, _ = calibration_db
+    with connect(db) as con:
+        con.execute(
+            "UPDATE calibration_sessions SET show_auto_score = true WHERE calibration_session_id = ?",
+            [session_id],
+        )
+    at = page(RITA, REVIEW, "conv-010")
+    assert at.radio(key=value("conv-010", "empathy", "tone")).value is not None
+    assert any(c.value.startswith("Auto-score: **") for c in at.caption)
+    assert "Sam's secret view" not in " ".join(t.value for t in at.text)

@@ -65,3 +65,33 @@ def test_a_submit_of_a_form_whose_auto_score_changed_is_refused(con):
     assert now.fingerprint != shown.fingerprint
     reviews.submit_review(con, RITA, "conv-001", [], "kept", expected_form=now.fingerprint)
     assert con.execute("SELECT overall_comment FROM reviews").fetchall() == [("kept",)]
+
+
+def test_a_participants_review_is_recorded_against_the_open_calibration_session(con):
+    from tests.e2_fixtures import add_reviewer_accounts
+    from warehouse import calibration
+
+    add_reviewer_accounts(con, ["rita", "sam"])
+    lead = Viewer("lee", "qa_lead")
+    session_id = calibration.create_session(
+        con,
+        lead,
+        title="Round",
+        conversation_ids=["conv-001", "conv-002"],
+        reviewer_ids=["rita", "sam"],
+    )
+    review_id = reviews.submit_review(con, RITA, "conv-001", [], "from the queue")
+    assert con.execute(
+        "SELECT calibration_session_id FROM reviews WHERE review_id = ?", [review_id]
+    ).fetchall() == [(session_id,)]
+    assert con.execute(
+        "SELECT status FROM review_assignments WHERE reviewer_id = 'rita' AND conversation_id = 'conv-001'"
+    ).fetchall() == [("done",)]
+    # someone outside the session writes an ordinary review; after closing, so does rita
+    other = reviews.submit_review(con, Viewer("lee", "qa_lead"), "conv-002", [])
+    con.execute("UPDATE calibration_sessions SET status = 'closed'")
+    later = reviews.submit_review(con, RITA, "conv-002", [])
+    assert con.execute(
+        "SELECT count(*) FROM reviews WHERE review_id IN (?, ?) AND calibration_session_id IS NULL",
+        [other, later],
+    ).fetchall() == [(2,)]

@@ -191,3 +191,20 @@ JOIN conversations AS c ON c.conversation_id = d.conversation_id
 WHERE d.reviewer_id = $reviewer_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 ORDER BY d.updated_at DESC
+
+-- name: calibration_session_for_review
+-- The open calibration session in which a reviewer reviews a conversation (they take part and it
+-- holds the conversation): one where the assignment is still open first, then the newest.
+SELECT s.calibration_session_id, s.title, s.show_auto_score
+FROM calibration_sessions AS s
+JOIN calibration_conversations AS cc ON cc.calibration_session_id = s.calibration_session_id
+JOIN calibration_participants AS p ON p.calibration_session_id = s.calibration_session_id
+WHERE s.status = 'open' AND cc.conversation_id = $conversation_id AND p.user_id = $reviewer_id
+ORDER BY EXISTS (
+             SELECT 1 FROM review_assignments AS a
+             WHERE a.calibration_session_id = s.calibration_session_id
+               AND a.conversation_id = $conversation_id AND a.reviewer_id = $reviewer_id
+               AND a.status = 'open'
+         ) DESC,
+         s.created_at DESC, s.calibration_session_id DESC
+LIMIT 1
