@@ -563,7 +563,13 @@ def leave_one_out(
         else:
             with tempfile.TemporaryDirectory(prefix="cornerstone-validity-") as scratch:
                 variant = load_rubrics(_with_mood_weight(rubrics_dir, mood, Path(scratch)))
-            per_corpus = score_corpora(eval_dir, variant, workers, names, quiet=True)
+            # the tone weight only moves customer_outcome, in the quality score: corpora whose
+            # headline is a rubric without it (empathy, communication) keep their scores
+            quality = [n for n in names if scored[n].corpus.headline == "quality"]
+            per_corpus = {
+                **scored,
+                **score_corpora(eval_dir, variant, workers, quality, quiet=True),
+            }
         for name, config in grid(weights):
             table[(mood, name)] = {n: headline(per_corpus[n], config) for n in names}
     shipped_key = next(

@@ -243,6 +243,24 @@ def before_after(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, title, "Focus criterion", "Mean criterion score (0-100)")
 
 
+def criterion_trend(frame: pd.DataFrame, grain: str) -> go.Figure:
+    """Pass rate per period of the chosen criteria (`criterion` holds their people-facing names)."""
+    title = f"Pass rate per criterion per {grain}"
+    if frame.empty:
+        return empty_figure(title, "Pick criteria with scored conversations in this range")
+    data = frame.assign(pass_percent=frame["pass_rate"] * 100)
+    fig = px.line(
+        data, x="period", y="pass_percent", color="criterion", markers=True,
+        custom_data=["conversations", "score"],
+    )  # fmt: skip
+    fig.update_traces(
+        hovertemplate="%{fullData.name}<br>%{x|%d %b %Y}<br>passed %{y:.0f}%"
+        "<br>mean score %{customdata[1]:.0f}<br>%{customdata[0]} conversations<extra></extra>"
+    )
+    fig.update_yaxes(range=[0, 100])
+    return _layout(fig, title, period_label(grain), "Passed where it applied (%)")
+
+
 def focus_weekly(frame: pd.DataFrame, held_at) -> go.Figure:
     title = "Focus criteria week by week around the session"
     if frame.empty:

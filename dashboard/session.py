@@ -328,6 +328,16 @@ def take_notice() -> str | None:
     return st.session_state.pop(NOTICE_KEY, None)
 
 
+@st.cache_data(ttl=30, show_spinner=False)
+def locked_account_count(db_path: str) -> int:
+    """How many accounts are locked after failed sign-ins (the admins' notice in the sidebar)."""
+    try:
+        with connect(db_path, wait_seconds=2) as con:
+            return len(authentication.locked_logins(con))
+    except DatabaseBusyError:
+        return 0
+
+
 def account_box(viewer: Viewer) -> None:
     """Sidebar: who is signed in, and the sign-out button."""
     with st.sidebar:
@@ -337,6 +347,11 @@ def account_box(viewer: Viewer) -> None:
         elif viewer.role == "agent" and viewer.agent_id:
             scope = f" · {plain(viewer.agent_id)}"
         st.caption(f"Signed in as **{plain(viewer.user_id)}** ({ROLE_LABELS[viewer.role]}{scope})")
+        if viewer.role == "admin" and (locked := locked_account_count(str(default_db_path()))):
+            st.warning(
+                f"{locked} account{'s' if locked != 1 else ''} locked after failed sign-ins: "
+                "unlock on the Users page.", icon=":material/lock:",
+            )  # fmt: skip
         if not st.session_state.get(TOKEN_KEY):
             return  # a viewer set by a test, not a signed-in session
         if st.button("Sign out", key="session_sign_out", icon=":material/logout:"):

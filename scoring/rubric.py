@@ -56,6 +56,16 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+# Validation context for a rubric set read back from storage (`rubric_sets.definition`) for its
+# questions, scales and weights: detectors are not looked up and their parameters not parsed (the
+# detectors may have changed since that set was stored).
+AS_STORED = {"detectors": "as stored"}
+
+
+def _as_stored(info: ValidationInfo) -> bool:
+    return bool(info.context) and info.context.get("detectors") == "as stored"
+
+
 class DetectorSpec(BaseModel):
     """One registered detector and its parameters, parsed into the detector's parameter model
     (see `scoring.params`): a criterion's detectors never receive unchecked dicts."""
@@ -69,7 +79,9 @@ class DetectorSpec(BaseModel):
 
     @field_validator("detector")
     @classmethod
-    def _registered(cls, value: str) -> str:
+    def _registered(cls, value: str, info: ValidationInfo) -> str:
+        if _as_stored(info):
+            return value
         registry = import_detectors()
         if value not in registry:
             raise PydanticCustomError(
@@ -83,7 +95,7 @@ class DetectorSpec(BaseModel):
     @classmethod
     def _parsed(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.data.get("detector")
-        if name is None:  # unknown detector: reported by `_registered`
+        if name is None or _as_stored(info):  # unknown detector: reported by `_registered`
             return DetectorParams()
         if value is None:
             value = {}

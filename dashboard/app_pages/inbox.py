@@ -53,9 +53,16 @@ def load(viewer) -> tuple[list[notifications.Notification], str | None]:
         return notifications.inbox(con, viewer), notifications.email_address(con, viewer)
 
 
-def mark_read(viewer, keys: list[str] | None) -> None:
-    with connect(default_db_path(), wait_seconds=10) as con:
-        notifications.mark_read(con, viewer, keys)
+def mark_read(viewer, keys: list[str] | None) -> bool:
+    """Mark read; False (with a plain message) when an import holds the database."""
+    try:
+        with connect(default_db_path(), wait_seconds=10) as con:
+            notifications.mark_read(con, viewer, keys)
+    except DatabaseBusyError:
+        st.warning("The database is busy (an import or scoring run); nothing was marked. "
+                   "Try again shortly.")  # fmt: skip
+        return False
+    return True
 
 
 viewer = current_viewer()
@@ -70,11 +77,7 @@ unread = [n for n in items if not n.is_read]
 top = st.columns([3, 1])
 top[0].caption(f"{len(unread):,} unread of {len(items):,}" if items else "Nothing here yet.")
 if unread and top[1].button("Mark all as read", key="inbox_mark_all", icon=":material/done_all:"):
-    try:
-        mark_read(viewer, None)
-    except DatabaseBusyError:
-        st.warning("The database is busy; nothing was marked. Try again shortly.")
-    else:
+    if mark_read(viewer, None):
         st.rerun()
 
 if not items:
@@ -101,12 +104,12 @@ for item in listed[:shown]:
         goal = target(viewer, item)
         if goal and action_column.button("Open", key=f"inbox_open_{item.key}"):
             if not item.is_read:
-                mark_read(viewer, [item.key])
+                mark_read(viewer, [item.key])  # still opens if the database is busy
             page, params = goal
             st.switch_page(page, query_params=params or None)
         if not item.is_read and action_column.button("Mark read", key=f"inbox_read_{item.key}"):
-            mark_read(viewer, [item.key])
-            st.rerun()
+            if mark_read(viewer, [item.key]):
+                st.rerun()
 if len(listed) > shown:
     if st.button(f"Show {min(PAGE_SIZE, len(listed) - shown)} more", key="inbox_more"):
         st.session_state[SHOWN_KEY] = shown + PAGE_SIZE
@@ -130,6 +133,9 @@ with st.expander("Get these by e-mail"):
             try:
                 with connect(default_db_path(), wait_seconds=10) as con:
                     saved = notifications.set_email_address(con, viewer, new_address)
+            except DatabaseBusyError:
+                st.warning("The database is busy (an import or scoring run); nothing was saved. "
+                           "Try again shortly.")  # fmt: skip
             except WarehouseError as error:
                 st.error(str(error))
             else:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, labels
 from dashboard.loaders.trends import PASS_MARK, SOURCES, TrendFilters, filter_options, trends
 from dashboard.session import current_viewer, require_roles
 from warehouse.csv_export import frame_to_csv
@@ -158,7 +158,7 @@ with left:
         "trends_distribution",
     )
 with right:
-    failed = data["most_failed_criteria"]
+    failed = labels.with_criterion_names(data["most_failed_criteria"])
     charts.show(sourced(charts.most_failed_criteria(failed)), labelled(failed), "trends_failed")
 
 charts.show(
@@ -229,3 +229,23 @@ charts.show(
     labelled(scatter),
     "trends_scatter",
 )
+
+st.subheader("Per criterion")
+per_criterion = labels.with_criterion_names(data["trend_criteria"])
+if per_criterion.empty:
+    st.info("No scored criteria for these filters.")
+else:
+    names = sorted(per_criterion["criterion"].unique())
+    worst = [n for n in labels.with_criterion_names(data["most_failed_criteria"])["criterion"]]
+    chosen_criteria = st.multiselect(
+        "Criteria", names, default=[n for n in worst if n in names][:3] or names[:3],
+        key="trends_criteria",
+        help="Pass rate where the criterion applied, per period, for the team or agent chosen "
+        "in the sidebar.",
+    )  # fmt: skip
+    picked_rows = per_criterion[per_criterion["criterion"].isin(chosen_criteria)]
+    charts.show(
+        sourced(charts.criterion_trend(picked_rows, grain)),
+        labelled(labels.for_people(picked_rows, 2)),
+        "trends_criteria",
+    )

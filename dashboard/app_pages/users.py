@@ -4,7 +4,7 @@ reset password, company sign-in e-mail. Every change is checked and audited in w
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from dashboard.session import ROLE_LABELS, require_roles
+from dashboard.session import ROLE_LABELS, locked_account_count, require_roles
 from dashboard.text import plain
 from warehouse import authentication, users
 from warehouse.connection import connect, transaction
@@ -34,6 +34,7 @@ def _apply(action, success: str, clear: tuple[str, ...] = ()) -> None:
     else:
         st.session_state["users_flash"] = success
         st.session_state["users_clear"] = clear
+        locked_account_count.clear()  # the sidebar's lock notice
         st.rerun()
 
 

@@ -82,6 +82,7 @@ def _trends(db: str, viewer: Viewer, filters: TrendFilters) -> dict[str, pd.Data
                 "most_failed_criteria",
                 "agent_ranking",
                 "quality_vs_csat",
+                "trend_criteria",
             )
         }  # fmt: skip
         frames["correlation"] = queries.run(

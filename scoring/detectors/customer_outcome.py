@@ -24,6 +24,7 @@ from __future__ import annotations
 from scoring.detectors.base import DetectorOutcome, Evidence, detector
 from scoring.outcomes import not_applicable, outcome
 from scoring.params import DetectorParams, Field, Phrases, Weight
+from scoring.phrases import message_evidence
 
 
 class Params(DetectorParams):
@@ -97,7 +98,9 @@ def customer_outcome(signals, params: Params) -> DetectorOutcome:
         summary = f"{mood}; none of the {_turns(len(turns))} thanked, corrected or complained"
         if len(turns) == 1:
             summary = f"{mood}; their one turn neither thanked, corrected nor complained"
-        return outcome(0.5 + 0.5 * mean, summary)
+        # the customer's most telling turn (strongest tone either way) as the evidence
+        strongest = max(turns, key=lambda i: abs(signals.sentiment(i)))
+        return outcome(0.5 + 0.5 * mean, summary, [message_evidence(signals, strongest, 100)])
     of = f"of {_turns(len(turns))}: " if len(turns) > 1 else "their one turn: "
     return outcome(
         0.5 + 0.5 * mean,

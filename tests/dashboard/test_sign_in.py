@@ -292,10 +292,13 @@ def test_a_locked_account_shows_its_lock_and_an_admin_unlocks_it(db):
     locked = dict(zip(table["Login"], table["Locked"], strict=True))
     assert locked["ann"].startswith("until ") and locked["root"] == "—"
     assert any("1 account is locked" in w.value for w in at.warning)
+    notice = "1 account locked after failed sign-ins: unlock on the Users page."
+    assert notice in [w.value for w in at.sidebar.warning]  # the admins' notice on every page
     at.selectbox(key="users_unlock_login").select("ann")
     at.button(key="users_unlock").click().run()
     assert not _errors(at)
     assert any("Unlocked ann." in s.value for s in at.success)
+    assert not [w for w in at.sidebar.warning if "locked" in w.value]
     with connect(db) as con:
         assert authentication.locked_logins(con) == {}
         assert [r["target"] for r in audit.entries(con, SYSTEM, action="user.unlock")] == ["ann"]

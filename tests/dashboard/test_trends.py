@@ -23,6 +23,17 @@ def small_db(db_path, monkeypatch):
     return db_path
 
 
+def _values(encoded):
+    """Plotly's JSON arrays: a list, or {"dtype", "bdata"} (base64 of a typed array)."""
+    if isinstance(encoded, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]).tolist()
+    return encoded
+
+
 def _specs(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
@@ -30,7 +41,7 @@ def _specs(at):
 def test_every_chart_has_a_title_axis_titles_and_a_table_and_csv_behind_it(small_db):
     at = open_page(ADMIN, "team_trends")
     specs = _specs(at)
-    assert len(specs) == 6  # the six service metrics share one figure of six panels
+    assert len(specs) == 7  # the six service metrics share one figure; one per-criterion trend
     for spec in specs:
         layout = spec["layout"]
         assert layout["title"]["text"]
@@ -44,7 +55,7 @@ def test_every_chart_has_a_title_axis_titles_and_a_table_and_csv_behind_it(small
     service = next(s for s in specs if s["layout"]["title"]["text"].startswith("Customer and"))
     y_titles = [v["title"]["text"] for k, v in service["layout"].items() if k.startswith("yaxis")]
     assert "NPS (points, -100 to 100)" in y_titles and "CSAT (mean, 1-5)" in y_titles
-    assert len(at.get("download_button")) == 7  # one per chart plus the agent ranking
+    assert len(at.get("download_button")) == 8  # one per chart plus the agent ranking
     assert not [f for f in at.dataframe if "band_start" in f.value.columns]
     at.toggle(key="charts_show_tables").set_value(True).run()
     assert [f for f in at.dataframe if "band_start" in f.value.columns]  # the table behind it
@@ -116,8 +127,8 @@ def test_quality_vs_csat_correlation_is_shown(small_db):
     at = open_page(ALPHA_MANAGER, "team_trends")
     # Alpha's surveyed conversations: auto quality 90, 80, 60, 20 vs CSAT 5, 4, 3, 1 (r = 0.994).
     assert metric_value(at, "Quality ~ CSAT correlation") == "0.99"
-    scatter = _specs(at)[-1]
-    assert scatter["layout"]["title"]["text"].startswith("Quality score vs CSAT per agent (r = ")
+    titles = [spec["layout"]["title"]["text"] for spec in _specs(at)]
+    assert any(t.startswith("Quality score vs CSAT per agent (r = ") for t in titles)
 
 
 def test_agents_are_refused_even_when_opening_the_page_file_directly(small_db):
@@ -148,3 +159,20 @@ def test_every_page_copes_with_an_empty_database(db_path, monkeypatch, page, vie
     monkeypatch.setenv("CORNERSTONE_DB", str(db_path))
     at = open_page(viewer, page)  # fails on any exception
     assert not at.error
+
+
+def test_per_criterion_trend_for_an_agent_and_a_team(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    at.selectbox(key="trends_agent").select("a2").run()  # Ben
+    at.multiselect(key="trends_criteria").set_value(["Empathy · Apology"]).run()
+    assert not at.exception
+    spec = next(s for s in _specs(at) if s["layout"]["title"]["text"].startswith("Pass rate per"))
+    (trace,) = spec["data"]
+    assert trace["name"] == "Empathy · Apology"
+    # Ben's apology, auto-score: passed in week 1 (c3, c4), failed on 30-31 March (c6, c7),
+    # passed on 14-15 April (c8, c9).
+    assert [x[:10] for x in trace["x"]] == ["2026-03-02", "2026-03-30", "2026-04-13"]
+    assert list(_values(trace["y"])) == [100.0, 0.0, 100.0]
+    at.selectbox(key="trends_agent").select("All").run()  # the team: Ann's c1, c2, c5 join in
+    spec = next(s for s in _specs(at) if s["layout"]["title"]["text"].startswith("Pass rate per"))
+    assert {t["name"] for t in spec["data"]} == {"Empathy · Apology"}

@@ -1,4 +1,9 @@
-"""Rules added for validity (helper G): each one judged on a hand-written case, with the real rubrics.
+"""Rules added for validity: each one judged on a hand-written case, with the real rubrics.
+
+- the critical criterion fails on abuse aimed at the customer only; a curse about a system or a
+  third party fails the non-critical professional_language (and never zeroes the conversation);
+- an upset customer is seen beyond VADER ("??", "billed twice", "still", "Sort it out.");
+- the agent's "glad I could help" does not confirm a resolution the customer denied;
 
 - acknowledging help is coming is N/A without timestamps (nobody can tell whether anyone waited);
 - "anything else I can help with?" does not confirm that the issue is solved;
@@ -136,3 +141,70 @@ def test_clock_time_is_a_timeline(rubrics):
         ("agent", "It will arrive soon."),
     )
     assert score(vague, rubrics).criterion("responsiveness", "sets_expectations").score == 0
+
+
+@pytest.mark.parametrize(
+    ("reply", "abuse", "crude"),
+    [
+        ("You're an idiot, read the email.", True, False),
+        ("Are you deaf? I already told you that.", True, False),
+        ("Shut up and listen.", True, True),
+        ("Just go away.", True, False),
+        ("You idiot.", True, False),
+        ("Can't you read? It says 5 days.", True, False),
+        ("That is your stupid mistake.", True, False),
+        ("This damn system never works.", False, True),
+        ("The bloody courier messed it up again.", False, True),
+        ("Honestly this crap happens all the time.", False, True),
+        ("The problem will go away after a restart.", False, False),
+        ("Why can't you read the file as a string?", False, False),
+        ("Please don't worry, you're not stupid for asking.", False, False),
+        ("These pills will fuck you up, be careful.", False, True),
+        ("Tell him to fuck off.", False, True),
+    ],
+)
+def test_only_abuse_aimed_at_the_customer_is_an_auto_fail(rubrics, reply, abuse, crude):
+    result = score(conversation(("customer", "Where is my order?"), ("agent", reply)), rubrics)
+    assert result.criterion("communication", "no_abuse").failed is abuse
+    assert result.criterion("communication", "professional_language").failed is crude
+    assert (result.quality_score == 0) is abuse
+    assert result.critical_failures == (("communication.no_abuse",) if abuse else ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why have I been billed twice?? Sort it out.",
+        "I was charged twice for one order.",
+        "It's still not working.",
+        "This is the third time I'm writing about this.",
+    ],
+)
+def test_upset_customer_is_seen_beyond_vader(rubrics, text):
+    result = score(
+        conversation(("customer", text), ("agent", "Let me check that for you.")), rubrics
+    )
+    acknowledge = result.criterion("empathy", "acknowledge_feelings")
+    apology = result.criterion("empathy", "apology")
+    assert not acknowledge.na and "upset" in acknowledge.rationale
+    assert not apology.na and apology.failed
+    assert result.criterion("resolution", "customer_outcome").failed
+
+
+def test_glad_i_could_help_does_not_confirm_what_the_customer_denied(rubrics):
+    denied = conversation(
+        ("customer", "My refund never arrived."),
+        ("agent", "Is everything sorted on your side now?"),
+        ("customer", "No, not really."),
+        ("agent", "I'm glad I could help with this."),
+    )
+    result = score(denied, rubrics).criterion("resolution", "confirmation")
+    assert result.failed
+    assert "glad I could help" in result.rationale and "No, not really." in result.rationale
+    confirmed = conversation(
+        ("customer", "My refund never arrived."),
+        ("agent", "I've resent it. Does that help?"),
+        ("customer", "Yes, got it now, thanks."),
+        ("agent", "I'm glad I could help with this."),
+    )
+    assert not score(confirmed, rubrics).criterion("resolution", "confirmation").failed

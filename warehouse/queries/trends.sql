@@ -206,3 +206,25 @@ SELECT
     (SELECT count(*) FROM scoped) AS conversations,
     (SELECT corr(quality_score, csat) FROM per_agent) AS agent_correlation,
     (SELECT count(*) FROM per_agent) AS agents;
+
+-- name: trend_criteria
+-- Per period and criterion (where it applied): mean criterion score (0-100), pass rate and how
+-- many conversations, from $source, for the team / agent / channel filters. A manager's
+-- per-criterion trend for an agent or a team.
+SELECT
+    date_trunc($grain, c.created_at)::DATE AS period,
+    k.rubric_id,
+    k.criterion_id,
+    avg(k.score) AS score,
+    avg(CASE WHEN k.failed THEN 0.0 ELSE 1.0 END) AS pass_rate,
+    count(*) AS conversations
+FROM conversations AS c
+JOIN criterion_scores_by_source AS k ON k.conversation_id = c.conversation_id AND k.source = $source
+WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+  AND ($team IS NULL OR c.team = $team)
+  AND ($agent_id IS NULL OR c.agent_id = $agent_id)
+  AND ($channel IS NULL OR c.channel = $channel)
+  AND c.created_at >= $since AND c.created_at < $until
+  AND NOT k.na
+GROUP BY ALL
+ORDER BY period, k.rubric_id, k.criterion_id;
