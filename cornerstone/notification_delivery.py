@@ -153,12 +153,13 @@ def email_message(settings: DeliverySettings, job: _EmailJob) -> EmailMessage:
     message["From"] = settings.smtp_from
     message["To"] = job.address
     count = len(items)
-    message["Subject"] = (
-        f"Cornerstone QA: {items[0].text}"
-        if count == 1
-        else f"Cornerstone QA: {count} new notifications"
-    )[:200]
-    lines = [f"{n.occurred_at:%Y-%m-%d %H:%M} UTC  {n.text}" for n in items[:MAX_LINES_PER_EMAIL]]
+    subject = items[0].text if count == 1 else f"{count} new notifications"
+    # Names come from people and imports: one line, so no header can be smuggled in.
+    message["Subject"] = " ".join(f"Cornerstone QA: {subject}".split())[:200]
+    lines = [
+        f"{n.occurred_at:%Y-%m-%d %H:%M} UTC  {' '.join(n.text.split())}"
+        for n in items[:MAX_LINES_PER_EMAIL]
+    ]
     if count > MAX_LINES_PER_EMAIL:
         lines.append(f"... and {count - MAX_LINES_PER_EMAIL} more.")
     where = (
@@ -190,7 +191,7 @@ def _smtp(settings: DeliverySettings) -> smtplib.SMTP:
 
 
 def post_webhook(settings: DeliverySettings, notification: Notification) -> None:
-    text = f"Cornerstone QA: {slack_escape(notification.channel_text)}"
+    text = f"Cornerstone QA: {slack_escape(' '.join(notification.channel_text.split()))}"
     if settings.base_url:
         text += f" <{settings.base_url}/inbox|Open Cornerstone QA>"
     request = urllib.request.Request(

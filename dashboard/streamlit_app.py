@@ -51,7 +51,12 @@ if viewer is None:
     st.navigation(navigation, position="hidden").run()
     st.stop()
 
-allowed = [p for p in PAGES if (APP_PAGES / p[1]).exists() and may_see(viewer.role, p[1][:-3])]
+missing = [p[1] for p in PAGES if not (APP_PAGES / p[1]).exists()]
+if missing:  # a packaging mistake: name the page files instead of hiding the pages
+    raise FileNotFoundError(
+        f"dashboard page file(s) missing from {APP_PAGES}: {', '.join(missing)}"
+    )
+allowed = [p for p in PAGES if may_see(viewer.role, p[1][:-3])]
 stems = [p[1][:-3] for p in allowed]
 home = HOME_PAGE.get(viewer.role)
 home = home if home in stems else (stems[0] if stems else None)

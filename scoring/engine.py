@@ -1,7 +1,8 @@
 """Score conversations against a rubric set: per criterion, per rubric (0-100), overall quality.
 
 `score(conversation, rubrics)` judges one conversation; `score_batch(...)` judges many on every
-core (see `scoring.batch`). Arithmetic (mirrored by the review form in warehouse/rubric_specs.py):
+core (see `scoring.batch`). Arithmetic (`weighted_mean`, `quality_of`, `scale_score` are also
+what the review form in warehouse/rubric_specs.py uses for human answers):
 - a criterion's detector value v (0..1) becomes its score 100·v on a 1-5 scale (value 1+4v), or
   100/0 on a yes/no scale (value 1 when v >= pass_mark); it fails when v < pass_mark;
 - a rubric's score is the weighted mean of its non-N/A criterion scores (None when all are N/A);
@@ -11,6 +12,7 @@ core (see `scoring.batch`). Arithmetic (mirrored by the review form in warehouse
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +201,8 @@ def _judge(signals: ConversationSignals, step: _Step) -> CriterionScore:
     )  # fmt: skip
 
 
-def _weighted(pairs: list[tuple[float, float]]) -> float | None:
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """The weighted mean of (score, weight) pairs, rounded to 2 places; None without weight."""
     total = weighted = 0  # summed in order, as `sum` would: the same floats
     for value, weight in pairs:
         total += weight
@@ -207,22 +210,29 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return round(weighted / total, 2) if total else None
 
 
-_plans: dict[int, tuple[RubricSet, list]] = {}
+_weighted = weighted_mean
 
 
-def _plan(rubrics: RubricSet) -> list[tuple[Any, list[_Step]]]:
-    """Per rubric: (rubric, its criteria as `_Step`s)."""
-    cached = _plans.get(id(rubrics))
-    if cached is not None and cached[0] is rubrics:
-        return cached[1]
+def quality_of(rubric_pairs: Iterable[tuple[float, float]], critical_failed: bool) -> float | None:
+    """The quality score: weighted mean of (rubric score, rubric weight), 0 when a critical
+    criterion failed."""
+    quality = weighted_mean(rubric_pairs)
+    return 0.0 if critical_failed else quality
+
+
+def scale_score(yes_no: bool, value: float) -> float:
+    """A value on a criterion's own scale (0/1 or 1-5) as its 0-100 score."""
+    return 100.0 * value if yes_no else round((value - 1.0) / 4.0 * 100.0, 1)
+
+
+def build_plan(rubrics: RubricSet) -> list[tuple[Any, list[_Step]]]:
+    """Per rubric: (rubric, its criteria as `_Step`s). Kept by the set (`RubricSet.scoring_plan`)."""
     if not REGISTRY:
         import_detectors()
-    plan = [
+    return [
         (rubric, [_step(rubric.id, criterion) for criterion in rubric.criteria])
         for rubric in rubrics.rubrics
     ]
-    _plans[id(rubrics)] = (rubrics, plan)  # keeps the set alive, so its id is never reused
-    return plan
 
 
 def _step(rubric_id: str, criterion: Criterion) -> _Step:
@@ -255,7 +265,7 @@ def score(
     quality_pairs: list[tuple[float, float]] = []
     critical_failures: list[str] = []
     resolved: bool | None = None
-    for rubric, steps in _plan(rubrics):
+    for rubric, steps in rubrics.scoring_plan:
         criteria = []
         pairs = []
         for step in steps:

@@ -9,6 +9,7 @@ canonical shape the models accept, so the models themselves stay strict.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import (
@@ -56,6 +57,16 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+# Validation context for a rubric set read back from storage (`rubric_sets.definition`) for its
+# questions, scales and weights: detectors are not looked up and their parameters not parsed (the
+# detectors may have changed since that set was stored).
+AS_STORED = {"detectors": "as stored"}
+
+
+def _as_stored(info: ValidationInfo) -> bool:
+    return bool(info.context) and info.context.get("detectors") == "as stored"
+
+
 class DetectorSpec(BaseModel):
     """One registered detector and its parameters, parsed into the detector's parameter model
     (see `scoring.params`): a criterion's detectors never receive unchecked dicts."""
@@ -69,7 +80,9 @@ class DetectorSpec(BaseModel):
 
     @field_validator("detector")
     @classmethod
-    def _registered(cls, value: str) -> str:
+    def _registered(cls, value: str, info: ValidationInfo) -> str:
+        if _as_stored(info):
+            return value
         registry = import_detectors()
         if value not in registry:
             raise PydanticCustomError(
@@ -83,7 +96,7 @@ class DetectorSpec(BaseModel):
     @classmethod
     def _parsed(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.data.get("detector")
-        if name is None:  # unknown detector: reported by `_registered`
+        if name is None or _as_stored(info):  # unknown detector: reported by `_registered`
             return DetectorParams()
         if value is None:
             value = {}
@@ -182,6 +195,13 @@ class RubricSet(BaseModel):
 
     def detector_names(self) -> set[str]:
         return {d.detector for r in self.rubrics for c in r.criteria for d in c.detectors}
+
+    @cached_property
+    def scoring_plan(self) -> Any:
+        """How the engine runs this set, built once on first use (`scoring.engine.build_plan`)."""
+        from scoring.engine import build_plan  # the engine imports this module
+
+        return build_plan(self)
 
 
 def normalise_detector(raw: Any) -> Any:

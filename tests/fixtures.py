@@ -21,7 +21,8 @@ from warehouse.connection import connect
 
 RUBRIC_SET_HASH = "fixture-rubrics-v1"
 
-# Same shape as `rubric_sets.definition` written by `qa score` (warehouse/rubric_specs.py reads it).
+# Rubrics as `rubric_sets.definition` stores them (`qa score`; warehouse/rubric_specs.py reads them
+# through the rubric model; detectors are not looked up for a stored set).
 RUBRIC_DEFINITION: list[dict[str, Any]] = [
     {
         "id": "empathy",
@@ -30,10 +31,17 @@ RUBRIC_DEFINITION: list[dict[str, Any]] = [
         "criteria": [
             {
                 "id": "acknowledges_feelings",
-                "name": "Acknowledges the customer's feelings",
+                "question": "Acknowledges the customer's feelings",
+                "detectors": ["agent_phrase"],
                 "scale": "yes_no",
             },
-            {"id": "tone", "name": "Warm, polite tone", "scale": "1-5", "weight": 2.0},
+            {
+                "id": "tone",
+                "question": "Warm, polite tone",
+                "scale": "1-5",
+                "weight": 2.0,
+                "detectors": ["agent_phrase"],
+            },
         ],
     },
     {
@@ -43,12 +51,14 @@ RUBRIC_DEFINITION: list[dict[str, Any]] = [
         "criteria": [
             {
                 "id": "confirmed_resolved",
-                "name": "Confirms the issue is resolved",
+                "question": "Confirms the issue is resolved",
+                "detectors": ["agent_phrase"],
                 "scale": "yes_no",
             },
             {
                 "id": "no_false_promise",
-                "name": "No false promises",
+                "question": "No false promises",
+                "detectors": ["agent_phrase"],
                 "scale": "yes_no",
                 "critical": True,
             },

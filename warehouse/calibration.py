@@ -137,6 +137,24 @@ def shows_auto_score(con: duckdb.DuckDBPyConnection, calibration_session_id: int
     return bool(rows and rows[0]["show_auto_score"])
 
 
+def session_for_review(
+    con: duckdb.DuckDBPyConnection, reviewer_id: str, conversation_id: str
+) -> dict | None:
+    """The open session a review of `conversation_id` by `reviewer_id` belongs to, or None.
+
+    A reviewer who takes part in an open session holding the conversation reviews it for that
+    session, wherever they submit from (queue, review page, calibration page): the review carries
+    the session and completes its assignment. Keys: calibration_session_id, title, show_auto_score.
+    """
+    rows = queries.run(
+        con,
+        "calibration_session_for_review",
+        reviewer_id=reviewer_id,
+        conversation_id=conversation_id,
+    )
+    return rows[0] if rows else None
+
+
 def ratings(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, calibration_session_id: int | None
 ) -> list[dict]:

@@ -8,6 +8,7 @@ changes a criterion appends a new version marked `revised_after_dispute`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from warehouse import audit, queries
+from warehouse import audit, calibration, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError, WarehouseError
 from warehouse.permissions import allowed, require
@@ -47,6 +48,10 @@ class InvalidReviewError(WarehouseError):
 
 class ReviewConflictError(WarehouseError):
     """Somebody saved a newer version of this review in the meantime."""
+
+
+class StaleFormError(ReviewConflictError):
+    """The form on screen is no longer this conversation's form (its auto-score was re-scored)."""
 
 
 class NotFoundError(WarehouseError):
@@ -86,6 +91,20 @@ class ReviewForm:
     current_review_id: int | None  # the viewer's current version, if they reviewed it already
     current_version: int | None = None
     rubric_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """What the reviewer is answering: the criteria, their scales and the auto-score of each.
+
+        The page sends back the fingerprint of the form it showed; a submit is refused when the
+        form built at save time differs (a scoring run changed the auto-score meanwhile), so the
+        stored answers and override flags are always those of the form on screen.
+        """
+        shown = [
+            (c.spec.rubric_id, c.spec.criterion_id, c.spec.scale, c.auto_value, c.auto_na)
+            for c in self.criteria
+        ]
+        return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:16]
 
 
 def _now() -> datetime:
@@ -211,7 +230,10 @@ def load_form(
 
 
 def _validated_rows(
-    form: ReviewForm, answers: Sequence[CriterionAnswer], problems: list[str]
+    form: ReviewForm,
+    answers: Sequence[CriterionAnswer],
+    problems: list[str],
+    require_reason: bool = True,
 ) -> list[dict[str, Any]]:
     by_key = {(a.rubric_id, a.criterion_id): a for a in answers}
     known = {(c.spec.rubric_id, c.spec.criterion_id) for c in form.criteria}
@@ -240,7 +262,7 @@ def _validated_rows(
             bool(answer.na) != bool(item.auto_na) or (not answer.na and value != item.auto_value)
         )
         reason = (answer.reason or "").strip()
-        if overridden and not reason:
+        if overridden and not reason and require_reason:
             problems.append(
                 f"{spec.label}: you changed the auto-score; give a reason for the override"
             )
@@ -327,17 +349,26 @@ def submit_review(
     base_review_id: int | None = None,
     check_base: bool = False,
     now: datetime | None = None,
+    expected_form: str | None = None,
 ) -> int:
     """Save the viewer's review (a new chain, or version + 1 of their own); return its review_id.
 
     Criteria without an answer confirm the auto-score. With `check_base`, the save is refused
     (ReviewConflictError) when the viewer's current version is no longer `base_review_id`, so a
-    second browser tab cannot silently replace a newer version.
+    second browser tab cannot silently replace a newer version. Without `calibration_session_id`,
+    a reviewer taking part in an open calibration session that holds the conversation reviews it
+    for that session (calibration.session_for_review). With `expected_form` (the
+    `ReviewForm.fingerprint` of the form the reviewer saw), it is refused (StaleFormError) when
+    the conversation's form changed since. The viewer's draft of the conversation is deleted in
+    the same transaction.
     """
     require(viewer, "review.submit")
+    if calibration_session_id is None:
+        session = calibration.session_for_review(con, viewer.user_id, conversation_id)
+        calibration_session_id = session["calibration_session_id"] if session else None
     return _submit(
         con, viewer, conversation_id, answers, overall_comment, message_comments, calibration_session_id,
-        base_review_id, check_base, now, reviewer_id=viewer.user_id,
+        base_review_id, check_base, now, reviewer_id=viewer.user_id, expected_form=expected_form,
     )  # fmt: skip
 
 
@@ -345,14 +376,23 @@ def _submit(
     con, viewer: Viewer, conversation_id: str, answers: Sequence[CriterionAnswer], overall_comment: str,
     message_comments: Mapping[int, str] | None, calibration_session_id: int | None,
     base_review_id: int | None, check_base: bool, now: datetime | None, *, reviewer_id: str,
+    expected_form: str | None = None,
 ) -> int:  # fmt: skip
     _visible_conversation(con, viewer, conversation_id)
     owner = Viewer(
         reviewer_id, viewer.role, viewer.agent_id, viewer.teams
     )  # pre-fill from the chain owner
     form = load_form(con, owner, conversation_id, calibration_session_id)
+    if expected_form is not None and form.fingerprint != expected_form:
+        raise StaleFormError(
+            "The auto-score of this conversation changed while you were reviewing (a scoring run "
+            "finished). Nothing was saved and your answers and comments are kept: check the "
+            "refreshed form, then submit again."
+        )
     problems: list[str] = []
-    rows = _validated_rows(form, answers, problems)
+    # In calibration each reviewer judges on their own (often without seeing the auto-score):
+    # disagreeing with the auto-scorer needs no reason there.
+    rows = _validated_rows(form, answers, problems, require_reason=calibration_session_id is None)
     overall_comment = (overall_comment or "").strip()
     _check_text("The overall comment", overall_comment, problems)
     comments = {int(k): v.strip() for k, v in (message_comments or {}).items() if v and v.strip()}
@@ -373,13 +413,20 @@ def _submit(
 
     def work() -> int:
         with transaction(con):
-            return _write_version(
+            review_id = _write_version(
                 con, conversation_id=conversation_id, reviewer_id=reviewer_id, written_by=viewer.user_id,
                 rubrics=form.rubrics, rows=rows, rubric_set_hash=form.rubric_set_hash,
                 overall_comment=overall_comment, message_comments=comments,
                 calibration_session_id=calibration_session_id, status="submitted",
                 base_review_id=base_review_id, check_base=check_base, now=now or _now(),
             )  # fmt: skip
+            queries.execute(
+                con,
+                "delete_review_draft",
+                reviewer_id=viewer.user_id,
+                conversation_id=conversation_id,
+            )
+            return review_id
 
     return _retry_on_conflict(work)
 

@@ -1,10 +1,11 @@
 """The rubric criteria as the review form needs them: scale, weight, critical flag, pass mark.
 
 Read from the rubric set stored with the auto-scores (`rubric_sets.definition`, written by
-`qa score`), so a review is judged on the rubric its auto-score used. Also holds the arithmetic
-that turns a reviewer's answers into criterion, rubric and quality scores with the same weighting
-as the auto-scorer: weighted mean of the non-N/A criteria per rubric, weighted mean of the rubrics,
-0 when a critical criterion fails.
+`qa score`) through the rubric model itself (`scoring.rubric`), so a review is judged on the rubric
+its auto-score used. A reviewer's answers become criterion, rubric and quality scores by the
+auto-scorer's own arithmetic (`scoring.engine.weighted_mean`, `quality_of`, `scale_score`):
+weighted mean of the non-N/A criteria per rubric, weighted mean of the rubrics, 0 when a critical
+criterion fails.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from scoring.engine import quality_of, scale_score, weighted_mean
+from scoring.rubric import AS_STORED, Criterion, Rubric, normalise_rubric
 
 Scale = Literal["yes_no", "1-5"]
 
@@ -40,12 +44,10 @@ class CriterionSpec:
         return float(min(5, max(1, int(value + 0.5))))
 
     def to_score(self, value: float | None) -> float | None:
-        """The value on its own scale as 0-100."""
+        """The value on its own scale as 0-100 (the auto-scorer's arithmetic)."""
         if value is None:
             return None
-        if self.scale == "yes_no":
-            return 100.0 * value
-        return (value - 1.0) / 4.0 * 100.0
+        return scale_score(self.scale == "yes_no", value)
 
     def fails(self, value: float | None) -> bool:
         return value is not None and value < self.pass_mark
@@ -59,64 +61,38 @@ class RubricSpec:
     criteria: tuple[CriterionSpec, ...]
 
 
-def _first(mapping: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    for key in keys:
-        if key in mapping and mapping[key] is not None:
-            return mapping[key]
-    return default
-
-
-def _scale(raw: Any) -> Scale:
-    if isinstance(raw, Mapping):
-        top = _first(raw, "max", "maximum", default=1)
-        return "yes_no" if float(top) <= 1 else "1-5"
-    text = str(raw or "yes_no").lower().replace(" ", "")
-    if text in ("yes_no", "yesno", "yes/no", "binary", "boolean", "bool", "pass_fail", "0-1"):
-        return "yes_no"
-    return "1-5"
-
-
-def _criterion(rubric_id: str, raw: Mapping[str, Any]) -> CriterionSpec:
-    criterion_id = str(_first(raw, "id", "criterion_id", "name"))
-    scale = _scale(_first(raw, "scale", "type", "kind"))
-    default_pass = 1.0 if scale == "yes_no" else 3.0
-    pass_mark = float(_first(raw, "pass_mark", "pass", "pass_at", default=default_pass))
-    if scale == "1-5" and pass_mark <= 1.0:
-        pass_mark = 1.0 + 4.0 * pass_mark  # given as a 0..1 fraction of the scale
+def _criterion(rubric_id: str, criterion: Criterion) -> CriterionSpec:
+    yes_no = criterion.scale == "yes_no"
     return CriterionSpec(
         rubric_id=rubric_id,
-        criterion_id=criterion_id,
-        label=str(_first(raw, "label", "title", "question", "name", "id", default=criterion_id)),
-        scale=scale,
-        weight=float(_first(raw, "weight", default=1.0)),
-        critical=bool(_first(raw, "critical", default=False)),
-        pass_mark=pass_mark,
-        description=str(_first(raw, "description", "help", default="")),
+        criterion_id=criterion.id,
+        label=criterion.question,
+        scale="yes_no" if yes_no else "1-5",
+        weight=criterion.weight,
+        critical=criterion.critical,
+        # the rubric's pass mark is on the detector's 0..1; a reviewer answers on the scale
+        pass_mark=1.0 if yes_no else 1.0 + 4.0 * criterion.pass_mark,
+        description=criterion.guidance or "",
     )
 
 
 def parse_definition(definition: str | Mapping[str, Any] | list[Any]) -> tuple[RubricSpec, ...]:
-    """Rubric specs from the stored definition JSON (a list of rubrics or {"rubrics": [...]})."""
+    """Rubric specs from the stored definition JSON (`rubric_set_definition`: {"rubrics": [...]},
+    or a list of rubrics), read through the rubric model itself (`scoring.rubric`)."""
     data = json.loads(definition) if isinstance(definition, str) else definition
-    if isinstance(data, Mapping):
-        data = _first(data, "rubrics", default=list(data.values()))
-        if isinstance(data, Mapping):
-            data = [{"id": key, **value} for key, value in data.items()]
-    rubrics = []
-    for raw in data or []:
-        rubric_id = str(_first(raw, "id", "rubric_id", "name"))
-        criteria = _first(raw, "criteria", default=[])
-        if isinstance(criteria, Mapping):
-            criteria = [{"id": key, **value} for key, value in criteria.items()]
-        rubrics.append(
-            RubricSpec(
-                rubric_id=rubric_id,
-                label=str(_first(raw, "label", "title", "name", default=rubric_id)),
-                weight=float(_first(raw, "weight", default=1.0)),
-                criteria=tuple(_criterion(rubric_id, c) for c in criteria),
-            )
+    raw_rubrics = data.get("rubrics", []) if isinstance(data, Mapping) else data
+    rubrics = [
+        Rubric.model_validate(normalise_rubric(raw), context=AS_STORED) for raw in raw_rubrics or []
+    ]
+    return tuple(
+        RubricSpec(
+            rubric_id=rubric.id,
+            label=rubric.name,
+            weight=rubric.weight,
+            criteria=tuple(_criterion(rubric.id, c) for c in rubric.criteria),
         )
-    return tuple(rubrics)
+        for rubric in rubrics
+    )
 
 
 def specs_from_auto_rows(rows: Iterable[Mapping[str, Any]]) -> tuple[RubricSpec, ...]:
@@ -149,24 +125,21 @@ class Totals:
 
 
 def totals(rubrics: Iterable[RubricSpec], values: Mapping[tuple[str, str], float | None]) -> Totals:
-    """Rubric and quality scores from per-criterion values (None = N/A) on each criterion's scale."""
+    """Rubric and quality scores from per-criterion values (None = N/A) on each criterion's scale,
+    computed by the auto-scorer's own arithmetic (`scoring.engine`)."""
     rubric_scores: dict[str, float | None] = {}
-    weighted, weight_sum, critical_failed = 0.0, 0.0, False
+    rubric_pairs: list[tuple[float, float]] = []
+    critical_failed = False
     for rubric in rubrics:
-        num, den = 0.0, 0.0
+        pairs = []
         for spec in rubric.criteria:
             value = values.get((rubric.rubric_id, spec.criterion_id))
             if value is None:
                 continue
-            num += spec.weight * spec.to_score(value)
-            den += spec.weight
+            pairs.append((spec.to_score(value), spec.weight))
             critical_failed = critical_failed or (spec.critical and spec.fails(value))
-        score = num / den if den else None
+        score = weighted_mean(pairs)
         rubric_scores[rubric.rubric_id] = score
         if score is not None:
-            weighted += rubric.weight * score
-            weight_sum += rubric.weight
-    quality = weighted / weight_sum if weight_sum else None
-    if critical_failed:
-        quality = 0.0
-    return Totals(rubric_scores, quality, critical_failed)
+            rubric_pairs.append((score, rubric.weight))
+    return Totals(rubric_scores, quality_of(rubric_pairs, critical_failed), critical_failed)

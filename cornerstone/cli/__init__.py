@@ -63,10 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"cornerstone.cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"cornerstone.cli.{name}":
-                continue  # command not built yet
-            raise
+        except ImportError as error:  # a packaging mistake: say which command, never hide it
+            raise ImportError(
+                f"qa command module cornerstone.cli.{name} failed to import: {error}"
+            ) from error
         module.register(subparsers)
     return parser
 

@@ -2,8 +2,8 @@
 
 `DEMO_STEPS` is the ordered list of steps. Each owner edits only their own step function below
 (ingest: A, score: D1, users: F, reviews and disputes: E1, coaching and calibration: E2). A step
-whose module (or function) is not in this build yet is skipped with a note, so the demo works at
-every stage of the project. A step returns a one-line summary; the users step also leaves the
+whose module (or function) cannot be imported stops the demo with an error naming it (a
+packaging mistake must not look like a smaller demo). A step returns a one-line summary; the users step also leaves the
 demo accounts (with their generated passwords) in `DemoRun.accounts` for printing.
 """
 
@@ -32,7 +32,6 @@ class DemoRun:
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
     workers: int = 1
     summaries: list[tuple[str, str]] = field(default_factory=list)  # (step, one line)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (step, why)
     accounts: list[Any] = field(default_factory=list)  # warehouse.users.DemoAccount
     accounts_file: Path | None = None
 
@@ -40,12 +39,8 @@ class DemoRun:
 @dataclass(frozen=True)
 class Step:
     name: str
-    requires: str  # the module the step needs; absent -> skipped with a note
+    requires: str  # the module the step needs (absent: an error naming it)
     run: Callable[[DemoRun], str]
-
-
-class StepMissing(Exception):
-    """The step's code is not in this build yet (raised by a step for a missing function)."""
 
 
 class DemoStepFailed(Exception):
@@ -53,16 +48,14 @@ class DemoStepFailed(Exception):
 
 
 def _require(module: str, *names: str) -> Any:
-    """Import `module` (and check it has `names`), or raise StepMissing saying what is absent."""
+    """Import `module` (and check it has `names`), or raise ImportError naming what is absent."""
     try:
         loaded = importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name and module.startswith(error.name):
-            raise StepMissing(f"{module} is not in this build yet") from error
-        raise
+    except ImportError as error:
+        raise ImportError(f"demo step module {module} failed to import: {error}") from error
     for name in names:
         if not hasattr(loaded, name):
-            raise StepMissing(f"{module}.{name} is not in this build yet")
+            raise ImportError(f"demo step module {module} has no {name}")
     return loaded
 
 
@@ -198,12 +191,7 @@ def build_demo(
         workers=workers,
     )
     for step in steps:
-        try:
-            line = step.run(run)
-        except StepMissing as missing:
-            run.skipped.append((step.name, str(missing)))
-            say(f"  {step.name:<12} skipped: {missing}")
-            continue
+        line = step.run(run)
         run.summaries.append((step.name, line))
         say(f"  {step.name:<12} {line}")
     return run

@@ -1,12 +1,28 @@
-"""Review one conversation: transcript with evidence beside the rubric form, history and disputes."""
+"""Review one conversation: transcript beside a compact scorecard, each scrolling on its own.
+
+Form state is keyed by conversation (`review::<conversation>::<field>`), so answers typed for one
+conversation can never be submitted for another. Every change is kept as a draft (in this
+session and in the database, warehouse/drafts.py) and is never overwritten by a re-run; fields
+the reviewer has not touched follow the current auto-score. The submit button carries the
+conversation and the form it was rendered with: a submit for a conversation that is no longer
+on screen, or for a form whose auto-score changed meanwhile, is refused and nothing is lost.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+from typing import Any
 
 import streamlit as st
 
-from dashboard.components.transcript import highlights_for, transcript_html
+from dashboard.components.transcript import (
+    AGAINST,
+    FOR,
+    LEGEND,
+    highlights_for,
+    transcript_html,
+)
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from warehouse.errors import WarehouseError
@@ -15,6 +31,7 @@ from warehouse.reviews import (
     REVIEW_ROLES,
     CriterionAnswer,
     InvalidReviewError,
+    ReviewConflictError,
     ReviewForm,
 )
 
@@ -22,6 +39,12 @@ NA = "N/A"
 YES_NO = ("Yes", "No", NA)
 SCALE = ("1", "2", "3", "4", "5", NA)
 NO_MESSAGE = -1
+OVERALL = "overall"
+COMMENT_MESSAGE = "comment_message"
+COMMENT_TEXT = "comment_text"
+PANE_HEIGHT = 640  # px: transcript and scorecard scroll on their own beside each other
+DASH = "—"
+MISSING = object()
 
 
 def options_for(scale: str) -> tuple[str, ...]:
@@ -48,74 +71,355 @@ def from_choice(scale: str, choice: str | None) -> tuple[float | None, bool]:
     return float(choice), False
 
 
-def value_key(rubric_id: str, criterion_id: str) -> str:
-    return f"review_value_{rubric_id}_{criterion_id}"
+def field_key(conversation_id: str, field: str) -> str:
+    """The session-state key of one form field of one conversation."""
+    return f"review::{conversation_id}::{field}"
 
 
-def reason_key(rubric_id: str, criterion_id: str) -> str:
-    return f"review_reason_{rubric_id}_{criterion_id}"
+def answer_field(rubric_id: str, criterion_id: str) -> str:
+    return f"value:{rubric_id}:{criterion_id}"
 
 
-def prefill(form: ReviewForm) -> None:
-    """Load the form's widget state once per conversation and review version (not on every rerun)."""
-    marker = (form.conversation_id, form.current_review_id)
-    if st.session_state.get("review_loaded_for") == marker:
-        return
+def reason_field(rubric_id: str, criterion_id: str) -> str:
+    return f"reason:{rubric_id}:{criterion_id}"
+
+
+def value_key(conversation_id: str, rubric_id: str, criterion_id: str) -> str:
+    return field_key(conversation_id, answer_field(rubric_id, criterion_id))
+
+
+def reason_key(conversation_id: str, rubric_id: str, criterion_id: str) -> str:
+    return field_key(conversation_id, reason_field(rubric_id, criterion_id))
+
+
+def form_defaults(form: ReviewForm, shows_auto: bool = True) -> dict[str, Any]:
+    """Each field as the form starts: the reviewer's current version, else the auto-score (no
+    answer at all in a calibration session that hides the auto-score)."""
+    fields: dict[str, Any] = {}
     for item in form.criteria:
         s = item.spec
-        st.session_state[value_key(s.rubric_id, s.criterion_id)] = to_choice(
-            s.scale, item.value, item.na
-        )
-        st.session_state[reason_key(s.rubric_id, s.criterion_id)] = item.reason
-    st.session_state["review_overall"] = ""
-    st.session_state["review_comment_text"] = ""
-    st.session_state["review_comment_message"] = NO_MESSAGE
-    st.session_state["review_loaded_for"] = marker
+        start = to_choice(s.scale, item.value, item.na)
+        if not shows_auto and form.current_review_id is None:
+            start = None
+        fields[answer_field(s.rubric_id, s.criterion_id)] = start
+        fields[reason_field(s.rubric_id, s.criterion_id)] = item.reason
+    fields[COMMENT_MESSAGE] = NO_MESSAGE
+    fields[COMMENT_TEXT] = ""
+    fields[OVERALL] = ""
+    return fields
+
+
+def drafts() -> dict[str, dict[str, Any]]:
+    """This session's drafts: conversation -> {"fields": changed fields, "saved": in the database}."""
+    return st.session_state.setdefault("review_drafts", {})
+
+
+def load_draft(viewer, form: ReviewForm, conversation_id: str) -> dict[str, Any]:
+    """This session's draft of the conversation, read from the database on the first visit."""
+    store = drafts()
+    if conversation_id not in store:
+        stored = None
+        try:
+            stored = data.draft(viewer, conversation_id)
+        except WarehouseError:
+            pass  # the database is busy: start empty, saving retries on the next change
+        known = form_defaults(form)
+        fields = {f: v for f, v in (stored.fields if stored else {}).items() if f in known}
+        store[conversation_id] = {"fields": fields, "saved": True}
+    return store[conversation_id]
+
+
+def prefill(
+    viewer, form: ReviewForm, conversation_id: str, shows_auto: bool = True
+) -> dict[str, Any]:
+    """Put each field in session state: the reviewer's draft where they changed it (never
+    overwritten), else the form's current value (an untouched answer follows the auto-score)."""
+    draft = load_draft(viewer, form, conversation_id)
+    for field, default in form_defaults(form, shows_auto).items():
+        key = field_key(conversation_id, field)
+        if field in draft["fields"]:
+            if key not in st.session_state:  # widget state is dropped while another page is open
+                st.session_state[key] = draft["fields"][field]
+        elif st.session_state.get(key, MISSING) != default:
+            st.session_state[key] = default
+    draft["base"] = form.current_review_id
+    if not draft["saved"]:
+        persist(viewer, conversation_id)
+    return draft
+
+
+def persist(viewer, conversation_id: str) -> None:
+    draft = drafts().get(conversation_id)
+    if draft is None:
+        return
+    try:
+        data.save_draft(viewer, conversation_id, draft["fields"], draft.get("base"))
+    except WarehouseError:
+        draft["saved"] = False  # kept in this session; saved with the next change
+    else:
+        draft["saved"] = True
+
+
+def remember(viewer, conversation_id: str, field: str) -> None:
+    """on_change of a form field: record the reviewer's value as part of the draft."""
+    key = field_key(conversation_id, field)
+    if key not in st.session_state or conversation_id in st.session_state.get(
+        "review_just_submitted", ()
+    ):
+        return
+    draft = drafts().setdefault(conversation_id, {"fields": {}, "saved": True})
+    draft["fields"][field] = st.session_state[key]
+    persist(viewer, conversation_id)
+
+
+def forget(viewer, conversation_id: str, *, in_database: bool) -> None:
+    """Drop the conversation's draft and form state (after a submit, or on discard)."""
+    drafts().pop(conversation_id, None)
+    prefix = field_key(conversation_id, "")
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+    if in_database:
+        try:
+            data.discard_draft(viewer, conversation_id)
+        except WarehouseError as error:
+            st.session_state["review_flash"] = f"The draft could not be discarded yet: {error}"
 
 
 def go_to(conversation_id: str) -> None:
     st.session_state["review_conversation_id"] = conversation_id
     st.query_params["conversation"] = conversation_id
-    st.rerun()
+
+
+def leave_note(conversation_id: str | None) -> str:
+    """What happens to the draft of the conversation being left."""
+    draft = drafts().get(conversation_id or "")
+    if not draft or not draft["fields"]:
+        return ""
+    where = "saved" if draft["saved"] else "kept in this browser session"
+    return (
+        f" Your unsubmitted changes to {conversation_id} are {where} as a draft: "
+        "open it again to finish the review."
+    )
+
+
+def open_next(viewer, current: str | None) -> None:
+    """Sidebar button: the next open assignment; the current draft is kept, and the page says so."""
+    following = data.next_conversation(viewer, current or "")
+    note = leave_note(current)
+    if following:
+        go_to(following)
+        st.session_state["review_flash"] = f"Opened {following}." + note
+    else:
+        st.session_state["review_flash"] = "Your queue is empty." + note
+
+
+def open_typed(current: str | None) -> None:
+    typed = (st.session_state.get("review_goto") or "").strip()
+    if typed:
+        st.session_state["review_flash"] = f"Opened {typed}." + leave_note(current)
+        go_to(typed)
+
+
+def submit_clicked(viewer, form: ReviewForm, conversation_id: str, go_next: bool) -> None:
+    """on_click of the submit buttons: save exactly the answers shown for `conversation_id`."""
+    problems = collect_problems(form, conversation_id)
+    if problems:
+        st.session_state["review_problems"] = (conversation_id, problems)
+        return
+    answers = []
+    for item in form.criteria:
+        s = item.spec
+        value, na = from_choice(
+            s.scale, st.session_state[value_key(conversation_id, s.rubric_id, s.criterion_id)]
+        )
+        reason = st.session_state[reason_key(conversation_id, s.rubric_id, s.criterion_id)] or ""
+        answers.append(CriterionAnswer(s.rubric_id, s.criterion_id, value, na, reason))
+    message_index = st.session_state[field_key(conversation_id, COMMENT_MESSAGE)]
+    message_text = st.session_state[field_key(conversation_id, COMMENT_TEXT)] or ""
+    message_comments = {int(message_index): message_text} if message_text.strip() else {}
+    overall = st.session_state[field_key(conversation_id, OVERALL)] or ""
+    try:
+        review_id = data.submit_review(
+            viewer, conversation_id, answers, overall, message_comments, form.current_review_id,
+            expected_form=form.fingerprint,
+        )  # fmt: skip
+    except InvalidReviewError as error:
+        st.session_state["review_problems"] = (conversation_id, error.problems)
+        return
+    except ReviewConflictError as error:
+        data.refresh()  # show what the database holds now; the reviewer's changes stay
+        st.session_state["review_problems"] = (conversation_id, [str(error)])
+        return
+    except WarehouseError as error:
+        st.session_state["review_problems"] = (
+            conversation_id,
+            [f"{error} Your answers and comments are kept as a draft."],
+        )
+        return
+    st.session_state.setdefault("review_just_submitted", set()).add(conversation_id)
+    forget(viewer, conversation_id, in_database=False)  # the submit deleted the stored draft
+    flash = f"Review #{review_id} of {conversation_id} saved."
+    if go_next:
+        following = data.next_conversation(viewer, conversation_id)
+        if following:
+            go_to(following)
+        else:
+            flash += " Your queue is empty."
+    st.session_state["review_flash"] = flash
+
+
+def conversation_on_screen() -> str | None:
+    return st.query_params.get("conversation") or st.session_state.get("review_conversation_id")
+
+
+def collect_problems(form: ReviewForm, conversation_id: str) -> list[str]:
+    on_screen = conversation_on_screen()
+    if on_screen != conversation_id:
+        return [
+            f"This form belongs to conversation {conversation_id}, but {on_screen or 'no conversation'} "
+            "is open now. Nothing was saved; your answers stay with their own conversation."
+        ]
+    keys = [
+        key
+        for item in form.criteria
+        for key in (
+            value_key(conversation_id, item.spec.rubric_id, item.spec.criterion_id),
+            reason_key(conversation_id, item.spec.rubric_id, item.spec.criterion_id),
+        )
+    ] + [field_key(conversation_id, f) for f in (COMMENT_MESSAGE, COMMENT_TEXT, OVERALL)]
+    if any(key not in st.session_state for key in keys):
+        return ["The form had not finished loading. Nothing was saved; please submit again."]
+    message_text = st.session_state[field_key(conversation_id, COMMENT_TEXT)] or ""
+    if (
+        message_text.strip()
+        and st.session_state[field_key(conversation_id, COMMENT_MESSAGE)] == NO_MESSAGE
+    ):
+        return [
+            "Choose the message your message comment is about (or move it to the overall comment)."
+        ]  # fmt: skip
+    return []
+
+
+def show_problems(conversation_id: str | None) -> None:
+    """The refusal of the last submit, next to the form it belongs to (else at the top)."""
+    problems = st.session_state.get("review_problems")
+    if not problems or (conversation_id is not None and problems[0] != conversation_id):
+        return
+    del st.session_state["review_problems"]
+    st.error(
+        f"Nothing was saved for {problems[0]}. Please fix:\n"
+        + "\n".join(f"- {p}" for p in problems[1]),
+        icon=":material/error:",
+    )
+
+
+def number(value: Any, digits: int = 0) -> str:
+    return DASH if value is None else f"{float(value):.{digits}f}"
+
+
+def criterion_names(form: ReviewForm | None) -> dict[tuple[str, str], str]:
+    return (
+        {(c.spec.rubric_id, c.spec.criterion_id): c.spec.label for c in form.criteria}
+        if form
+        else {}
+    )
+
+
+def visible_view(view, viewer):
+    """What this viewer may see: in a calibration session they have not submitted yet, no other
+    reviewer's name, answers, comments or score, and the auto-score only if the session says so."""
+    if not view.blind:
+        return view
+    header = dict(view.header)
+    header.update(
+        quality_score=None, score_source="hidden", effective_review_id=None,
+        effective_reviewer_id=None, effective_reviewer_name=None, review_critical_failed=None,
+    )  # fmt: skip
+    if not view.shows_auto:
+        header.update(auto_quality_score=None, auto_critical_failed=None)
+    return dataclasses.replace(
+        view,
+        header=header,
+        versions=[v for v in view.versions if v["reviewer_id"] == viewer.user_id],
+        comments=[c for c in view.comments if c["author_id"] == viewer.user_id],
+        disputes=[],
+    )
+
+
+def failed_critical(view) -> list[str]:
+    """Why the quality score is 0: the critical criteria that failed, in the score that counts."""
+    names = criterion_names(view.form)
+    h = view.header
+    if h["score_source"] == "review" and h["review_critical_failed"]:
+        rows = data.review_criteria(current_viewer(), int(h["effective_review_id"]))
+        return [
+            names.get((c["rubric_id"], c["criterion_id"]), c["criterion_id"].replace("_", " "))
+            + " (human review)"
+            for c in rows
+            if c["critical"] and c["failed"]
+        ]
+    if not view.shows_auto or h["score_source"] == "hidden":
+        return []
+    return [
+        c.spec.label + " (auto-score)"
+        for c in (view.form.criteria if view.form else ())
+        if c.spec.critical and c.auto_failed
+    ]
 
 
 def header(view) -> None:
     h = view.header
     score = h["quality_score"]
-    source = {"review": f"human review by {h['effective_reviewer_id']}", "auto": "auto-score"}.get(
-        h["score_source"], "not scored"
-    )
+    source = {
+        "review": f"human review by {h['effective_reviewer_name']}",
+        "auto": "auto-score",
+    }.get(h["score_source"], "not scored")
     facts = [
-        ("Agent", f"{h['agent_name'] or h['agent_id'] or '—'} ({h['team'] or 'no team'})"),
-        ("Channel", h["channel"] or "—"),
-        ("Started", str(h["created_at"] or "—")),
-        ("CSAT / NPS", f"{h['csat'] if h['csat'] is not None else '—'} / {h['nps'] if h['nps'] is not None else '—'}"),
-    ]  # fmt: skip
+        ("Agent", f"{h['agent_name'] or h['agent_id'] or DASH} ({h['team'] or 'no team'})"),
+        ("Channel", h["channel"] or DASH),
+        ("Started", h["created_at"].strftime("%Y-%m-%d %H:%M") if h["created_at"] else DASH),
+        ("CSAT / NPS", f"{number(h['csat'])} / {number(h['nps'])}"),
+    ]
     st.html(
         f"<div><b>{html.escape(h['subject'] or '(no subject)')}</b> "
         f"<code>{html.escape(h['conversation_id'])}</code><br>"
         + " · ".join(f"{html.escape(k)}: {html.escape(v)}" for k, v in facts)
         + "</div>"
     )
+    failed = failed_critical(view)
+    if view.blind:
+        hidden = "Other reviewers' names, answers, comments and scores" + (
+            "" if view.shows_auto else ", and the auto-score,"
+        )
+        st.info(
+            f"Calibration session “{view.calibration['title']}”: review this conversation on your "
+            f"own. {hidden} are hidden until you submit.",
+            icon=":material/visibility_off:",
+        )
+        if view.shows_auto:
+            st.metric("Auto-score", number(h["auto_quality_score"]))
+        return
     cols = st.columns(4)
-    cols[0].metric(
-        "Quality score", "—" if score is None else f"{score:.0f}", help=f"Source: {source}"
-    )
+    cols[0].metric("Quality score", number(score), help=f"Source: {source}")
     cols[1].metric("Score source", source)
-    auto = h["auto_quality_score"]
-    cols[2].metric("Auto-score", "—" if auto is None else f"{auto:.0f}")
+    cols[2].metric("Auto-score", number(h["auto_quality_score"]))
     cols[3].metric("Critical failure (auto)", "yes" if h["auto_critical_failed"] else "no")
+    if failed:
+        st.error(
+            "Critical criterion failed, so the quality score is 0: " + "; ".join(failed),
+            icon=":material/report:",
+        )
 
 
 def transcript(view) -> None:
-    labels = (
-        {(c.spec.rubric_id, c.spec.criterion_id): c.spec.label for c in view.form.criteria}
-        if view.form
-        else {}
-    )
+    labels = criterion_names(view.form)
     evidence = [
-        (labels.get((c.spec.rubric_id, c.spec.criterion_id), c.spec.criterion_id), item)
-        for c in (view.form.criteria if view.form else ())
+        (
+            labels.get((c.spec.rubric_id, c.spec.criterion_id), c.spec.criterion_id),
+            item,
+            AGAINST if c.auto_failed else FOR,
+        )
+        for c in (view.form.criteria if view.form and view.shows_auto else ())
         for item in c.evidence
     ]
     by_message: dict[int, list[dict]] = {}
@@ -124,21 +428,27 @@ def transcript(view) -> None:
             by_message.setdefault(int(comment["message_index"]), []).append(comment)
     st.subheader("Transcript")
     st.caption(
-        "Highlighted text is evidence the auto-scorer quoted (hover for the criterion). Yellow: internal notes."
+        f"Highlights are evidence the auto-scorer quoted (hover for the criterion): {LEGEND}. "
+        "Yellow with a dashed border: internal notes."
     )
-    with st.container(height=720, key="review_transcript_box"):
+    with st.container(height=PANE_HEIGHT, key="review_transcript_box"):
         st.html(transcript_html(view.messages, highlights_for(view.messages, evidence), by_message))
     overall = [c for c in view.comments if c["message_index"] is None]
     if overall:
         with st.expander(f"Overall comments ({len(overall)})"):
             for c in overall:
-                st.caption(f"{c['author_id']} · {c['created_at']}")
+                st.caption(f"{c['author_id']} · {c['created_at']:%Y-%m-%d %H:%M}")
                 st.text(c["body"])
 
 
-def review_form(viewer, view, conversation_id: str) -> None:
+def auto_answer(item) -> str:
+    if item.auto_na is None:
+        return "no auto-score"
+    return NA if item.auto_na else (to_choice(item.spec.scale, item.auto_value, False) or DASH)
+
+
+def scorecard(viewer, view, conversation_id: str) -> None:
     form: ReviewForm = view.form
-    prefill(form)
     st.subheader(
         "Review"
         if form.current_review_id is None
@@ -149,101 +459,104 @@ def review_form(viewer, view, conversation_id: str) -> None:
             "This conversation has no auto-score yet, so there is no rubric form. Run `qa score` first."
         )
         return
-    message_labels = {NO_MESSAGE: "— no message comment —"} | {
-        int(
-            m["message_index"]
-        ): f"#{int(m['message_index']) + 1} {m['role']}: {str(m['text'])[:40]}"
-        for m in view.messages
-    }
-    with st.form("review_form", border=True):
+    draft = prefill(viewer, form, conversation_id, view.shows_auto)
+    if draft["fields"]:
+        where = "saved" if draft["saved"] else "kept in this browser session (the database is busy)"
+        note, discard = st.columns([4, 1], vertical_alignment="center")
+        note.info(
+            f"Draft: {len(draft['fields'])} unsubmitted change(s), {where}. They stay until you submit "
+            "or discard them.",
+            icon=":material/edit_note:",
+        )
+        discard.button(
+            "Discard my changes", key=f"review_discard::{conversation_id}",
+            on_click=forget, args=(viewer, conversation_id), kwargs={"in_database": True},
+        )  # fmt: skip
+    with st.container(height=PANE_HEIGHT, key="review_scorecard_box"):
         for rubric in form.rubrics:
-            st.markdown(f"**{rubric.label}** · weight {rubric.weight:g}")
-            for item in (c for c in form.criteria if c.spec.rubric_id == rubric.rubric_id):
-                s = item.spec
-                auto = "no auto-score" if item.auto_na is None else (
-                    "N/A" if item.auto_na else to_choice(s.scale, item.auto_value, False)
-                )  # fmt: skip
-                critical = " :red-badge[critical]" if s.critical else ""
-                answer, why = st.columns([3, 2], vertical_alignment="bottom")
-                answer.radio(
-                    f"{s.label}{critical}", options_for(s.scale), horizontal=True,
-                    key=value_key(s.rubric_id, s.criterion_id),
-                    help=f"Auto-score: {auto}. {item.rationale}".strip(),
-                )  # fmt: skip
-                why.text_input(
-                    "Reason if you change the auto-score", key=reason_key(s.rubric_id, s.criterion_id),
-                    label_visibility="collapsed", placeholder=f"Reason if not '{auto}'",
-                )  # fmt: skip
-        st.divider()
-        st.selectbox(
-            "Comment on a message",
-            list(message_labels),
-            format_func=message_labels.get,
-            key="review_comment_message",
-        )
-        st.text_area("Message comment (for the agent)", key="review_comment_text", height=80)
-        st.text_area("Overall comment (for the agent)", key="review_overall", height=100)
-        cols = st.columns(2)
-        submitted = cols[0].form_submit_button("Submit review", type="primary", key="review_submit")
-        submit_next = cols[1].form_submit_button("Submit and open next", key="review_submit_next")
-    if submitted or submit_next:
-        submit(viewer, form, conversation_id, go_next=submit_next)
+            items = [c for c in form.criteria if c.spec.rubric_id == rubric.rubric_id]
+            changed = sum(
+                1
+                for c in items
+                if answer_field(c.spec.rubric_id, c.spec.criterion_id) in draft["fields"]
+            )
+            title = f"**{rubric.label}** · weight {rubric.weight:g}" + (
+                f" · {changed} changed" if changed else ""
+            )
+            with st.expander(title, expanded=True):
+                for item in items:
+                    criterion_row(viewer, item, conversation_id, view.shows_auto)
+    comment_fields(viewer, view, conversation_id)
+    show_problems(conversation_id)
+    cols = st.columns(2)
+    cols[0].button(
+        "Submit review", type="primary", key=f"review_submit::{conversation_id}",
+        on_click=submit_clicked, args=(viewer, form, conversation_id, False),
+    )  # fmt: skip
+    cols[1].button(
+        "Submit and open next", key=f"review_submit_next::{conversation_id}",
+        on_click=submit_clicked, args=(viewer, form, conversation_id, True),
+    )  # fmt: skip
 
 
-def submit(viewer, form: ReviewForm, conversation_id: str, go_next: bool) -> None:
-    answers = []
-    for item in form.criteria:
-        s = item.spec
-        value, na = from_choice(
-            s.scale, st.session_state.get(value_key(s.rubric_id, s.criterion_id))
-        )
-        reason = st.session_state.get(reason_key(s.rubric_id, s.criterion_id)) or ""
-        answers.append(CriterionAnswer(s.rubric_id, s.criterion_id, value, na, reason))
-    message_index = st.session_state.get("review_comment_message", NO_MESSAGE)
-    message_text = st.session_state.get("review_comment_text") or ""
-    message_comments = (
-        {int(message_index): message_text} if message_index != NO_MESSAGE and message_text else {}
-    )
-    problems = []
-    if message_text.strip() and message_index == NO_MESSAGE:
-        problems.append(
-            "Choose the message your message comment is about (or move it to the overall comment)."
-        )
-    if not problems:
-        try:
-            review_id = data.submit_review(
-                viewer, conversation_id, answers, st.session_state.get("review_overall") or "",
-                message_comments, form.current_review_id,
-            )  # fmt: skip
-        except InvalidReviewError as error:
-            problems = error.problems
-        except WarehouseError as error:
-            problems = [str(error)]
-        else:
-            st.session_state["review_flash"] = f"Review #{review_id} saved."
-            if go_next:
-                following = data.next_conversation(viewer, conversation_id)
-                if following:
-                    go_to(following)
-                st.session_state["review_flash"] += " Your queue is empty."
-            st.rerun()
-    st.session_state["review_problems"] = problems
-    st.error(
-        "Nothing was saved. Please fix:\n" + "\n".join(f"- {p}" for p in problems),
-        icon=":material/error:",
-    )
+def criterion_row(viewer, item, conversation_id: str, shows_auto: bool = True) -> None:
+    s = item.spec
+    auto = auto_answer(item)
+    critical = " :red-badge[critical]" if s.critical else ""
+    failed = " :orange-badge[failed]" if item.auto_failed else ""
+    placeholder = f"Reason if not '{auto}'" if shows_auto else "Note (optional)"
+    answer, why = st.columns([3, 2], vertical_alignment="bottom")
+    answer.radio(
+        f"{s.label}{critical}", options_for(s.scale), horizontal=True,
+        key=value_key(conversation_id, s.rubric_id, s.criterion_id),
+        on_change=remember, args=(viewer, conversation_id, answer_field(s.rubric_id, s.criterion_id)),
+        help=s.description or None,
+    )  # fmt: skip
+    why.text_input(
+        "Reason if you change the auto-score", key=reason_key(conversation_id, s.rubric_id, s.criterion_id),
+        label_visibility="collapsed", placeholder=placeholder,
+        on_change=remember, args=(viewer, conversation_id, reason_field(s.rubric_id, s.criterion_id)),
+    )  # fmt: skip
+    if shows_auto:
+        explanation = item.rationale.strip() or "no explanation recorded"
+        st.caption(f"Auto-score: **{auto}**{failed} — {explanation}")
+    elif s.description:
+        st.caption(s.description)
+
+
+def comment_fields(viewer, view, conversation_id: str) -> None:
+    message_labels = {NO_MESSAGE: "— no message comment —"} | {
+        int(m["message_index"]): f"#{int(m['message_index']) + 1} {m['role']}: {str(m['text'])[:40]}"
+        for m in view.messages
+    }  # fmt: skip
+    st.selectbox(
+        "Comment on a message", list(message_labels), format_func=message_labels.get,
+        key=field_key(conversation_id, COMMENT_MESSAGE),
+        on_change=remember, args=(viewer, conversation_id, COMMENT_MESSAGE),
+    )  # fmt: skip
+    st.text_area(
+        "Message comment (for the agent)", key=field_key(conversation_id, COMMENT_TEXT), height=68,
+        on_change=remember, args=(viewer, conversation_id, COMMENT_TEXT),
+    )  # fmt: skip
+    st.text_area(
+        "Overall comment (for the agent)", key=field_key(conversation_id, OVERALL), height=90,
+        on_change=remember, args=(viewer, conversation_id, OVERALL),
+    )  # fmt: skip
 
 
 def history(view) -> None:
     if not view.versions:
         return
+    names = criterion_names(view.form)
     with st.expander(f"Review history ({len(view.versions)} version(s))"):
         st.dataframe(
             [
                 {
-                    "review": v["review_id"], "reviewer": v["reviewer_id"], "written by": v["written_by"],
-                    "version": v["version"], "status": v["status"], "current": v["is_current"],
-                    "quality": v["quality_score"], "calibration": v["calibration_session_id"], "at": v["created_at"],
+                    "Review": f"#{v['review_id']}", "Reviewer": v["reviewer_name"], "Written by": v["written_by_name"],
+                    "Version": v["version"], "Status": str(v["status"]).replace("_", " "),
+                    "Current": "yes" if v["is_current"] else "no", "Quality": number(v["quality_score"]),
+                    "Calibration session": DASH if v["calibration_session_id"] is None else f"#{v['calibration_session_id']}",
+                    "Saved": f"{v['created_at']:%Y-%m-%d %H:%M}",
                 }
                 for v in view.versions
             ],
@@ -260,8 +573,10 @@ def history(view) -> None:
                 st.caption(f"Overrides in review #{current['review_id']}")
                 st.dataframe(
                     [
-                        {"criterion": f"{c['rubric_id']}.{c['criterion_id']}", "auto": c["auto_value"],
-                         "review": c["value"], "N/A": c["na"], "reason": c["override_reason"]}
+                        {"Criterion": names.get((c["rubric_id"], c["criterion_id"]), c["criterion_id"].replace("_", " ")),
+                         "Auto": number(c["auto_value"]) if not c["auto_na"] else NA,
+                         "Review": NA if c["na"] else number(c["value"]),
+                         "Reason": c["override_reason"] or DASH}
                         for c in overrides
                     ],
                     hide_index=True, key="review_overrides_table",
@@ -280,15 +595,15 @@ def disputes(viewer, view) -> None:
     for d in view.disputes:
         key = (d["rubric_id"], d["criterion_id"])
         spec = specs.get(key)
-        label = spec.label if spec else ".".join(key)
+        label = spec.label if spec else d["criterion_id"].replace("_", " ")
         with st.container(border=True, key=f"dispute_box_{d['dispute_id']}"):
             st.markdown(f"**Dispute #{d['dispute_id']}** · {label} · status **{d['status']}**")
             st.caption(
-                f"Opened by {d['opened_by']} on {d['opened_at']} against review #{d['review_id']}"
+                f"Opened by {d['opened_by']} on {d['opened_at']:%Y-%m-%d %H:%M} against review #{d['review_id']}"
             )
             st.text(d["agent_comment"])
             if d["status"] != "open":
-                st.caption(f"Resolved by {d['resolved_by']} on {d['resolved_at']}")
+                st.caption(f"Resolved by {d['resolved_by']} on {d['resolved_at']:%Y-%m-%d %H:%M}")
                 st.text(d["resolution_comment"] or "")
                 continue
             if viewer.role not in RESOLVE_ROLES:
@@ -329,24 +644,22 @@ if viewer.role not in (*REVIEW_ROLES, "manager"):
     st.info("Reviews are written by reviewers and QA leads. Your feedback is on My feedback.")
     st.stop()
 
-requested = st.query_params.get("conversation") or st.session_state.get("review_conversation_id")
+st.session_state.pop("review_just_submitted", None)  # callbacks of this run have run
+requested = conversation_on_screen()
 with st.sidebar:
-    typed = st.text_input(
-        "Open conversation by id", key="review_goto", placeholder="e.g. demo-0000042"
-    )
-    if st.button("Open", key="review_goto_open") and typed.strip():
-        go_to(typed.strip())
-    if viewer.role in REVIEW_ROLES and st.button(
-        "Next in my queue →", key="review_next", type="primary"
-    ):
-        following = data.next_conversation(viewer, requested or "")
-        if following:
-            go_to(following)
-        st.session_state["review_flash"] = "Your queue is empty."
+    st.text_input("Open conversation by id", key="review_goto", placeholder="e.g. demo-0000042")
+    st.button("Open", key="review_goto_open", on_click=open_typed, args=(requested,))
+    if viewer.role in REVIEW_ROLES:
+        st.button(
+            "Next in my queue →", key="review_next", type="primary",
+            on_click=open_next, args=(viewer, requested),
+        )  # fmt: skip
 
 flash = st.session_state.pop("review_flash", None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
+if (st.session_state.get("review_problems") or (requested,))[0] != requested:
+    show_problems(None)  # a refused submit of a form that is no longer on screen
 if not requested:
     st.info("Pick a conversation in the Review queue, or open one by id in the sidebar.")
     st.page_link(
@@ -356,6 +669,8 @@ if not requested:
 
 try:
     view = data.conversation(viewer, requested)
+    if view.header is not None:
+        view = visible_view(view, viewer)
     if view.header is None:
         st.error(
             "This conversation does not exist or is not visible to you:", icon=":material/error:"
@@ -368,7 +683,7 @@ try:
         transcript(view)
     with right:
         if viewer.role in REVIEW_ROLES:
-            review_form(viewer, view, requested)
+            scorecard(viewer, view, requested)
         else:
             st.info(
                 "Managers can read reviews and resolve disputes; reviews are written by reviewers."

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from warehouse import queries, review_queue, reviews
+from warehouse import calibration, drafts, queries, review_queue, reviews
 from warehouse.connection import connect
 from warehouse.reviews import CriterionAnswer, ReviewForm
 from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
@@ -130,6 +130,19 @@ class ConversationView:
     comments: list[dict[str, Any]]
     disputes: list[dict[str, Any]]
     rubric_scores: list[dict[str, Any]]
+    # The open calibration session the viewer reviews this conversation in (calibration_session_id,
+    # title, show_auto_score), else None; blind until they have submitted their review there.
+    calibration: dict[str, Any] | None = None
+
+    @property
+    def blind(self) -> bool:
+        """Calibration, not yet submitted: no other reviewer's name, answers, comments or score."""
+        return bool(self.calibration) and (self.form is None or self.form.current_review_id is None)
+
+    @property
+    def shows_auto(self) -> bool:
+        """Whether the auto-score (answers, explanations, evidence, score) may be shown."""
+        return not self.blind or bool(self.calibration["show_auto_score"])
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -140,12 +153,20 @@ def _conversation(db: str, viewer: Viewer, conversation_id: str) -> Conversation
         )
         if not header:
             return ConversationView(None, [], None, [], [], [], [])
+        session = (
+            calibration.session_for_review(con, viewer.user_id, conversation_id)
+            if viewer.role in reviews.REVIEW_ROLES
+            else None
+        )
         return ConversationView(
+            calibration=session,
             header=header[0],
             messages=queries.run(
                 con, "conversation_messages", viewer=viewer, conversation_id=conversation_id
             ),
-            form=reviews.load_form(con, viewer, conversation_id),
+            form=reviews.load_form(
+                con, viewer, conversation_id, session["calibration_session_id"] if session else None
+            ),
             versions=queries.run(
                 con, "review_versions", viewer=viewer, conversation_id=conversation_id
             ),
@@ -214,15 +235,44 @@ def submit_review(
     overall_comment: str,
     message_comments: Mapping[int, str],
     base_review_id: int | None,
+    expected_form: str | None = None,
 ) -> int:
-    """Save the review; refuses (ReviewConflictError) if another tab saved a newer version meanwhile."""
+    """Save the review; refuses (ReviewConflictError) if another tab saved a newer version
+    meanwhile, or (StaleFormError) if the form shown (`expected_form`) is no longer current."""
     with connect(_db()) as con:
         review_id = reviews.submit_review(
             con, viewer, conversation_id, answers, overall_comment, message_comments,
-            base_review_id=base_review_id, check_base=True,
+            base_review_id=base_review_id, check_base=True, expected_form=expected_form,
         )  # fmt: skip
     _after_write()
     return review_id
+
+
+def refresh() -> None:
+    """Forget cached reads (after a refused submit: show what the database holds now)."""
+    _after_write()
+
+
+DRAFT_WAIT_SECONDS = 5.0  # a scoring batch holds the file for about a second
+
+
+def draft(viewer: Viewer, conversation_id: str) -> drafts.Draft | None:
+    """The viewer's saved draft of one conversation (not cached: it is the viewer's own work)."""
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        return drafts.load_draft(con, viewer, conversation_id)
+
+
+def save_draft(
+    viewer: Viewer, conversation_id: str, fields: Mapping[str, Any], base_review_id: int | None
+) -> None:
+    """Replace the viewer's draft (no cache to clear: drafts are never cached)."""
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        drafts.save_draft(con, viewer, conversation_id, fields, base_review_id)
+
+
+def discard_draft(viewer: Viewer, conversation_id: str) -> None:
+    with connect(_db(), wait_seconds=DRAFT_WAIT_SECONDS) as con:
+        drafts.discard_draft(con, viewer, conversation_id)
 
 
 def resolve_dispute(

@@ -54,7 +54,7 @@ class PhraseList:
     behind these methods.
     """
 
-    __slots__ = ("phrases", "_hash", "_entry", "_index", "_memo_owner", "_memo")
+    __slots__ = ("phrases", "_hash", "_entry", "_serial", "_index", "_memo_owner", "_memo")
 
     def __init__(self, phrases: Iterable[str]) -> None:
         phrases = tuple(phrases)
@@ -73,6 +73,7 @@ class PhraseList:
         self.phrases = phrases
         self._hash = hash(phrases)
         self._entry = _entry(phrases)
+        self._serial = self._entry[3]  # a small int: per-text caches key on it at C speed
         self._index = None  # the word lookup, built on first use
         self._memo_owner = None  # the conversation `_memo` belongs to
         self._memo: dict[tuple[int, ...], tuple[Evidence, ...]] = {}
@@ -153,13 +154,15 @@ class PhraseList:
     def spans(self, text: str) -> tuple[tuple[int, int], ...]:
         """(start, end) of every whole-word match in `text`, in order (cached per text)."""
         found = _word_matches(text)
-        spans = found.get(self)
+        spans = found.get(self._serial)
         if spans is None:
             if self._index is None:
                 from scoring.phrases.words import PhraseIndex
 
                 self._index = PhraseIndex(self.phrases)
-            spans = found[self] = tuple((start, end) for start, end, _ in self._index.find(text))
+            spans = found[self._serial] = tuple(
+                (start, end) for start, end, _ in self._index.find(text)
+            )
         return spans
 
     def distinct(self, signals, indices: Iterable[int]) -> list[Evidence]:
@@ -189,8 +192,8 @@ class PhraseList:
 
 
 @text_cache()
-def _word_matches(text: str) -> dict[PhraseList, tuple[tuple[int, int], ...]]:
-    """{list: spans} for the phrase lists searched in `text` by whole words so far (filled by
+def _word_matches(text: str) -> dict[int, tuple[tuple[int, int], ...]]:
+    """{list serial: spans} for the phrase lists searched in `text` by whole words so far (filled by
     `PhraseList.spans`): one cache entry per text, not per (text, list), which took 3x the
     memory."""
     return {}

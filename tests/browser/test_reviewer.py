@@ -34,8 +34,9 @@ def open_next_in_queue(page: Page) -> str:
 
 
 def open_by_id(page: Page, conversation_id: str) -> None:
-    open_page(page, "Review conversation")
     box = page.locator('[data-testid="stSidebar"]').get_by_label("Open conversation by id")
+    if not box.count():  # not on the review page yet
+        open_page(page, "Review conversation")
     box.fill(conversation_id)
     box.press("Enter")
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Open", exact=True).click()
@@ -45,45 +46,92 @@ def open_by_id(page: Page, conversation_id: str) -> None:
     wait_for_app(page)
 
 
+def main_area(page: Page):
+    return page.locator('[data-testid="stMain"]')
+
+
 def first_criterion(page: Page):
-    form = page.locator('[data-testid="stMain"] [data-testid="stForm"]').first
-    return form.locator('[data-testid="stRadio"]').first
+    return main_area(page).locator('[data-testid="stRadio"]').first
 
 
 def checked_option(radio) -> str:
     return radio.locator("label:has(input:checked)").inner_text().strip()
 
 
+def first_reason(page: Page):
+    return main_area(page).get_by_label("Reason if you change the auto-score").first
+
+
 def override_first_criterion(page: Page, reason: str) -> tuple[str, str]:
     """Change the first criterion to another answer with a reason; return (before, after)."""
     radio = first_criterion(page)
     before = checked_option(radio)
-    options = [t.strip() for t in radio.locator("label").all_inner_texts() if t.strip()]
+    options = [t.strip() for t in radio.locator("label:has(input)").all_inner_texts() if t.strip()]
     choices = [o for o in options if o not in (before, "N/A")]
     after = choices[-1]
     radio.locator("label").filter(has_text=re.compile(rf"^{re.escape(after)}$")).first.click()
-    page.locator('[data-testid="stMain"] [data-testid="stForm"]').first.get_by_label(
-        "Reason if you change the auto-score"
-    ).first.fill(reason)
+    wait_for_app(page)
+    first_reason(page).fill(reason)
+    first_reason(page).press("Tab")
+    wait_for_app(page)
     return before, after
+
+
+def reload_signed_in(page: Page, conversation_id: str) -> None:
+    """Reload the browser tab: the session cookie keeps the reviewer signed in, on the same page."""
+    page.reload()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    expect(
+        page.locator("[data-testid='stHtml'] code").filter(has_text=conversation_id)
+    ).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
+REASON = "Browser test: checked the transcript"
 
 
 def test_reviewer_reviews_with_override_and_comment_and_sees_it_after_reload(
     browser_page, server, accounts
 ):
+    """Issue 15's reviewer journey: next in the queue, override with a reason, comment; a reload
+    and "Next in my queue" keep the half-done review as a draft; submit; reload: saved."""
     page = browser_page
     login, password = accounts["reviewer"]
     sign_in(page, server.url, login, password)
     conversation_id = open_next_in_queue(page)
     assert_no_errors(page)
     assert page.locator(".cq-msg").count() >= 2
-    before, after = override_first_criterion(page, "Browser test: checked the transcript")
-    page.get_by_label("Overall comment (for the agent)").fill(COMMENT)
+    before, after = override_first_criterion(page, REASON)
+    comment_box = main_area(page).get_by_label("Overall comment (for the agent)")
+    comment_box.fill(COMMENT)
+    comment_box.press("Tab")
+    wait_for_app(page)
+
+    reload_signed_in(page, conversation_id)  # the draft survives a reload
+    expect(main_area(page).get_by_text(re.compile(r"Draft: 3 unsubmitted change"))).to_be_visible()
+    assert checked_option(first_criterion(page)) == after
+    assert first_reason(page).input_value() == REASON
+    assert main_area(page).get_by_label("Overall comment (for the agent)").input_value() == COMMENT
+
+    page.locator('[data-testid="stSidebar"]').get_by_role(
+        "button", name="Next in my queue →"
+    ).click()
+    expect(
+        page.get_by_text(f"Your unsubmitted changes to {conversation_id} are saved as a draft")
+    ).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    assert not page.locator("[data-testid='stHtml'] code").filter(has_text=conversation_id).count()
+    open_by_id(page, conversation_id)
+    assert checked_option(first_criterion(page)) == after
+
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.locator("h1").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOT), full_page=False)
-    page.get_by_role("button", name="Submit review").click()
-    expect(page.get_by_text(re.compile(r"Review #\d+ saved"))).to_be_visible(timeout=60_000)
+    main_area(page).get_by_role("button", name="Submit review").click()
+    expect(page.get_by_text(re.compile(rf"Review #\d+ of {conversation_id} saved"))).to_be_visible(
+        timeout=60_000
+    )
     assert_no_errors(page)
 
     saved = db_rows(
@@ -98,13 +146,17 @@ def test_reviewer_reviews_with_override_and_comment_and_sees_it_after_reload(
         "SELECT override_reason FROM review_criteria WHERE review_id = ? AND overridden",
         [saved[0][0]],
     )
-    assert ("Browser test: checked the transcript",) in overrides
+    assert (REASON,) in overrides
+    assert db_rows(
+        server.db_path,
+        "SELECT count(*) FROM review_drafts WHERE reviewer_id = ? AND conversation_id = ?",
+        [login, conversation_id],
+    ) == [(0,)]
 
-    page.reload()
-    sign_in(page, server.url, login, password)
-    open_by_id(page, conversation_id)
+    reload_signed_in(page, conversation_id)
     assert checked_option(first_criterion(page)) == after != before
     expect(page.get_by_text("Your review (version 1)")).to_be_visible()
+    assert not main_area(page).get_by_text(re.compile(r"Draft: \d+ unsubmitted")).count()
     page.get_by_text(re.compile(r"Overall comments \(\d+\)")).click()
     expect(page.get_by_text(COMMENT, exact=True)).to_be_visible()  # the script is text, not markup
     injected = page.evaluate(
@@ -132,13 +184,15 @@ def test_two_browser_sessions_submitting_at_once_lose_nothing(browser, server, a
         for page, conversation_id in zip(pages, ids, strict=True):
             sign_in(page, server.url, login, password)
             open_by_id(page, conversation_id)
-            page.get_by_label("Overall comment (for the agent)").fill(
+            main_area(page).get_by_label("Overall comment (for the agent)").fill(
                 f"Concurrent review of {conversation_id}"
             )
         for page in pages:  # both submits are in flight before either answer arrives
             page.get_by_role("button", name="Submit review").click(no_wait_after=True)
         for page in pages:
-            expect(page.get_by_text(re.compile(r"Review #\d+ saved"))).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(re.compile(r"Review #\d+ .*saved"))).to_be_visible(
+                timeout=60_000
+            )
             assert_no_errors(page)
         for conversation_id in ids:
             rows = db_rows(

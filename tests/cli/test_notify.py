@@ -202,6 +202,25 @@ def test_a_new_address_gets_only_what_happens_after_it_was_chosen(db: Path, smtp
     assert ("sam@example.com",) not in {tuple(to) for to, _ in inbox.messages}
 
 
+def test_a_name_with_line_breaks_cannot_add_mail_headers(db: Path, smtp) -> None:
+    inbox, port = smtp
+    deliver(db, _settings(port, None), now=SET_UP)
+    with connect(db) as con:
+        con.execute(
+            "UPDATE users SET display_name = ? WHERE user_id = 'rita'",
+            ["Rita\r\nBcc: everyone@example.com\n\nfake body"],
+        )
+    _new_activity(db)
+    report = deliver(db, _settings(port, None))
+    assert report.failures == [] and report.emails_sent == 3
+    for recipients, message in inbox.messages:
+        assert message["Bcc"] is None and len(recipients) == 1
+    ann = next(m for to, m in inbox.messages if to == ["ann@example.com"])
+    assert " ".join(str(ann["Subject"]).split()) == (  # long headers are folded in transit
+        "Cornerstone QA: Rita Bcc: everyone@example.com fake body reviewed your conversation conv-000."
+    )
+
+
 def test_names_cannot_form_chat_markup_or_mentions() -> None:
     assert slack_escape("<!channel> <https://evil.example|click> & co") == (
         "&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; co"

@@ -12,6 +12,7 @@ from dashboard.components.transcript import (
     describe_gap,
     highlights_for,
     marked_text,
+    snap_to_words,
     transcript_html,
 )
 
@@ -34,7 +35,7 @@ def test_evidence_is_marked_and_the_rest_escaped():
         [("Apology", {"message_index": 0, "start": 0, "end": 5, "quote": "Sorry"})],
     )
     assert marked_text(text, marks[0]) == (
-        '<mark title="Evidence: Apology">Sorry</mark> &lt;b&gt;Dana&lt;/b&gt;, I&#x27;m on it'
+        '<mark class="cq-ev" title="Evidence: Apology">Sorry</mark> &lt;b&gt;Dana&lt;/b&gt;, I&#x27;m on it'
     )
 
 
@@ -84,10 +85,55 @@ def test_no_user_text_ever_becomes_markup(text, a, b):
     for tag in (
         '<div class="cq-',
         "</div>",
-        "<mark title=",
+        '<mark class="cq-ev" title=',
         "</mark>",
         '<span class="cq-badge">',
         "</span>",
     ):
         stripped = stripped.replace(tag, "")
     assert "<" not in stripped.replace('<div class="cq-msg', "")
+
+
+def test_evidence_for_and_against_the_agent_differ_in_colour_and_in_a_text_marker():
+    text = "Sorry for the wait. This damn system never works."
+    marks = highlights_for(
+        [message(0, text)],
+        [
+            ("Apology", {"message_index": 0, "start": 0, "end": 5, "quote": "Sorry"}, "for"),
+            ("No abuse", {"message_index": 0, "start": 25, "end": 29, "quote": "damn"}, "against"),
+        ],
+    )
+    out = marked_text(text, marks[0])
+    assert '<mark class="cq-ev-for" title="Evidence for the agent: Apology">' in out
+    assert '<span class="cq-ev-tag">✓</span>Sorry</mark>' in out
+    assert '<mark class="cq-ev-against" title="Evidence against the agent: No abuse">' in out
+    assert '<span class="cq-ev-tag">✗</span>damn</mark>' in out
+
+
+def test_overlapping_evidence_for_and_against_is_marked_mixed():
+    messages = [message(0, "I am so sorry about that")]
+    evidence = [
+        ("Apology", {"message_index": 0, "start": 8, "end": 13, "quote": "sorry"}, "for"),
+        ("Blame", {"message_index": 0, "start": 5, "end": 13, "quote": "so sorry"}, "against"),
+    ]
+    assert highlights_for(messages, evidence)[0] == [
+        Highlight(5, 13, ("Blame", "Apology"), "mixed")
+    ]
+
+
+def test_a_highlight_never_cuts_a_word():
+    text = "Please fill in the short survey."
+    marks = highlights_for(
+        [message(0, text)], [("Feedback", {"message_index": 0, "start": 20, "end": 31})]
+    )  # "hort survey": starts inside "short"
+    assert [(h.start, h.end) for h in marks[0]] == [(19, 31)]
+    assert text[19:31] == "short survey"
+
+
+@given(st.text(alphabet="ab .,'", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_snapped_spans_start_and_end_on_word_boundaries(text, a, b):
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    s, e = snap_to_words(text, start, end)
+    assert s <= start and e >= end
+    assert s in (0, len(text)) or not (text[s - 1].isalnum() and text[s].isalnum())
+    assert e == len(text) or not (text[e - 1].isalnum() and text[e].isalnum())

@@ -22,7 +22,7 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     for step in DEMO_STEPS:
-        assert f"  {step.name} " in out  # every step reports (done or skipped with a note)
+        assert f"  {step.name} " in out  # every step reports what it did
     generated = tmp_path / "generated" / "demo-300-seed7.jsonl"
     records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()]
     assert _count(db, "SELECT count(*) FROM conversations") == 300
@@ -52,7 +52,7 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert _count(db, "SELECT count(*) FROM conversations") == 300
 
 
-def test_a_step_whose_module_is_missing_is_skipped_with_a_note(tmp_path: Path) -> None:
+def test_a_step_whose_module_is_missing_stops_the_demo_naming_it(tmp_path: Path) -> None:
     def step_future(run) -> str:
         _require("warehouse.not_built_yet", "seed_something")
         return "never"
@@ -61,22 +61,17 @@ def test_a_step_whose_module_is_missing_is_skipped_with_a_note(tmp_path: Path) -
         _require("warehouse.connection", "seed_something_else")
         return "never"
 
-    notes: list[str] = []
-    run = build_demo(
-        tmp_path / "demo.duckdb",
-        conversations=50,
-        say=notes.append,
-        steps=(
-            DEMO_STEPS[0],
-            Step("future", "warehouse.not_built_yet", step_future),
-            Step("half", "warehouse.connection", step_half_built),
-        ),
-    )
-    assert [name for name, _ in run.summaries] == ["generate"]
-    assert [name for name, _ in run.skipped] == ["future", "half"]
-    assert any("warehouse.not_built_yet is not in this build yet" in n for n in notes)
-    assert any("seed_something_else is not in this build yet" in n for n in notes)
-    assert run.data_file.is_file()
+    for step, message in (
+        (Step("future", "warehouse.not_built_yet", step_future), "warehouse.not_built_yet"),
+        (Step("half", "warehouse.connection", step_half_built), "has no seed_something_else"),
+    ):
+        with pytest.raises(ImportError, match=message):
+            build_demo(
+                tmp_path / f"{step.name}.duckdb",
+                conversations=50,
+                say=lambda _: None,
+                steps=(DEMO_STEPS[0], step),
+            )
 
 
 def test_a_broken_import_inside_a_step_is_not_mistaken_for_a_missing_step(tmp_path) -> None:
@@ -84,7 +79,7 @@ def test_a_broken_import_inside_a_step_is_not_mistaken_for_a_missing_step(tmp_pa
         _require("tests.demo.broken_module_that_imports_nothing")
         return "never"
 
-    with pytest.raises(ModuleNotFoundError):
+    with pytest.raises(ImportError, match="broken_module_that_imports_nothing failed to import"):
         build_demo(tmp_path / "x.duckdb", conversations=5, steps=(Step("b", "x", step_broken),))
 
 

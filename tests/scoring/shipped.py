@@ -34,4 +34,5 @@ def _merged(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
 def shipped_params(detector: str, overrides: dict[str, Any] | None = None) -> DetectorParams:
     """`detector`'s parameters as the shipped rubrics set them, with `overrides` (YAML values,
     mappings merged key by key) applied; raises `ParameterProblems` when they do not fit."""
-    return parse_parameters(detector, _merged(_shipped()[detector], overrides or {}))
+    shipped = _shipped().get(detector, {})  # a detector no shipped rubric uses: its defaults
+    return parse_parameters(detector, _merged(shipped, overrides or {}))

@@ -36,3 +36,18 @@ def test_older_database_is_upgraded_in_place(db_path):
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
     assert {"conversations", "messages", "quarantine", "imports", "conversation_scores"} <= tables
+
+
+def test_a_lower_numbered_migration_shipped_later_is_still_applied(db_path):
+    """Branches get migration numbers in advance: a database already at 011 still gets 009."""
+    with connect(db_path) as con:
+        con.execute("DROP TABLE review_drafts")
+        con.execute("DELETE FROM schema_migrations WHERE version = 9")
+        assert migrations.migrate(con) == migrations.available()[-1][0]
+        assert con.execute("SELECT count(*) FROM review_drafts").fetchall() == [(0,)]
+        assert [9] == [
+            r[0]
+            for r in con.execute(
+                "SELECT version FROM schema_migrations WHERE version = 9"
+            ).fetchall()
+        ]

@@ -630,3 +630,32 @@ def test_company_sign_in_e_mails_are_unique_and_matched_case_insensitively(con):
     assert [r["action"] for r in audit.entries(con, SYSTEM, action="user.set_email")] == [
         "user.set_email"
     ]
+
+
+def _guess_in_another_process(db_path: str, attempts: int) -> list[str]:
+    outcomes = []
+    for i in range(attempts):
+        with connect(db_path) as con:  # each attempt opens the file, as the dashboard does
+            try:
+                authentication.authenticate(con, "root", f"guess-{i}", client="203.0.113.5")
+            except authentication.LockedOutError:
+                outcomes.append("locked")
+            except authentication.SignInError:
+                outcomes.append("wrong")
+    return outcomes
+
+
+def test_parallel_wrong_passwords_from_several_processes_respect_the_limit(db_path):
+    """3 processes guess 3 times each at once: 5 attempts are checked, 4 refused as locked."""
+    import multiprocessing
+
+    with connect(db_path) as setup:
+        users.add_user(setup, SYSTEM, "root", "admin", "admin-secret-42")
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        results = pool.starmap(_guess_in_another_process, [(str(db_path), 3)] * 3)
+    outcomes = [o for result in results for o in result]
+    assert outcomes.count("wrong") == 4 and outcomes.count("locked") == 5, outcomes
+    with connect(db_path) as con:
+        assert con.execute(
+            "SELECT count(*) FROM sign_in_attempts WHERE login = 'root'"
+        ).fetchall() == [(5,)]

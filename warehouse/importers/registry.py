@@ -38,10 +38,10 @@ def importers() -> dict[str, Importer]:
     for module_name in FORMAT_MODULES:
         try:
             module = importlib.import_module(f"warehouse.importers.{module_name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"warehouse.importers.{module_name}":
-                continue
-            raise
+        except ImportError as error:  # a packaging mistake: name the format, never hide it
+            raise ImportError(
+                f"importer module warehouse.importers.{module_name} failed to import: {error}"
+            ) from error
         importer = module.IMPORTER
         found[importer.name] = importer
     return found

@@ -8,10 +8,13 @@ SELECT
     s.customer_sentiment_start, s.customer_sentiment_end, s.customer_sentiment_min, s.resolved,
     coalesce(lr.quality_score, s.quality_score) AS quality_score,
     CASE WHEN lr.review_id IS NOT NULL THEN 'review' WHEN s.conversation_id IS NOT NULL THEN 'auto' END AS score_source,
-    lr.review_id AS effective_review_id, lr.reviewer_id AS effective_reviewer_id
+    lr.review_id AS effective_review_id, lr.reviewer_id AS effective_reviewer_id,
+    coalesce(u.display_name, lr.reviewer_id) AS effective_reviewer_name,
+    lr.critical_failed AS review_critical_failed
 FROM conversations AS c
 LEFT JOIN conversation_scores AS s ON s.conversation_id = c.conversation_id
 LEFT JOIN latest_reviews AS lr ON lr.conversation_id = c.conversation_id
+LEFT JOIN users AS u ON u.user_id = lr.reviewer_id
 WHERE c.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 
@@ -62,9 +65,13 @@ LIMIT 1
 SELECT r.review_id, r.conversation_id, r.reviewer_id, r.written_by, r.version, r.supersedes, r.status,
        r.calibration_session_id, r.rubric_set_hash, r.quality_score, r.critical_failed,
        r.overall_comment, r.created_at,
-       NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id) AS is_current
+       NOT EXISTS (SELECT 1 FROM reviews AS newer WHERE newer.supersedes = r.review_id) AS is_current,
+       coalesce(ur.display_name, r.reviewer_id) AS reviewer_name,
+       coalesce(uw.display_name, r.written_by) AS written_by_name
 FROM reviews AS r
 JOIN conversations AS c ON c.conversation_id = r.conversation_id
+LEFT JOIN users AS ur ON ur.user_id = r.reviewer_id
+LEFT JOIN users AS uw ON uw.user_id = r.written_by
 WHERE r.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 ORDER BY r.created_at DESC, r.review_id DESC
@@ -156,3 +163,48 @@ INSERT INTO review_assignments BY NAME
     SELECT nextval('assignment_id_seq') AS assignment_id, *, NULL::BIGINT AS calibration_session_id,
            'done' AS status
     FROM seed_assignments
+
+-- name: review_draft
+-- The reviewer's unsubmitted changes to their review of one conversation (none: no row).
+SELECT d.reviewer_id, d.conversation_id, d.base_review_id, d.fields, d.updated_at
+FROM review_drafts AS d
+JOIN conversations AS c ON c.conversation_id = d.conversation_id
+WHERE d.reviewer_id = $reviewer_id AND d.conversation_id = $conversation_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+
+-- name: save_review_draft
+-- Insert or replace the reviewer's draft of one conversation.
+INSERT INTO review_drafts (reviewer_id, conversation_id, base_review_id, fields, updated_at)
+VALUES ($reviewer_id, $conversation_id, $base_review_id, $fields, $updated_at)
+ON CONFLICT (reviewer_id, conversation_id) DO UPDATE
+SET base_review_id = excluded.base_review_id, fields = excluded.fields, updated_at = excluded.updated_at
+
+-- name: delete_review_draft
+-- Forget the reviewer's draft of one conversation (submitted or discarded).
+DELETE FROM review_drafts WHERE reviewer_id = $reviewer_id AND conversation_id = $conversation_id
+
+-- name: review_drafts_of
+-- The conversations a reviewer has an unsubmitted draft for, newest first.
+SELECT d.conversation_id, d.base_review_id, d.updated_at
+FROM review_drafts AS d
+JOIN conversations AS c ON c.conversation_id = d.conversation_id
+WHERE d.reviewer_id = $reviewer_id
+  AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
+ORDER BY d.updated_at DESC
+
+-- name: calibration_session_for_review
+-- The open calibration session in which a reviewer reviews a conversation (they take part and it
+-- holds the conversation): one where the assignment is still open first, then the newest.
+SELECT s.calibration_session_id, s.title, s.show_auto_score
+FROM calibration_sessions AS s
+JOIN calibration_conversations AS cc ON cc.calibration_session_id = s.calibration_session_id
+JOIN calibration_participants AS p ON p.calibration_session_id = s.calibration_session_id
+WHERE s.status = 'open' AND cc.conversation_id = $conversation_id AND p.user_id = $reviewer_id
+ORDER BY EXISTS (
+             SELECT 1 FROM review_assignments AS a
+             WHERE a.calibration_session_id = s.calibration_session_id
+               AND a.conversation_id = $conversation_id AND a.reviewer_id = $reviewer_id
+               AND a.status = 'open'
+         ) DESC,
+         s.created_at DESC, s.calibration_session_id DESC
+LIMIT 1
