@@ -114,7 +114,7 @@ with sessions_tab:
                     "Verdict": before_after["verdict"],
                 }
             )
-            st.dataframe(table, hide_index=True, key="coaching_before_after_summary")
+            st.table(table.set_index("Focus criterion"))  # a few rows: a plain, readable table
         charts.show(
             charts.before_after(before_after), labels.for_people(before_after, 1),
             "coaching_before_after",

@@ -3,7 +3,10 @@ plotly chart rendered; a filter redraws them. Uses the shared fixtures in tests/
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 
@@ -82,4 +85,61 @@ def test_manager_filter_redraws_the_charts(browser_page, server, accounts):
     _wait_for_charts(page)
     one_agent = int(_metric(page, "Conversations").replace(",", ""))
     assert 0 < one_agent < everyone
+    assert_no_errors(page)
+
+
+def _choose(page, label: str, option_text: str) -> None:
+    page.locator("[data-testid='stSelectbox']", has_text=label).first.click()
+    page.get_by_role("option").filter(has_text=option_text).first.click()
+    wait_for_app(page)
+
+
+def _options(page, label: str) -> list[str]:
+    page.locator("[data-testid='stSelectbox']", has_text=label).first.click()
+    texts = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts
+
+
+def test_manager_coaches_every_agent_of_the_team_then_reads_before_and_after(
+    browser_page, server, accounts
+):
+    """Journey through the UI only: one coaching session per agent of the manager's team, held
+    mid-way through the data, then each session's before/after with its conversation counts."""
+    page = browser_page
+    sign_in(page, server.url, *accounts["manager"])
+    expect(page.get_by_text("Team movers", exact=False).first).to_be_visible(timeout=60_000)
+    open_page(page, "Coaching")
+    page.get_by_role("tab", name="New session").click()
+    agents = _options(page, "Agent to coach")
+    assert len(agents) >= 2
+    names = [a.rsplit(" (", 1)[0] for a in agents]
+    for number, agent in enumerate(agents):
+        _choose(page, "Agent to coach", agent)
+        if number == 0:  # the switch stays off for the next agents
+            page.get_by_text("Only human-reviewed conversations").click()
+            wait_for_app(page)
+        form = page.locator("[data-testid='stForm']")
+        held = form.get_by_label("Held on")
+        held.fill("2026/09/01")
+        held.press("Tab")
+        form.get_by_label("Goals").fill(f"Focus for {names[number]}")
+        form.get_by_role("button", name="Save coaching session").click()
+        expect(page.get_by_text(re.compile(r"Coaching session #\d+ saved for"))).to_be_visible(
+            timeout=60_000
+        )
+        assert_no_errors(page)
+    page.get_by_role("tab", name="Sessions").click()
+    listed = _options(page, "Session")
+    for name in names:  # every agent's session is listed at once, held on the chosen day
+        assert any(f"· {name} · 01 Sep 2026" in option for option in listed), (name, listed)
+    first = next(o for o in listed if "01 Sep 2026" in o)
+    _choose(page, "Session", first.split(" · ")[0] + " ")
+    table = page.locator("[data-testid='stTable']").first
+    expect(table).to_contain_text("Conversations before", timeout=60_000)
+    text = table.inner_text()
+    counts = [int(n) for n in re.findall(r"\t(\d+)\t", text)]
+    assert counts and sum(counts) > 0, text  # before/after counted real conversations
+    _wait_for_charts(page, 2)
+    assert "Focus criteria before and after coaching" in _chart_titles(page)
     assert_no_errors(page)

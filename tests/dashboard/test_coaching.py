@@ -74,8 +74,8 @@ def test_sessions_tab_shows_before_and_after_on_the_focus_criteria(small_db):
     at = open_page(ALPHA_MANAGER, "coaching")
     at.slider(key="coaching_window").set_value(28)
     at.run()
-    table = next(f.value for f in at.dataframe if "Conversations before" in f.value.columns)
-    row = table.iloc[0]
+    table = next(t.value for t in at.table if "Conversations before" in t.value.columns)
+    row = table.reset_index().iloc[0]
     assert (row["Focus criterion"], row["Before"], row["After"]) == (
         "Empathy · Apology",
         "0.0",
