@@ -94,6 +94,12 @@ def feedback_block() -> None:
         "upheld": "Review kept",
         "changed": "Review changed",
     }
+    for row in disputes[disputes["status"] != "open"].head(3).itertuples():
+        st.info(
+            f"Dispute #{row.dispute_id} on {labels.criterion_name(row.rubric_id, row.criterion_id)} "
+            f"({row.conversation_id}): **{outcome.get(row.status, labels.humanise(row.status))}**"
+            f" on {labels.day(row.resolved_at)}. {labels.text(row.resolution_comment)}"
+        )
     st.dataframe(
         pd.DataFrame(
             {
