@@ -43,9 +43,7 @@ def assignments_block() -> None:
     cols = st.columns(3)
     cols[0].metric("Open assignments", f"{total:,}")
     cols[1].metric(f"Waiting more than {WAITING_DAYS} days", f"{waiting:,}")
-    cols[2].metric(
-        "In calibration sessions", f"{int(frame['calibration_session_id'].notna().sum()):,}"
-    )
+    cols[2].metric("In calibration sessions", f"{int(frame['calibration_total'].iloc[0]):,}")
     shown = pd.DataFrame(
         {
             "Conversation": frame["conversation_id"],
