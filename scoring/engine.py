@@ -225,22 +225,14 @@ def scale_score(yes_no: bool, value: float) -> float:
     return 100.0 * value if yes_no else round((value - 1.0) / 4.0 * 100.0, 1)
 
 
-_plans: dict[int, tuple[RubricSet, list]] = {}
-
-
-def _plan(rubrics: RubricSet) -> list[tuple[Any, list[_Step]]]:
-    """Per rubric: (rubric, its criteria as `_Step`s)."""
-    cached = _plans.get(id(rubrics))
-    if cached is not None and cached[0] is rubrics:
-        return cached[1]
+def build_plan(rubrics: RubricSet) -> list[tuple[Any, list[_Step]]]:
+    """Per rubric: (rubric, its criteria as `_Step`s). Kept by the set (`RubricSet.scoring_plan`)."""
     if not REGISTRY:
         import_detectors()
-    plan = [
+    return [
         (rubric, [_step(rubric.id, criterion) for criterion in rubric.criteria])
         for rubric in rubrics.rubrics
     ]
-    _plans[id(rubrics)] = (rubrics, plan)  # keeps the set alive, so its id is never reused
-    return plan
 
 
 def _step(rubric_id: str, criterion: Criterion) -> _Step:
@@ -273,7 +265,7 @@ def score(
     quality_pairs: list[tuple[float, float]] = []
     critical_failures: list[str] = []
     resolved: bool | None = None
-    for rubric, steps in _plan(rubrics):
+    for rubric, steps in rubrics.scoring_plan:
         criteria = []
         pairs = []
         for step in steps:

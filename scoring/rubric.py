@@ -9,6 +9,7 @@ canonical shape the models accept, so the models themselves stay strict.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import (
@@ -194,6 +195,13 @@ class RubricSet(BaseModel):
 
     def detector_names(self) -> set[str]:
         return {d.detector for r in self.rubrics for c in r.criteria for d in c.detectors}
+
+    @cached_property
+    def scoring_plan(self) -> Any:
+        """How the engine runs this set, built once on first use (`scoring.engine.build_plan`)."""
+        from scoring.engine import build_plan  # the engine imports this module
+
+        return build_plan(self)
 
 
 def normalise_detector(raw: Any) -> Any:

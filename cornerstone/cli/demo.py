@@ -97,8 +97,6 @@ def handle(args: argparse.Namespace) -> int:
         return 1
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     print(_story(run.roster))
-    if run.skipped:
-        print(f"Skipped (not in this build yet): {', '.join(name for name, _ in run.skipped)}")
     if run.accounts:
         from warehouse.users import format_demo_accounts
 

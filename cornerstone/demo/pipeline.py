@@ -32,7 +32,6 @@ class DemoRun:
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
     workers: int = 1
     summaries: list[tuple[str, str]] = field(default_factory=list)  # (step, one line)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (step, why)
     accounts: list[Any] = field(default_factory=list)  # warehouse.users.DemoAccount
     accounts_file: Path | None = None
 

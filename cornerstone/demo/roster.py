@@ -394,7 +394,9 @@ def _coaching_events(
                 coach_user_id=managers[agent.team] if rng.random() < 0.7 else rng.choice(reviewers),
                 notes=" ".join(_COACHING_NOTES[rubric] for rubric in rubrics),
                 goals="Pass "
-                + ", ".join(f"{rubric}.{criterion}" for rubric, criterion in focus)
+                + ", ".join(  # read by people: the criterion's words, never its id
+                    f"'{criterion.replace('_', ' ').capitalize()}'" for _, criterion in focus
+                )
                 + " on at least 8 of 10 reviewed conversations.",
                 due_date=coached_on + timedelta(days=30),
             )

@@ -29,8 +29,9 @@ st.caption(
     "Krippendorff's alpha: 1 = perfect agreement, 0 = no better than chance; 0.67 is the usual "
     "floor for tentative conclusions, 0.8 for reliable ones. N/A counts as a missing rating."
 )
+notice = st.empty()  # always there, so the tabs below keep their place (and the open tab)
 if CREATED_KEY in st.session_state:
-    st.success(st.session_state.pop(CREATED_KEY))
+    notice.success(st.session_state.pop(CREATED_KEY))
 
 version = load.data_version()
 sessions, reviewer_names = load.sessions(version)

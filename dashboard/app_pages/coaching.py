@@ -20,8 +20,9 @@ viewer = current_viewer()
 require_roles("admin", "qa_lead", "manager", "reviewer")
 st.title("Coaching")
 charts.table_toggle()
+notice = st.empty()  # always there, so the tabs below keep their place (and the open tab)
 if SAVED_KEY in st.session_state:
-    st.success(st.session_state.pop(SAVED_KEY))
+    notice.success(st.session_state.pop(SAVED_KEY))
 
 options = filter_options(viewer)
 agents = options["agents"]
@@ -115,7 +116,7 @@ with sessions_tab:
                     "Verdict": before_after["verdict"],
                 }
             )
-            st.dataframe(table, hide_index=True, key="coaching_before_after_summary")
+            st.table(table.set_index("Focus criterion"))  # a few rows: a plain, readable table
         charts.show(
             charts.before_after(before_after), labels.for_people(before_after, 1),
             "coaching_before_after",
@@ -177,7 +178,8 @@ with new_tab:
             criterion_keys,
             default=[s for s in suggested if s in criterion_keys],
             format_func=labels.criterion_key_name,
-            key=f"coaching_focus_{agent}",  # per agent: the suggestion follows the agent
+            # per agent and source: the suggestion follows the agent and the switch above
+            key=f"coaching_focus_{agent}_{'reviewed' if reviewed_only else 'all'}",
         )
         sources = st.multiselect(
             "Conversations discussed",

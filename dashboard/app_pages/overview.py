@@ -43,9 +43,7 @@ def assignments_block() -> None:
     cols = st.columns(3)
     cols[0].metric("Open assignments", f"{total:,}")
     cols[1].metric(f"Waiting more than {WAITING_DAYS} days", f"{waiting:,}")
-    cols[2].metric(
-        "In calibration sessions", f"{int(frame['calibration_session_id'].notna().sum()):,}"
-    )
+    cols[2].metric("In calibration sessions", f"{int(frame['calibration_total'].iloc[0]):,}")
     shown = pd.DataFrame(
         {
             "Conversation": frame["conversation_id"],
@@ -94,6 +92,12 @@ def feedback_block() -> None:
         "upheld": "Review kept",
         "changed": "Review changed",
     }
+    for row in disputes[disputes["status"] != "open"].head(3).itertuples():
+        st.info(
+            f"Dispute #{row.dispute_id} on {labels.criterion_name(row.rubric_id, row.criterion_id)} "
+            f"({row.conversation_id}): **{outcome.get(row.status, labels.humanise(row.status))}**"
+            f" on {labels.day(row.resolved_at)}. {labels.text(row.resolution_comment)}"
+        )
     st.dataframe(
         pd.DataFrame(
             {

@@ -40,7 +40,12 @@ st.caption(
 if not scored_sets.empty and rubrics.version_hash not in set(scored_sets["rubric_set_hash"]):
     st.warning(
         "The conversations in the database were scored with another rubric version: "
-        "run `qa score` to re-score them with the rubrics shown here."
+        + (
+            "run `qa score` to re-score them with the rubrics shown here."
+            if viewer.role == "admin"  # only admins run the command line
+            else "the scores shown elsewhere may not match these rubrics until an "
+            "administrator re-scores them."
+        )
     )
 
 stats_by_key = {(row.rubric_id, row.criterion_id): row for row in stats.itertuples()}

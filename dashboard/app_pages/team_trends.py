@@ -191,6 +191,7 @@ else:
         "Trend compares the second half of the date range with the first half (quality points). "
         f"Agents with fewer than {SMALL_SAMPLE} human-reviewed conversations are flagged."
     )
+    ranking = labels.for_people(ranking, 1)  # one decimal on the page and in the CSV
     shown = ranking[
         [
             "rank",

@@ -44,6 +44,14 @@ CONVERSATIONS = int(os.environ.get("CORNERSTONE_BROWSER_CONVERSATIONS", "2000"))
 STARTUP_SECONDS = 90
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder drives a real browser: `-m "not browser"` leaves them all out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @dataclass(frozen=True)
 class Server:
     url: str

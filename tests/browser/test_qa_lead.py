@@ -3,7 +3,10 @@ figures (alpha per criterion, leniency) for all double-reviewed conversations an
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 from warehouse.connection import connect
@@ -55,3 +58,61 @@ def test_qa_lead_sees_calibration_figures(browser_page, server, accounts):
     )
     assert _metric(page, "Conversations rated by 2+ reviewers") == "8"
     assert_no_errors(page)
+
+
+def _choose_many(page, label: str, options: list[str]) -> None:
+    box = page.locator("[data-testid='stMultiSelect']", has_text=label).first
+    for option in options:
+        box.click()
+        page.get_by_role("option").filter(has_text=option).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_qa_lead_builds_a_queue_then_a_blind_calibration_session(browser, server, accounts):
+    """Through the UI only: a queue for two reviewer accounts (picked by name, no typing of
+    logins), then a calibration session for the same two; a reviewer finds the session's
+    conversation among their assignments and sees no results before submitting."""
+    lead_context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    reviewer_context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    try:
+        lead = lead_context.new_page()
+        sign_in(lead, server.url, *accounts["qa_lead"])
+        open_page(lead, "Review queue")
+        lead.get_by_role("tab", name="Build queue").click()
+        assert lead.get_by_label("Other reviewer ids (comma-separated)").count() == 0
+        _choose_many(lead, "Reviewers", ["Kofi Okafor", "Omar Usman"])
+        lead.get_by_role("button", name="Build queue").click()
+        expect(lead.get_by_text(re.compile(r"Assigned \d+ of \d+"))).to_be_visible(timeout=60_000)
+        assert (
+            "Kofi Okafor (reviewer):"
+            in lead.get_by_text(re.compile(r"Assigned \d+ of")).inner_text()
+        )
+        assert_no_errors(lead)
+
+        open_page(lead, "Calibration")
+        lead.get_by_role("tab", name="New session").click()
+        slider = lead.get_by_role("slider").first
+        slider.focus()
+        lead.keyboard.press("Home")  # one conversation
+        wait_for_app(lead)
+        lead.get_by_label("Title").fill("Browser round")
+        _choose_many(lead, "Reviewers", ["Kofi Okafor", "Omar Usman"])
+        lead.get_by_role("button", name="Create session").click()
+        created = lead.get_by_text(re.compile(r"Session #\d+ created"))
+        expect(created).to_be_visible(timeout=60_000)
+        assert "Kofi Okafor, Omar Usman" in created.inner_text()
+        assert_no_errors(lead)
+
+        reviewer = reviewer_context.new_page()
+        sign_in(reviewer, server.url, *accounts["reviewer"])  # kofi.okafor
+        expect(reviewer.get_by_text("Assigned to you")).to_be_visible(timeout=60_000)
+        in_calibration = _metric(reviewer, "In calibration sessions")
+        assert int(in_calibration) >= 1
+        open_page(reviewer, "Calibration")
+        expect(
+            reviewer.get_by_text(re.compile(r"you have reviewed 0 of 1 conversations"))
+        ).to_be_visible(timeout=60_000)
+        assert_no_errors(reviewer)
+    finally:
+        lead_context.close()
+        reviewer_context.close()

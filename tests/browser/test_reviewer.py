@@ -10,10 +10,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, assert_no_errors, open_page, sign_in, wait_for_app
+from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 from warehouse.connection import connect
 
-SCREENSHOT = ROOT / "docs" / "screenshots" / "review.png"
 COMMENT = "Browser check: <script>alert('x')</script> kept as text"
 
 
@@ -125,9 +124,6 @@ def test_reviewer_reviews_with_override_and_comment_and_sees_it_after_reload(
     open_by_id(page, conversation_id)
     assert checked_option(first_criterion(page)) == after
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.locator("h1").first.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOT), full_page=False)
     main_area(page).get_by_role("button", name="Submit review").click()
     expect(page.get_by_text(re.compile(rf"Review #\d+ of {conversation_id} saved"))).to_be_visible(
         timeout=60_000

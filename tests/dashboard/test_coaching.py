@@ -29,9 +29,9 @@ def test_manager_creates_a_session_from_a_reviewed_conversation(small_db):
     sources = at.multiselect(key="coaching_sources_a2")
     assert [o.split(" · ")[0] for o in sources.options] == ["c4"]  # Ben's only reviewed one
     # The suggested focus is what Ben fails most: the apology.
-    assert at.multiselect(key="coaching_focus_a2").value == ["empathy.apology"]
+    assert at.multiselect(key="coaching_focus_a2_reviewed").value == ["empathy.apology"]
     assert (
-        at.multiselect(key="coaching_focus_a2").format_func("empathy.apology")
+        at.multiselect(key="coaching_focus_a2_reviewed").format_func("empathy.apology")
         == "Empathy · Apology"
     )
     sources.select("c4")
@@ -55,7 +55,7 @@ def test_manager_creates_a_session_from_a_reviewed_conversation(small_db):
 
 def test_session_without_focus_is_refused_with_a_message(small_db):
     at = open_page(ALPHA_MANAGER, "coaching")
-    at.multiselect(key="coaching_focus_a1").set_value([])
+    at.multiselect(key="coaching_focus_a1_reviewed").set_value([])
     at.button(key="FormSubmitter:coaching_new_form-Save coaching session").click().run()
     assert any("focus criterion" in e.value for e in at.error)
 
@@ -74,8 +74,8 @@ def test_sessions_tab_shows_before_and_after_on_the_focus_criteria(small_db):
     at = open_page(ALPHA_MANAGER, "coaching")
     at.slider(key="coaching_window").set_value(28)
     at.run()
-    table = next(f.value for f in at.dataframe if "Conversations before" in f.value.columns)
-    row = table.iloc[0]
+    table = next(t.value for t in at.table if "Conversations before" in t.value.columns)
+    row = table.reset_index().iloc[0]
     assert (row["Focus criterion"], row["Before"], row["After"]) == (
         "Empathy · Apology",
         "0.0",

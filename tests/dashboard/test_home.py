@@ -110,3 +110,14 @@ def test_admin_sees_import_counts_and_an_empty_database_points_to_the_import_pag
     assert next(m.value for m in at.metric if m.label == "Quarantined records") == "0"
     assert any("database is empty" in i.value for i in at.info)
     assert "command line" not in _texts(at)
+
+
+def test_agent_home_shows_the_outcome_of_a_decided_dispute(home_db):
+    with connect(home_db) as con:
+        (dispute_id,) = con.execute("SELECT dispute_id FROM disputes").fetchone()
+        reviews.resolve_dispute(
+            con, LEAD, dispute_id, "upheld", "It came after the refund.", None, False
+        )
+    at = open_page(BEN, "overview")
+    decided = [i.value for i in at.info if f"Dispute #{dispute_id}" in i.value]
+    assert decided and "Review kept" in decided[0] and "It came after the refund." in decided[0]

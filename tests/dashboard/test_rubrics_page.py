@@ -8,6 +8,7 @@ import pytest
 from dashboard.labels import humanise
 from scoring.loader import load_rubrics
 from tests.e2_fixtures import build_small_warehouse, open_page
+from warehouse.connection import connect
 from warehouse.viewer import Viewer
 
 
@@ -59,3 +60,13 @@ def test_period_filter_changes_the_counts(small_db):
     table = _criteria_table(at, "empathy")
     assert table.loc["Apology", "passed"] == 0 and table.loc["Apology", "failed"] == 0
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_scores_from_another_rubric_version_point_only_admins_to_the_command_line(small_db):
+    with connect(small_db) as con:
+        con.execute("UPDATE conversation_scores SET rubric_set_hash = 'an-older-version'")
+    admin = " ".join(w.value for w in open_page(Viewer("root", "admin"), "rubrics").warning)
+    assert "another rubric version" in admin and "qa score" in admin
+    lead = " ".join(w.value for w in open_page(Viewer("lena", "qa_lead"), "rubrics").warning)
+    assert "another rubric version" in lead and "administrator" in lead
+    assert "qa score" not in lead

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.e2_fixtures import build_small_warehouse, metric_value, open_page
+from warehouse.connection import connect
 from warehouse.viewer import Viewer
 
 ALPHA_MANAGER = Viewer("mona", "manager", teams=("Alpha",))
@@ -121,6 +122,15 @@ def test_agent_ranking_flags_small_samples_and_shows_trend(small_db):
     ben = ranking[ranking["agent_name"] == "Ben"].iloc[0]
     assert ben["sample"] == "⚠ small sample (1 reviewed)"
     assert ben["trend"].startswith("▲")  # 45 in the first half of the range, 62.5 in the second
+
+
+def test_agent_ranking_shows_quality_with_one_decimal(small_db):
+    with connect(small_db) as con:  # averages like 53.333333333333336 are the usual case
+        con.execute("UPDATE conversation_scores SET quality_score = quality_score + 0.123456")
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    ranking = next(f.value for f in at.dataframe if "trend" in f.value.columns)
+    scores = [float(v) for v in ranking["quality_score"]]
+    assert scores and scores == [round(v, 1) for v in scores]
 
 
 def test_quality_vs_csat_correlation_is_shown(small_db):

@@ -22,7 +22,7 @@ def test_qa_demo_builds_a_database_end_to_end(tmp_path: Path, capsys) -> None:
     assert main(["demo", "--conversations", "300", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     for step in DEMO_STEPS:
-        assert f"  {step.name} " in out  # every step reports (done or skipped with a note)
+        assert f"  {step.name} " in out  # every step reports what it did
     generated = tmp_path / "generated" / "demo-300-seed7.jsonl"
     records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()]
     assert _count(db, "SELECT count(*) FROM conversations") == 300

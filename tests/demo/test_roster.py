@@ -69,6 +69,8 @@ def test_coaching_events_name_real_agents_coaches_and_criteria() -> None:
         assert 2 <= len(event.focus_criteria) <= 3
         assert set(event.focus_criteria) <= set(CRITERION_HABITS)
         assert event.notes and event.goals
+        # Goals are read by people (Coaching, My feedback): criteria by name, no "rubric.criterion" id.
+        assert not any(f"{r}.{c}" in event.goals for r, c in event.focus_criteria), event.goals
 
 
 def test_coaching_improves_focus_habits_from_the_session_day() -> None:

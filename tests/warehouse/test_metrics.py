@@ -108,6 +108,8 @@ FILTERS = dict(
     since=datetime(2026, 3, 2),
     until=datetime(2026, 3, 9),
     grain="week",
+    source="auto",
+    pass_mark=80.0,
 )
 
 
@@ -124,8 +126,15 @@ def test_sql_service_metrics_match_the_hand_computed_values(small_db):
     assert week["first_response_median_seconds"] == 210.0
     assert week["first_response_mean_seconds"] == 345.0
     assert week["resolution_rate"] == 0.5
-    # quality is the effective score: c4's review (30) replaces its auto-score (20).
-    assert week["quality_score"] == pytest.approx((90 + 80 + 60 + 30 + 70) / 5)
+    # Quality from the auto-score: c4's review (30) never replaces its auto-score (20).
+    assert week["quality_score"] == pytest.approx((90 + 80 + 60 + 20 + 70) / 5)
+    assert week["pass_rate"] == pytest.approx(2 / 5)  # 90 and 80 reach the pass mark of 80
+    with connect(small_db) as con:
+        human = queries.run(
+            con, "trend_service_metrics", viewer=admin, **{**FILTERS, "source": "human"}
+        )[0]
+    assert human["quality_score"] == 30.0 and human["pass_rate"] == 0.0  # only c4 was reviewed
+    assert human["conversations"] == 5  # survey figures still cover every conversation
 
 
 def test_sql_service_metrics_are_filtered_by_team_and_visibility(small_db):
@@ -144,6 +153,7 @@ def test_sql_correlation_matches_pure_pearson(small_db):
     with connect(small_db) as con:
         row = queries.run(con, "quality_csat_correlation", viewer=admin, **FILTERS)[0]
     assert row["conversations"] == 4
+    # Auto-scores: c4 counts with its auto-score (20), never its review (30).
     assert row["conversation_correlation"] == pytest.approx(
-        metrics.pearson_correlation([90, 80, 60, 30], [5, 4, 3, 1])
+        metrics.pearson_correlation([90, 80, 60, 20], [5, 4, 3, 1])
     )

@@ -174,6 +174,8 @@ FIXED = {
     "window_days": 60,
     "seed": 7,
     "grain": "week",
+    "source": "human",  # reviews (the "auto" side is the scores every other query reads)
+    "pass_mark": 80.0,
     "statuses": ["open", "done", "released", "upheld", "changed"],
     "reviewed_only": False,
     "only_unreviewed": False,

@@ -17,7 +17,8 @@ SELECT
 -- The viewer's open assignments (queue and calibration), oldest first, with how many there are.
 SELECT a.assignment_id, a.conversation_id, a.assigned_at, a.rule, a.calibration_session_id,
        c.agent_name, c.team, c.channel, c.created_at,
-       count(*) OVER () AS open_total
+       count(*) OVER () AS open_total,
+       count(a.calibration_session_id) OVER () AS calibration_total
 FROM review_assignments AS a
 JOIN conversations AS c ON c.conversation_id = a.conversation_id
 WHERE a.reviewer_id = $user_id AND a.status = 'open'
