@@ -31,6 +31,18 @@ _migrated: set[str] = set()
 _migrate_guard = threading.Lock()
 
 
+def make_private(path: Path) -> None:
+    """Owner-only access (0600) for a file holding transcripts or password hashes.
+
+    Files of another owner are left alone (the operator chose them); a missing file is fine.
+    """
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
 def _is_lock_error(error: Exception) -> bool:
     return any(marker in str(error) for marker in _LOCK_MARKERS)
 
@@ -57,9 +69,10 @@ def _open(path: Path, wait_seconds: float) -> duckdb.DuckDBPyConnection:
 def connect(db_path: str | Path, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open `db_path` (created and migrated on first use), yield a connection, always close it."""
     path = Path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder: owner only
     con = _open(path, wait_seconds)
     try:
+        make_private(path)  # DuckDB creates files with the process umask (often world-readable)
         con.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_FILTER_KEYS}")
         key = str(path.resolve())
         if key not in _migrated:
@@ -68,6 +81,7 @@ def connect(db_path: str | Path, wait_seconds: float = 30.0) -> Iterator[duckdb.
                 _migrated.add(key)
         yield con
     finally:
+        make_private(path.with_name(path.name + ".wal"))
         con.close()
 
 
