@@ -462,14 +462,14 @@ def scorecard(viewer, view, conversation_id: str) -> None:
     draft = prefill(viewer, form, conversation_id, view.shows_auto)
     if draft["fields"]:
         where = "saved" if draft["saved"] else "kept in this browser session (the database is busy)"
-        note, discard = st.columns([4, 1], vertical_alignment="center")
+        note, discard = st.columns([5, 2], vertical_alignment="center")
         note.info(
             f"Draft: {len(draft['fields'])} unsubmitted change(s), {where}. They stay until you submit "
             "or discard them.",
             icon=":material/edit_note:",
         )
         discard.button(
-            "Discard my changes", key=f"review_discard::{conversation_id}",
+            "Discard draft", key=f"review_discard::{conversation_id}",
             on_click=forget, args=(viewer, conversation_id), kwargs={"in_database": True},
         )  # fmt: skip
     with st.container(height=PANE_HEIGHT, key="review_scorecard_box"):
@@ -505,7 +505,7 @@ def criterion_row(viewer, item, conversation_id: str, shows_auto: bool = True) -
     critical = " :red-badge[critical]" if s.critical else ""
     failed = " :orange-badge[failed]" if item.auto_failed else ""
     placeholder = f"Reason if not '{auto}'" if shows_auto else "Note (optional)"
-    answer, why = st.columns([3, 2], vertical_alignment="bottom")
+    answer, why = st.columns([5, 2], vertical_alignment="bottom")
     answer.radio(
         f"{s.label}{critical}", options_for(s.scale), horizontal=True,
         key=value_key(conversation_id, s.rubric_id, s.criterion_id),
