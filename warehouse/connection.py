@@ -42,6 +42,18 @@ _held_locks: dict[int, list[threading.RLock]] = {}
 WRITE_LOCK = threading.RLock()
 
 
+def make_private(path: Path) -> None:
+    """Owner-only access (0600) for a file holding transcripts or password hashes.
+
+    Files of another owner are left alone (the operator chose them); a missing file is fine.
+    """
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
 def _is_lock_error(error: Exception) -> bool:
     return any(marker in str(error) for marker in _LOCK_MARKERS)
 
@@ -74,9 +86,10 @@ def connect(
     if wait_seconds is None:
         wait_seconds = float(os.environ.get(WAIT_ENV_VAR) or DEFAULT_WAIT_SECONDS)
     path = Path(db_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder: owner only
     con = _open(path, wait_seconds)
     try:
+        make_private(path)  # DuckDB creates files with the process umask (often world-readable)
         con.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_FILTER_KEYS}")
         key = str(path.resolve())
         if key not in _migrated:
@@ -86,6 +99,7 @@ def connect(
         yield con
     finally:
         _release_held(con)
+        make_private(path.with_name(path.name + ".wal"))
         con.close()
 
 

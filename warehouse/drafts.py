@@ -3,7 +3,7 @@
 The review page saves the fields a reviewer changed (answers, override reasons, comments) as
 soon as they change, keyed by reviewer and conversation, so opening another conversation, the
 next one in the queue or reloading the page loses nothing. Submitting the review deletes the
-draft in the same transaction (warehouse/reviews.py); "Discard my changes" deletes it too.
+draft in the same transaction (warehouse/reviews.py); "Discard draft" deletes it too.
 Drafts are private: only their reviewer reads or writes them.
 """
 

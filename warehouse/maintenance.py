@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.connection import _is_lock_error, connect
+from warehouse.connection import _is_lock_error, connect, make_private
 from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.migrations import available
 
@@ -220,13 +220,14 @@ def backup(
         raise MaintenanceError("the backup file must not be the database itself")
     if out.exists() and not force:
         raise MaintenanceError(f"{out} already exists: choose another name or pass --force")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = _temporary_beside(out, "backup")
     _remove(temporary)
     try:
         with open_read_only(source, wait_seconds) as con:  # shared lock: nobody writes now
             expected = _facts(con, source, scan=False)
             shutil.copyfile(source, temporary)
+            make_private(temporary)  # a backup holds the same transcripts and password hashes
             if _wal(source).exists():  # left by a writer that crashed: part of the state
                 shutil.copyfile(_wal(source), _wal(temporary))
         if _wal(temporary).exists():

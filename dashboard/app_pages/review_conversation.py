@@ -134,17 +134,31 @@ def prefill(
     viewer, form: ReviewForm, conversation_id: str, shows_auto: bool = True
 ) -> dict[str, Any]:
     """Put each field in session state: the reviewer's draft where they changed it (never
-    overwritten), else the form's current value (an untouched answer follows the auto-score)."""
+    overwritten), else the form's current value (an untouched answer follows the auto-score).
+
+    A field whose value differs from the one this page last put there was changed by the
+    reviewer even if its on_change did not run (a run interrupted by the next click): it joins
+    the draft instead of being reset.
+    """
     draft = load_draft(viewer, form, conversation_id)
+    placed = draft.setdefault("placed", {})  # field -> the value this page last put there
+    changed = False
     for field, default in form_defaults(form, shows_auto).items():
         key = field_key(conversation_id, field)
+        current = st.session_state.get(key, MISSING)
         if field in draft["fields"]:
-            if key not in st.session_state:  # widget state is dropped while another page is open
+            if current is MISSING:  # widget state is dropped while another page is open
                 st.session_state[key] = draft["fields"][field]
-        elif st.session_state.get(key, MISSING) != default:
+            continue
+        if current is not MISSING and field in placed and current != placed[field]:
+            draft["fields"][field] = current  # the reviewer's value: keep it
+            changed = True
+            continue
+        if current != default:
             st.session_state[key] = default
+        placed[field] = default
     draft["base"] = form.current_review_id
-    if not draft["saved"]:
+    if changed or not draft["saved"]:
         persist(viewer, conversation_id)
     return draft
 
@@ -171,6 +185,12 @@ def remember(viewer, conversation_id: str, field: str) -> None:
     draft = drafts().setdefault(conversation_id, {"fields": {}, "saved": True})
     draft["fields"][field] = st.session_state[key]
     persist(viewer, conversation_id)
+    on_screen = conversation_on_screen()
+    if on_screen != conversation_id:  # typed into the old form while the next one was opening
+        add_flash(
+            f"What you typed while {on_screen} was opening went into the form of {conversation_id}: "
+            f"it is kept in that conversation's draft, not in {on_screen}."
+        )
 
 
 def forget(viewer, conversation_id: str, *, in_database: bool) -> None:
@@ -266,7 +286,13 @@ def submit_clicked(viewer, form: ReviewForm, conversation_id: str, go_next: bool
             go_to(following)
         else:
             flash += " Your queue is empty."
-    st.session_state["review_flash"] = flash
+    add_flash(flash)
+
+
+def add_flash(text: str) -> None:
+    """A message for the top of the next run (callbacks of one run add to it, never replace)."""
+    pending = st.session_state.get("review_flash")
+    st.session_state["review_flash"] = f"{pending} {text}" if pending else text
 
 
 def conversation_on_screen() -> str | None:
@@ -426,7 +452,9 @@ def transcript(view) -> None:
     by_message: dict[int, list[dict]] = {}
     for comment in view.comments:
         if comment["message_index"] is not None:
-            by_message.setdefault(int(comment["message_index"]), []).append(comment)
+            by_message.setdefault(int(comment["message_index"]), []).append(
+                {"author_id": comment["author_name"], "body": comment["body"]}
+            )
     st.subheader("Transcript")
     st.caption(
         f"Highlights are evidence the auto-scorer quoted (hover for the criterion): {LEGEND}. "
@@ -438,7 +466,7 @@ def transcript(view) -> None:
     if overall:
         with st.expander(f"Overall comments ({len(overall)})"):
             for c in overall:
-                st.caption(f"{plain(c['author_id'])} · {c['created_at']:%Y-%m-%d %H:%M}")
+                st.caption(f"{plain(c['author_name'])} · {c['created_at']:%Y-%m-%d %H:%M}")
                 st.text(c["body"])
 
 
@@ -463,14 +491,14 @@ def scorecard(viewer, view, conversation_id: str) -> None:
     draft = prefill(viewer, form, conversation_id, view.shows_auto)
     if draft["fields"]:
         where = "saved" if draft["saved"] else "kept in this browser session (the database is busy)"
-        note, discard = st.columns([4, 1], vertical_alignment="center")
+        note, discard = st.columns([5, 2], vertical_alignment="center")
         note.info(
             f"Draft: {len(draft['fields'])} unsubmitted change(s), {where}. They stay until you submit "
             "or discard them.",
             icon=":material/edit_note:",
         )
         discard.button(
-            "Discard my changes", key=f"review_discard::{conversation_id}",
+            "Discard draft", key=f"review_discard::{conversation_id}",
             on_click=forget, args=(viewer, conversation_id), kwargs={"in_database": True},
         )  # fmt: skip
     with st.container(height=PANE_HEIGHT, key="review_scorecard_box"):
@@ -506,7 +534,7 @@ def criterion_row(viewer, item, conversation_id: str, shows_auto: bool = True) -
     critical = " :red-badge[critical]" if s.critical else ""
     failed = " :orange-badge[failed]" if item.auto_failed else ""
     placeholder = f"Reason if not '{auto}'" if shows_auto else "Note (optional)"
-    answer, why = st.columns([3, 2], vertical_alignment="bottom")
+    answer, why = st.columns([5, 2], vertical_alignment="bottom")
     answer.radio(
         f"{plain(s.label)}{critical}", options_for(s.scale), horizontal=True,
         key=value_key(conversation_id, s.rubric_id, s.criterion_id),

@@ -106,9 +106,11 @@ WHERE r.conversation_id = $conversation_id
 
 -- name: conversation_comments
 -- Comments on one conversation (per message or overall), oldest first.
-SELECT k.comment_id, k.conversation_id, k.review_id, k.message_index, k.author_id, k.body, k.created_at
+SELECT k.comment_id, k.conversation_id, k.review_id, k.message_index, k.author_id, k.body, k.created_at,
+       coalesce(u.display_name, k.author_id) AS author_name
 FROM comments AS k
 JOIN conversations AS c ON c.conversation_id = k.conversation_id
+LEFT JOIN users AS u ON u.user_id = k.author_id
 WHERE k.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 ORDER BY k.created_at, k.comment_id
