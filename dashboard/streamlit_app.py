@@ -67,5 +67,5 @@ for section, file, title, icon in allowed:
     navigation.setdefault(section, []).append(page)
 if not navigation:
     navigation = [st.Page("app_pages/sign_in.py", title="Account", default=True)]
-account_box(viewer)
+run_page(lambda: account_box(viewer))  # the sidebar reads the database too
 run_page(st.navigation(navigation).run)  # a failing page says so plainly: dashboard/failures.py
