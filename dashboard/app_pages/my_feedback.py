@@ -63,8 +63,10 @@ with left:
     charts.show(charts.quality_over_time(data["quality"], "week", "agent"), data["quality"],
                 "feedback_quality")  # fmt: skip
 with right:
-    charts.show(charts.rubrics_over_time(data["rubrics"], "week"), data["rubrics"],
-                "feedback_rubrics")  # fmt: skip
+    rubrics = data["rubrics"]
+    if not rubrics.empty:  # the legend names rubrics in words, not by id
+        rubrics = rubrics.assign(rubric_id=rubrics["rubric_id"].map(words.rubric_name))
+    charts.show(charts.rubrics_over_time(rubrics, "week"), rubrics, "feedback_rubrics")
 
 st.subheader("Reviewed conversations")
 reviewed = data["reviewed"]
