@@ -63,8 +63,10 @@ with left:
     charts.show(charts.quality_over_time(data["quality"], "week", "agent"), data["quality"],
                 "feedback_quality")  # fmt: skip
 with right:
-    charts.show(charts.rubrics_over_time(data["rubrics"], "week"), data["rubrics"],
-                "feedback_rubrics")  # fmt: skip
+    rubrics = data["rubrics"]
+    if not rubrics.empty:  # the legend names rubrics in words, not by id
+        rubrics = rubrics.assign(rubric_id=rubrics["rubric_id"].map(words.rubric_name))
+    charts.show(charts.rubrics_over_time(rubrics, "week"), rubrics, "feedback_rubrics")
 
 st.subheader("Reviewed conversations")
 reviewed = data["reviewed"]
@@ -77,7 +79,7 @@ else:
             "Conversation": reviewed["conversation_id"],
             "Date": reviewed["created_at"].map(words.day),
             "Channel": reviewed["channel"].map(words.text),
-            "Reviewer": reviewed["reviewer_id"].map(words.text),
+            "Reviewer": reviewed["reviewer_name"].map(words.text),
             "Reviewed": reviewed["reviewed_at"].map(words.day),
             "Quality (review)": [words.number(v) for v in reviewed["quality_score"]],
             "Auto-score": [words.number(v) for v in reviewed["auto_quality_score"]],
@@ -102,9 +104,10 @@ else:
     row = reviewed.set_index("conversation_id").loc[conversation_id]
     detail = load.conversation(viewer, conversation_id)
     criteria, comments, messages = detail["criteria"], detail["comments"], detail["messages"]
+    comments = comments.assign(author_id=comments["author_name"])  # people by name, not login
 
     st.markdown(
-        f"**Quality {words.number(row['quality_score'])}** (reviewer {plain(words.text(row['reviewer_id']))}; "
+        f"**Quality {words.number(row['quality_score'])}** (reviewer {plain(words.text(row['reviewer_name']))}; "
         f"auto-score {words.number(row['auto_quality_score'])})"
     )
     if row["overall_comment"]:

@@ -145,6 +145,8 @@ with left:
     )
 with right:
     rubrics = data["trend_rubrics"]
+    if not rubrics.empty:  # the legend names rubrics in words, not by id
+        rubrics = rubrics.assign(rubric_id=rubrics["rubric_id"].map(labels.rubric_name))
     charts.show(
         sourced(charts.rubrics_over_time(rubrics, grain)), labelled(rubrics), "trends_rubrics"
     )

@@ -248,8 +248,7 @@ def test_coaching_success_message_names_a_hostile_agent_as_text(hostile, monkeyp
     monkeypatch.setenv("CORNERSTONE_DB", str(hostile.db_path))
     at = _open(hostile.viewers["qa_lead"], "coaching")
     agent = at.selectbox(key="coaching_new_agent").value
-    focus = next(m for m in at.multiselect if str(m.key).startswith(f"coaching_focus_{agent}"))
-    focus.set_value(["empathy.apology"])
+    at.multiselect(key=f"coaching_focus_{agent}_reviewed").set_value(["empathy.apology"])
     at.button(key="FormSubmitter:coaching_new_form-Save coaching session").click().run()
     assert [s.value for s in at.success], [e.value for e in at.error]
     message = at.success[0].value

@@ -199,3 +199,13 @@ def test_empty_dispute_reason_gets_a_clear_message_and_writes_nothing(small_db):
     assert any("Explain" in e.value for e in at.error)
     with connect(small_db) as con:
         assert con.execute("SELECT count(*) FROM disputes").fetchall()[0][0] == 0
+
+
+def test_reviewers_are_named_not_shown_by_login(small_db):
+    with connect(small_db) as con:
+        con.execute(
+            "INSERT INTO users (user_id, display_name, role, password_hash, created_at)"
+            " VALUES ('rev1', 'Rhea Okafor', 'reviewer', 'test-only-not-a-hash', now()::TIMESTAMP)"
+        )
+    shown = "\n".join(_strings(_open(BEN)))
+    assert "Rhea Okafor" in shown and "rev1" not in shown

@@ -133,6 +133,13 @@ def test_agent_ranking_shows_quality_with_one_decimal(small_db):
     assert scores and scores == [round(v, 1) for v in scores]
 
 
+def test_rubric_chart_legend_names_rubrics_in_words(small_db):
+    at = open_page(ALPHA_MANAGER, "team_trends")
+    spec = next(s for s in _specs(at) if "rubric scores" in s["layout"]["title"]["text"])
+    names = {trace["name"] for trace in spec["data"]}
+    assert "Empathy" in names and not names & {"empathy", "communication", "resolution"}
+
+
 def test_quality_vs_csat_correlation_is_shown(small_db):
     at = open_page(ALPHA_MANAGER, "team_trends")
     # Alpha's surveyed conversations: auto quality 90, 80, 60, 20 vs CSAT 5, 4, 3, 1 (r = 0.994).

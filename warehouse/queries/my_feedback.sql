@@ -7,7 +7,8 @@
 -- whether the agent has acknowledged the current review and how many disputes are open.
 SELECT
     c.conversation_id, c.agent_id, c.agent_name, c.created_at, c.channel, c.subject,
-    lr.review_id, lr.reviewer_id, lr.created_at AS reviewed_at, lr.quality_score,
+    lr.review_id, lr.reviewer_id, coalesce(ru.display_name, lr.reviewer_id) AS reviewer_name,
+    lr.created_at AS reviewed_at, lr.quality_score,
     s.quality_score AS auto_quality_score, lr.critical_failed, lr.overall_comment,
     EXISTS (SELECT 1 FROM feedback_acknowledgements AS a
              WHERE a.conversation_id = c.conversation_id AND a.review_id = lr.review_id) AS acknowledged,
@@ -16,6 +17,7 @@ SELECT
 FROM latest_reviews AS lr
 JOIN conversations AS c USING (conversation_id)
 LEFT JOIN conversation_scores AS s USING (conversation_id)
+LEFT JOIN users AS ru ON ru.user_id = lr.reviewer_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
 ORDER BY lr.created_at DESC, c.conversation_id
@@ -40,9 +42,11 @@ ORDER BY rc.failed DESC, rc.rubric_id, rc.criterion_id;
 
 -- name: my_comments
 -- Reviewers' comments on one conversation (plain text), oldest first.
-SELECT m.comment_id, m.review_id, m.message_index, m.author_id, m.body, m.created_at
+SELECT m.comment_id, m.review_id, m.message_index, m.author_id,
+       coalesce(u.display_name, m.author_id) AS author_name, m.body, m.created_at
 FROM comments AS m
 JOIN conversations AS c USING (conversation_id)
+LEFT JOIN users AS u ON u.user_id = m.author_id
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND m.conversation_id = $conversation_id
 ORDER BY m.created_at, m.comment_id;
