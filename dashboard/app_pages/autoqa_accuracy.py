@@ -23,28 +23,26 @@ st.caption(
 )
 
 
-def percent(estimate: Estimate) -> str:
+def shown(estimate: Estimate, number, unit: str = "", between: str = "–", closing: str = "") -> str:
+    """'87% (80–93%)': the estimate, then its 95% interval; '—' where undefined."""
     if estimate.value is None:
         return "—"
+    text = f"{number(estimate.value)}{unit}"
     if estimate.low is None:
-        return f"{100 * estimate.value:.0f}%"
-    return f"{100 * estimate.value:.0f}% ({100 * estimate.low:.0f}–{100 * estimate.high:.0f}%)"
+        return text
+    return f"{text} ({number(estimate.low)}{between}{number(estimate.high)}{closing})"
+
+
+def percent(estimate: Estimate) -> str:
+    return shown(estimate, lambda v: f"{100 * v:.0f}", "%", closing="%")
 
 
 def points(estimate: Estimate) -> str:
-    if estimate.value is None:
-        return "—"
-    if estimate.low is None:
-        return f"{estimate.value:.0f} pts"
-    return f"{estimate.value:.0f} pts ({estimate.low:.0f}–{estimate.high:.0f})"
+    return shown(estimate, lambda v: f"{v:.0f}", " pts")
 
 
 def ratio(estimate: Estimate) -> str:
-    if estimate.value is None:
-        return "—"
-    if estimate.low is None:
-        return f"{estimate.value:.2f}"
-    return f"{estimate.value:.2f} ({estimate.low:.2f} to {estimate.high:.2f})"
+    return shown(estimate, lambda v: f"{v:.2f}", between=" to ")
 
 
 def answer(value, na, scale: str) -> str:
