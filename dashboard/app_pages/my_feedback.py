@@ -212,7 +212,7 @@ else:
                 "Your comment": disputes["agent_comment"].map(words.text),
                 "Opened": disputes["opened_at"].map(words.day),
                 "Outcome": disputes["status"].map(lambda v: OUTCOMES.get(v, words.humanise(v))),
-                "Decided by": disputes["resolved_by"].map(words.text),
+                "Decided by": disputes["resolved_by_name"].map(words.text),
                 "Explanation": disputes["resolution_comment"].map(words.text),
                 "Decided": disputes["resolved_at"].map(words.day),
             }

@@ -630,12 +630,12 @@ def disputes(viewer, view) -> None:
                 f"**Dispute #{d['dispute_id']}** · {plain(label)} · status **{plain(d['status'])}**"
             )
             st.caption(
-                f"Opened by {plain(d['opened_by'])} on {d['opened_at']:%Y-%m-%d %H:%M} against review #{d['review_id']}"
+                f"Opened by {plain(d['opened_by_name'])} on {d['opened_at']:%Y-%m-%d %H:%M} against review #{d['review_id']}"
             )
             st.text(d["agent_comment"])
             if d["status"] != "open":
                 st.caption(
-                    f"Resolved by {plain(d['resolved_by'])} on {d['resolved_at']:%Y-%m-%d %H:%M}"
+                    f"Resolved by {plain(d['resolved_by_name'])} on {d['resolved_at']:%Y-%m-%d %H:%M}"
                 )
                 st.text(d["resolution_comment"] or "")
                 continue

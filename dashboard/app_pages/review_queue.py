@@ -12,7 +12,7 @@ from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
-from warehouse.review_queue import ASSIGN_ROLES
+from warehouse.permissions import allowed
 from warehouse.reviews import REVIEW_ROLES
 from warehouse.sampling import RULE_NAMES, QueueFilters, Selection
 
@@ -60,7 +60,7 @@ def sidebar_filters(options: dict) -> QueueFilters:
 def queue_tab(viewer, filters: QueueFilters) -> None:
     left, middle, right = st.columns([2, 2, 1])
     names = dict(data.reviewer_accounts())
-    if viewer.role in ASSIGN_ROLES or viewer.role == "manager":
+    if allowed(viewer, "queue.assign") or viewer.role == "manager":
         counts = data.open_counts(viewer)
         reviewers = (
             sorted({*counts["reviewer_id"].tolist(), viewer.user_id})
@@ -91,7 +91,9 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         st.session_state.pop("queue_page", None)
     if frame.empty:
         st.info(
-            "Nothing in this queue with these filters. A QA lead can build a queue in the next tab."
+            "Nothing in this queue with these filters. Build one in the next tab."
+            if allowed(viewer, "queue.assign")
+            else "Nothing in this queue with these filters. QA leads build the review queues."
         )
         return
     config = data.sampling_config()
@@ -143,7 +145,7 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
     pick = cols[1].selectbox("Conversation", frame["conversation_id"].tolist(), key="queue_pick")
     if cols[2].button("Open", key="queue_open") and pick:
         open_review(pick)
-    if viewer.role in ASSIGN_ROLES and not open_rows.empty:
+    if allowed(viewer, "queue.assign") and not open_rows.empty:
         reassign_panel(viewer, open_rows, names)
 
 
@@ -262,14 +264,14 @@ def disputes_tab(viewer) -> None:
         return
     shown = labels.with_criterion_names(frame)[
         ["dispute_id", "conversation_id", "agent_name", "criterion", "status", "agent_comment",
-         "reviewer_id", "opened_at", "resolved_by", "resolution_comment"]
+         "reviewer_name", "opened_at", "resolved_by_name", "resolution_comment"]
     ]  # fmt: skip
     st.dataframe(
         labels.for_people(shown), hide_index=True, key="queue_disputes_table", width="stretch",
         column_config={
             "dispute_id": "Dispute", "conversation_id": "Conversation", "agent_name": "Agent",
             "criterion": "Criterion", "status": "Status", "agent_comment": "Agent's comment",
-            "reviewer_id": "Reviewer", "opened_at": "Opened", "resolved_by": "Resolved by",
+            "reviewer_name": "Reviewer", "opened_at": "Opened", "resolved_by_name": "Decided by",
             "resolution_comment": "Resolution",
         },
     )  # fmt: skip
@@ -288,20 +290,23 @@ if viewer.role not in (*REVIEW_ROLES, "manager"):
         "The review queue is for reviewers, QA leads and managers. Your reviews are on My feedback."
     )
     st.stop()
+can_build = allowed(viewer, "queue.assign")
 try:
     options = data.filter_options(viewer)
     filters = sidebar_filters(options)
     if "queue_notice" in st.session_state:
         st.success(st.session_state.pop("queue_notice"))
-    tabs = st.tabs(["Queue", "Build queue", "Disputes"])
-    with tabs[0]:
-        queue_tab(viewer, filters)
-    with tabs[1]:
-        if viewer.role in ASSIGN_ROLES:
+    # Building queues is the "queue.assign" permission (QA leads, admins); nobody else gets a
+    # tab they cannot use.
+    if can_build:
+        queue, build, disputes = st.tabs(["Queue", "Build queue", "Disputes"])
+        with build:
             build_tab(viewer, filters, [v for v, _ in options["team"]])
-        else:
-            st.info("QA leads build queues; you can review what is assigned to you.")
-    with tabs[2]:
+    else:
+        queue, disputes = st.tabs(["Queue", "Disputes"])
+    with queue:
+        queue_tab(viewer, filters)
+    with disputes:
         disputes_tab(viewer)
 except WarehouseError as error:
     st.error(plain(error))

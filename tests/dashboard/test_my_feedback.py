@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.e2_fixtures import SECRET_COMMENT, build_small_warehouse
-from warehouse import queries
+from tests.e2_fixtures import SECRET_COMMENT, build_small_warehouse, open_page
+from warehouse import queries, reviews
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
 
@@ -209,3 +209,27 @@ def test_reviewers_are_named_not_shown_by_login(small_db):
         )
     shown = "\n".join(_strings(_open(BEN)))
     assert "Rhea Okafor" in shown and "rev1" not in shown
+
+
+def test_dispute_decisions_name_the_person_who_decided_not_their_login(small_db):
+    """My disputes ("Decided by") and the QA lead's Disputes tab show display names."""
+    with connect(small_db) as con:
+        con.execute(
+            "INSERT INTO users (user_id, display_name, role, password_hash, created_at)"
+            " VALUES ('rev1', 'Rhea Okafor', 'reviewer', 'test-only-not-a-hash', now()::TIMESTAMP)"
+        )
+        review_id = con.execute(
+            "SELECT review_id FROM reviews WHERE conversation_id = 'c4'"
+        ).fetchall()[0][0]
+        dispute_id = reviews.open_dispute(con, BEN, review_id, "empathy", "apology", "Not late")
+        reviews.resolve_dispute(
+            con, Viewer("rev1", "reviewer"), dispute_id, "upheld", "It was late"
+        )
+    table = next(f.value for f in _open(BEN).dataframe if "Decided by" in f.value.columns)
+    assert table["Decided by"].tolist() == ["Rhea Okafor"]
+    lead = open_page(Viewer("lee", "qa_lead"), "review_queue")
+    lead.radio(key="queue_dispute_status").set_value("resolved").run()
+    shown = next(f.value for f in lead.dataframe if "resolved_by_name" in f.value.columns)
+    assert shown["resolved_by_name"].tolist() == ["Rhea Okafor"]
+    assert shown["reviewer_name"].tolist() == ["Rhea Okafor"]
+    assert "rev1" not in shown.to_csv(index=False)

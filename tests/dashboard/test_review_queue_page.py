@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts, open_page
 from tests.fixtures import build_small_warehouse
-from warehouse import review_queue
+from warehouse import permissions, review_queue
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
 
@@ -63,3 +63,21 @@ def test_a_lead_reassigns_open_work_from_the_page(db):
         ).fetchall()
     assert ("conv-001", "kofi.okafor", "open") in rows and ("conv-001", "rita", "released") in rows
     assert audited == [("conv-001", "kofi.okafor")]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "tabs"),
+    [
+        (LEAD, ["Queue", "Build queue", "Disputes"]),
+        (Viewer("root", "admin"), ["Queue", "Build queue", "Disputes"]),
+        (Viewer("mia", "manager", teams=("Alpha",)), ["Queue", "Disputes"]),
+        (Viewer("rita", "reviewer"), ["Queue", "Disputes"]),
+    ],
+    ids=["qa_lead", "admin", "manager", "reviewer"],
+)
+def test_the_build_queue_tab_shows_only_to_roles_that_may_assign(db, viewer, tabs):
+    """The tab follows the "queue.assign" permission: no empty tab for anyone else."""
+    at = open_page(viewer, "review_queue")
+    assert [t.label for t in at.tabs] == tabs
+    assert bool([b for b in at.button if b.key == "queue_build"]) == ("Build queue" in tabs)
+    assert permissions.allowed(viewer, "queue.assign") == ("Build queue" in tabs)

@@ -1,11 +1,18 @@
 -- name: disputes
 -- Disputes the viewer may see; $statuses e.g. ['open'], $conversation_id NULL = all conversations.
+-- People are named by display name (`*_name`); the logins stay for links and checks.
 SELECT d.dispute_id, d.review_id, d.conversation_id, d.rubric_id, d.criterion_id, d.opened_by,
        d.agent_comment, d.opened_at, d.status, d.resolved_by, d.resolution_comment, d.resolved_at,
-       d.resulting_review_id, r.reviewer_id, c.agent_id, c.agent_name, c.team
+       d.resulting_review_id, r.reviewer_id, c.agent_id, c.agent_name, c.team,
+       coalesce(ru.display_name, r.reviewer_id) AS reviewer_name,
+       coalesce(du.display_name, d.resolved_by) AS resolved_by_name,
+       coalesce(ou.display_name, d.opened_by) AS opened_by_name
 FROM disputes AS d
 JOIN conversations AS c ON c.conversation_id = d.conversation_id
 JOIN reviews AS r ON r.review_id = d.review_id
+LEFT JOIN users AS ru ON ru.user_id = r.reviewer_id
+LEFT JOIN users AS du ON du.user_id = d.resolved_by
+LEFT JOIN users AS ou ON ou.user_id = d.opened_by
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND list_contains(CAST($statuses AS VARCHAR[]), d.status)
   AND (CAST($conversation_id AS VARCHAR) IS NULL OR d.conversation_id = $conversation_id)

@@ -63,10 +63,13 @@ ORDER BY m.message_index;
 
 -- name: my_disputes
 -- Disputes on the viewer's visible conversations ($agent_id NULL = all), newest first.
+-- The person who decided is named by their account's display name (`resolved_by_name`).
 SELECT d.dispute_id, d.conversation_id, d.rubric_id, d.criterion_id, d.agent_comment, d.opened_at,
-       d.status, d.resolved_by, d.resolution_comment, d.resolved_at
+       d.status, d.resolved_by, coalesce(u.display_name, d.resolved_by) AS resolved_by_name,
+       d.resolution_comment, d.resolved_at
 FROM disputes AS d
 JOIN conversations AS c USING (conversation_id)
+LEFT JOIN users AS u ON u.user_id = d.resolved_by
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND ($agent_id IS NULL OR c.agent_id = $agent_id)
 ORDER BY d.opened_at DESC;
