@@ -3,8 +3,13 @@
 `streamlit run dashboard/server.py` finds the `st.App` below and serves it with Streamlit's own
 Starlette/uvicorn server; every page is still `streamlit_app.py`. The two routes set and clear
 the HttpOnly session cookie (how and why: `dashboard/session_cookie.py`).
+
+Logging is set up as the CLI does it (`cornerstone/logs.py`): `[logging]` in the settings file or
+CORNERSTONE_LOGGING__LEVEL / __FORMAT, which `qa --log-level ... --log-json serve` sets for this
+process; Streamlit's own records go through the same handler.
 """
 
+import logging
 import sys
 from pathlib import Path
 
@@ -16,13 +21,29 @@ from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
-from cornerstone.settings import default_db_path  # noqa: E402
+from cornerstone.logs import configure_logging, route_streamlit_logs  # noqa: E402
+from cornerstone.settings import default_db_path, load_settings  # noqa: E402
 from dashboard import session_cookie  # noqa: E402
 from warehouse import sessions  # noqa: E402
 from warehouse.audit import utc_now  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 
 NO_STORE = {"Cache-Control": "no-store"}
+log = logging.getLogger("cornerstone.dashboard")
+
+
+def _configure_logging() -> None:
+    settings = load_settings()
+    configure_logging(settings.logging.level, settings.logging.format == "json")
+    route_streamlit_logs(settings.logging.level)
+    log.info(
+        "dashboard starting on database %s (log level %s)",
+        settings.db.resolve(),
+        settings.logging.level,
+    )
+
+
+_configure_logging()
 
 
 def _refused(status: int, reason: str) -> JSONResponse:

@@ -18,6 +18,9 @@ from pathlib import Path
 from cornerstone.cli.options import add_db_option, db_path
 from cornerstone.settings import DB_ENV_VAR
 
+LOG_LEVEL_ENV_VAR = "CORNERSTONE_LOGGING__LEVEL"
+LOG_FORMAT_ENV_VAR = "CORNERSTONE_LOGGING__FORMAT"
+
 # dashboard/server.py: the pages (streamlit_app.py) plus the session-cookie routes (st.App).
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "server.py"
 
@@ -77,6 +80,12 @@ def is_loopback(address: str) -> bool:
 
 def handle(args: argparse.Namespace) -> int:
     env = {**os.environ, DB_ENV_VAR: str(db_path(args).resolve())}
+    # `qa --log-level/--log-json serve`: the server reads its logging settings from these, as
+    # it reads the settings file (dashboard/server.py); without the options the file decides.
+    if getattr(args, "log_level", None):
+        env[LOG_LEVEL_ENV_VAR] = args.log_level
+    if getattr(args, "log_json", False):
+        env[LOG_FORMAT_ENV_VAR] = "json"
     if not is_loopback(args.address):
         print(NETWORK_WARNING.format(address=args.address), file=sys.stderr)
     print(

@@ -4,6 +4,7 @@ loopback, and runs without developer chrome or error details for users."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -34,11 +35,14 @@ def _options(command: list[str]) -> dict[str, str]:
 
 
 def test_sigterm_to_qa_serve_stops_the_server_and_frees_its_port(tmp_path: Path) -> None:
+    """...and the server logs as the CLI does: `qa --log-json --log-level INFO serve` gives JSON
+    lines on stderr, ours and Streamlit's/uvicorn's alike, and nothing else there."""
     port = free_port()
+    stderr = (tmp_path / "stderr.log").open("w")
     process = subprocess.Popen(
-        [str(QA), "serve", "--db", str(tmp_path / "serve.duckdb"), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
+        [str(QA), "--log-json", "--log-level", "INFO", "serve", "--db",
+         str(tmp_path / "serve.duckdb"), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True, start_new_session=True,
     )  # fmt: skip
     try:
         wait_healthy(f"http://127.0.0.1:{port}", process)
@@ -57,6 +61,16 @@ def test_sigterm_to_qa_serve_stops_the_server_and_frees_its_port(tmp_path: Path)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        stderr.close()
+    lines = [line for line in (tmp_path / "stderr.log").read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line is a JSON object
+    assert {"time", "level", "logger", "message"} <= set(records[0])
+    assert any(
+        r["logger"] == "cornerstone.dashboard" and "dashboard starting" in r["message"]
+        for r in records
+    )
+    assert any(r["logger"].startswith("uvicorn") for r in records)  # the server's own lines too
+    assert all(r["level"] in ("INFO", "WARNING", "ERROR", "CRITICAL") for r in records)
 
 
 def _handle_without_exec(monkeypatch, capsys, address: str) -> tuple[list[str], str]:
@@ -103,3 +117,22 @@ def test_serve_help_mentions_sigterm_and_reverse_proxy() -> None:
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     text = sub.choices["serve"].format_help()
     assert "SIGTERM" in text and "docs/deploy.md" in text
+
+
+def test_serve_passes_log_options_to_the_server_and_otherwise_leaves_the_settings_file_to_decide(
+    monkeypatch, clean_logging_env
+) -> None:
+    seen: list[dict] = []
+    monkeypatch.setattr(serve.os, "execve", lambda path, argv, env: seen.append(env))
+    parser = build_parser()
+    serve.handle(parser.parse_args(["--log-level", "debug", "--log-json", "serve"]))
+    serve.handle(parser.parse_args(["serve"]))
+    assert seen[0][serve.LOG_LEVEL_ENV_VAR] == "DEBUG"
+    assert seen[0][serve.LOG_FORMAT_ENV_VAR] == "json"
+    assert serve.LOG_LEVEL_ENV_VAR not in seen[1] and serve.LOG_FORMAT_ENV_VAR not in seen[1]
+
+
+@pytest.fixture
+def clean_logging_env(monkeypatch):
+    monkeypatch.delenv(serve.LOG_LEVEL_ENV_VAR, raising=False)
+    monkeypatch.delenv(serve.LOG_FORMAT_ENV_VAR, raising=False)

@@ -2,7 +2,9 @@
 
 What a command is for (its summary, the table it prints) stays on stdout as before; what helps
 someone running it as a service (settings in force, timings, retries, failures with their cause)
-is logged. `qa --log-level DEBUG` / `--log-json`, or `[logging]` in the settings file.
+is logged. `qa --log-level DEBUG` / `--log-json`, or `[logging]` in the settings file. The CLI
+(`cornerstone/cli/__init__.py`) and the dashboard server (`dashboard/server.py`, what `qa serve`
+becomes) both set logging up here, so a service's log is one format at one level.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+_STANDARD.add("color_message")  # uvicorn's copy of the message with terminal colour codes
 
 
 class JsonLines(logging.Formatter):
@@ -54,7 +57,36 @@ def configure_logging(level: str, json_lines: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonLines() if json_lines else PlainLines())
+    handler.setLevel(level)  # also for loggers that keep their own level (Streamlit's: INFO)
     root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("urllib3", "asyncio", "filelock"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def route_streamlit_logs(level: str) -> None:
+    """Send Streamlit's own log records (a page's uncaught error, the server's warnings) through
+    the handler above, in the same format, instead of Streamlit's console handler.
+
+    Streamlit gives each of its loggers a plain-text handler of its own and turns propagation
+    off (`streamlit.logger.get_logger`); uvicorn, which serves it, adds its own handlers too. So
+    their lines would bypass `--log-json` (or print twice). Loggers Streamlit has registered
+    (its own and uvicorn's) are rewired now; `setup_formatter`, which it calls for every logger
+    it makes later (and again when its config is parsed), is replaced to do the same. Access
+    logs stay off, as Streamlit leaves them.
+    """
+    from streamlit import logger as streamlit_logger
+
+    def through_root(logger: logging.Logger) -> None:
+        if logger.name == "uvicorn.access":
+            return
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+        if hasattr(logger, "streamlit_console_handler"):
+            del logger.streamlit_console_handler
+        logger.propagate = True
+
+    streamlit_logger.setup_formatter = through_root
+    for logger in list(streamlit_logger._loggers.values()):
+        through_root(logger)
+    streamlit_logger.set_log_level(level)
