@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from cornerstone.settings import load_settings
-from warehouse import audit
+from warehouse import audit, queries
 from warehouse.audit import utc_now
 from warehouse.connection import transaction
 from warehouse.errors import DatabaseBusyError, WarehouseError
@@ -91,14 +91,6 @@ class LockedOutError(SignInError):
         self.locked_until = locked_until
 
 
-_ACTIVE_LOCK_SQL = """
-    SELECT max(locked_until) FROM sign_in_lockouts
-    WHERE lifted_at IS NULL AND locked_until > $now AND (
-        (scope = 'login' AND login = $login AND (client = $client OR client = '*'))
-        OR (scope = 'client' AND client = $client))
-"""
-
-
 def lockout_until(
     con: duckdb.DuckDBPyConnection,
     login: str,
@@ -108,28 +100,19 @@ def lockout_until(
     """When the lock on `login` ends for `client` (None: for any client), or None if not locked."""
     now = now or utc_now()
     if client is None:
-        rows = con.execute(
-            "SELECT max(locked_until) FROM sign_in_lockouts WHERE scope = 'login'"
-            " AND login = $login AND lifted_at IS NULL AND locked_until > $now",
-            {"login": normalise_login(login), "now": now},
-        ).fetchall()
-    else:
-        rows = con.execute(
-            _ACTIVE_LOCK_SQL,
-            {"login": normalise_login(login), "client": client, "now": now},
-        ).fetchall()
-    return rows[0][0]
+        return queries.value(
+            con, "sign_in_lock_end_any_client", login=normalise_login(login), now=now
+        )
+    return queries.value(
+        con, "sign_in_lock_end", login=normalise_login(login), client=client, now=now
+    )
 
 
 def locked_logins(
     con: duckdb.DuckDBPyConnection, now: datetime | None = None
 ) -> dict[str, tuple[datetime, int]]:
     """login -> (lock ends, number of clients locked out) for every login locked right now."""
-    rows = con.execute(
-        "SELECT login, max(locked_until), count(DISTINCT client) FROM sign_in_lockouts"
-        " WHERE scope = 'login' AND lifted_at IS NULL AND locked_until > $now GROUP BY login",
-        {"now": now or utc_now()},
-    ).fetchall()
+    rows = queries.rows(con, "sign_in_locked_logins", now=now or utc_now())
     return {login: (until, int(clients)) for login, until, clients in rows}
 
 
@@ -142,11 +125,7 @@ def unlock_login(
     require(actor, "users.manage")
     now = now or utc_now()
     login = normalise_login(login)
-    rows = con.execute(
-        "UPDATE sign_in_lockouts SET lifted_at = $now, lifted_by = $actor WHERE scope = 'login'"
-        " AND login = $login AND lifted_at IS NULL AND locked_until > $now RETURNING client",
-        {"now": now, "actor": actor.user_id, "login": login},
-    ).fetchall()
+    rows = queries.rows(con, "sign_in_lift_login_locks", now=now, actor=actor.user_id, login=login)
     audit.record(con, actor, "user.unlock", login, {"locks_lifted": len(rows)}, at=now)
     return len(rows)
 
@@ -173,11 +152,8 @@ def sign_in_delay_seconds(
     """
     now = now or utc_now()
     policy = policy or configured_policy()
-    rows = con.execute(
-        "SELECT count(*) FROM sign_in_attempts WHERE NOT succeeded AND attempted_at > $since",
-        {"since": now - GLOBAL_WINDOW},
-    ).fetchall()
-    delay = min(GLOBAL_DELAY_MAX, GLOBAL_DELAY_PER_FAILURE * int(rows[0][0]))
+    failed = queries.value(con, "sign_in_failures_since", since=now - GLOBAL_WINDOW)
+    delay = min(GLOBAL_DELAY_MAX, GLOBAL_DELAY_PER_FAILURE * int(failed))
     if login:
         login = normalise_login(login)[:100]
         failures = _recent_failures(con, login, None, now, policy)
@@ -196,52 +172,26 @@ def _recent_failures(
 ) -> int:
     """Failures for `login` (from `client`; None: from any) counted from the latest of: window
     start, the login's last success, the end (or lifting) of the last lock that applied."""
-    rows = con.execute(
-        """
-        SELECT count(*) FROM sign_in_attempts
-        WHERE login = $login AND NOT succeeded AND ($client IS NULL OR client = $client)
-          AND attempted_at > greatest(
-              $window_start,
-              coalesce((SELECT max(attempted_at) FROM sign_in_attempts
-                        WHERE login = $login AND succeeded), $window_start),
-              coalesce((SELECT max(coalesce(least(lifted_at, locked_until), locked_until))
-                        FROM sign_in_lockouts
-                        WHERE scope = 'login' AND login = $login
-                          AND ($client IS NULL OR client = $client OR client = '*')
-                          AND coalesce(least(lifted_at, locked_until), locked_until) <= $now),
-                       $window_start))
-        """,
-        {"login": login, "client": client, "window_start": now - policy.window, "now": now},
-    ).fetchall()
-    return int(rows[0][0])
+    failures = queries.value(
+        con, "sign_in_login_failures",
+        login=login, client=client, window_start=now - policy.window, now=now,
+    )  # fmt: skip
+    return int(failures)
 
 
 def _recent_client_failures(
     con: duckdb.DuckDBPyConnection, client: str, now: datetime, policy: LockoutPolicy
 ) -> int:
-    rows = con.execute(
-        """
-        SELECT count(*) FROM sign_in_attempts
-        WHERE client = $client AND NOT succeeded
-          AND attempted_at > greatest(
-              $window_start,
-              coalesce((SELECT max(coalesce(least(lifted_at, locked_until), locked_until))
-                        FROM sign_in_lockouts WHERE scope = 'client' AND client = $client
-                          AND coalesce(least(lifted_at, locked_until), locked_until) <= $now),
-                       $window_start))
-        """,
-        {"client": client, "window_start": now - policy.window, "now": now},
-    ).fetchall()
-    return int(rows[0][0])
+    failures = queries.value(
+        con, "sign_in_client_failures", client=client, window_start=now - policy.window, now=now
+    )
+    return int(failures)
 
 
 def _ensure_guard_row(con: duckdb.DuckDBPyConnection, login: str, now: datetime) -> None:
     """Create the login's guard row once (committed), so that claiming it is an UPDATE."""
     try:
-        con.execute(
-            "INSERT INTO sign_in_guard VALUES ($login, $now) ON CONFLICT (login) DO NOTHING",
-            {"login": login, "now": now},
-        )
+        queries.execute(con, "sign_in_guard_create", login=login, now=now)
     except (duckdb.TransactionException, duckdb.ConstraintException):
         pass  # another attempt created it at the same moment
 
@@ -250,20 +200,13 @@ def _claim_login(con: duckdb.DuckDBPyConnection, login: str, now: datetime) -> N
     """Update the login's guard row: from here until COMMIT, a concurrent attempt for the same
     login conflicts at once (DuckDB checks an UPDATE of a row another open transaction changed
     immediately; two INSERTs of a new key would only clash at COMMIT, after both checked)."""
-    con.execute(
-        "UPDATE sign_in_guard SET touched_at = $now WHERE login = $login",
-        {"login": login, "now": now},
-    )
+    queries.execute(con, "sign_in_guard_claim", login=login, now=now)
 
 
 def _record_attempt(
     con: duckdb.DuckDBPyConnection, login: str, client: str, now: datetime, ok: bool
 ) -> None:
-    con.execute(
-        "INSERT INTO sign_in_attempts (login, attempted_at, succeeded, client)"
-        " VALUES ($login, $now, $ok, $client)",
-        {"login": login, "now": now, "ok": ok, "client": client},
-    )
+    queries.execute(con, "sign_in_record_attempt", login=login, now=now, ok=ok, client=client)
 
 
 def _attempt(
@@ -291,20 +234,13 @@ def _attempt(
     _record_attempt(con, login, client, now, ok and user is not None)
     if ok and user is not None:
         if needs_rehash(password_hash):  # hashed with weaker parameters than today's: upgrade
-            con.execute(
-                "UPDATE users SET password_hash = $hash WHERE user_id = $login",
-                {"hash": hash_password(password), "login": login},
-            )
+            queries.execute(con, "user_rehash_password", hash=hash_password(password), login=login)
         audit.record(con, login, "sign_in.ok", login, {"client": client}, at=now)
         return user.viewer()
     failures = _recent_failures(con, login, client, now, policy)
     if failures >= policy.max_failures:
         until = now + policy.lockout
-        con.execute(
-            "INSERT INTO sign_in_lockouts (login, locked_at, locked_until, client, scope)"
-            " VALUES ($login, $now, $until, $client, 'login')",
-            {"login": login, "now": now, "until": until, "client": client},
-        )
+        queries.execute(con, "sign_in_lock_login", login=login, now=now, until=until, client=client)
         audit.record(
             con, actor, "sign_in.locked", login,
             {"failures": failures, "until": until, "client": client,
@@ -315,11 +251,7 @@ def _attempt(
     client_failures = _recent_client_failures(con, client, now, policy)
     if client_failures >= policy.client_max_failures:
         until = now + policy.lockout
-        con.execute(
-            "INSERT INTO sign_in_lockouts (login, locked_at, locked_until, client, scope)"
-            " VALUES ('*', $now, $until, $client, 'client')",
-            {"now": now, "until": until, "client": client},
-        )
+        queries.execute(con, "sign_in_lock_client", now=now, until=until, client=client)
         audit.record(
             con, actor, "sign_in.client_locked", client or "unknown client",
             {"failures": client_failures, "until": until, "last_login": login}, at=now,
@@ -378,7 +310,7 @@ def authenticate(
             if not _is_conflict(error):
                 raise
             try:  # a conflict found at COMMIT leaves the transaction open but aborted
-                con.execute("ROLLBACK")
+                con.rollback()
             except duckdb.Error:
                 pass
             if time.monotonic() > deadline:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import queries
 from warehouse.errors import DatabaseBusyError
 from warehouse.migrations import migrate
 
@@ -90,7 +91,7 @@ def connect(
     con = _open(path, wait_seconds)
     try:
         make_private(path)  # DuckDB creates files with the process umask (often world-readable)
-        con.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_FILTER_KEYS}")
+        queries.execute(con, "set_dynamic_filter_threshold", keys=DYNAMIC_FILTER_KEYS)
         key = str(path.resolve())
         if key not in _migrated:
             with _migrate_guard:
@@ -111,7 +112,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     committed before it) until COMMIT or ROLLBACK."""
     hold_until_transaction_end(con, WRITE_LOCK)
     try:
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
     except BaseException:
         _release_held(con)
         raise
@@ -119,12 +120,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         yield con
     except BaseException:
         try:
-            con.execute("ROLLBACK")
+            con.rollback()
         finally:
             _release_held(con)
         raise
     try:
-        con.execute("COMMIT")
+        con.commit()
     finally:
         _release_held(con)
 
@@ -132,8 +133,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether `con` is inside an explicit transaction (two statements share a transaction id
     only inside one; in autocommit mode each statement gets its own)."""
-    first = con.execute("SELECT txid_current()").fetchall()[0][0]
-    return con.execute("SELECT txid_current()").fetchall()[0][0] == first
+    first = queries.value(con, "transaction_id")
+    return queries.value(con, "transaction_id") == first
 
 
 def hold_until_transaction_end(

@@ -13,29 +13,14 @@ from collections.abc import Iterable, Iterator
 import duckdb
 
 from cornerstone.model import Conversation, Message
+from warehouse import queries
 
 DEFAULT_BATCH_SIZE = 5_000
-
-_CONVERSATIONS = """
-SELECT conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
-       customer_name, csat, nps, ces, tags, subject
-FROM conversations
-WHERE conversation_id BETWEEN $first AND $last
-  AND conversation_id IN (SELECT unnest($ids))
-ORDER BY conversation_id
-"""
-_MESSAGES = """
-SELECT conversation_id, role, text, author, sent_at, internal
-FROM messages
-WHERE conversation_id BETWEEN $first AND $last
-  AND conversation_id IN (SELECT unnest($ids))
-ORDER BY conversation_id, message_index
-"""
 
 
 def conversation_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every stored conversation id, sorted."""
-    rows = con.execute("SELECT conversation_id FROM conversations ORDER BY 1").fetchall()
+    rows = queries.rows(con, "conversation_ids_all")
     return [row[0] for row in rows]
 
 
@@ -57,11 +42,11 @@ def load_conversations(
 
 def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[str]) -> Iterator[Conversation]:
     params = {"ids": batch, "first": batch[0], "last": batch[-1]}
-    heads = con.execute(_CONVERSATIONS, params).fetchall()
+    heads = queries.rows(con, "conversations_batch_for_scoring", **params)
     messages: dict[str, list[Message]] = {}
-    for conversation_id, role, text, author, sent_at, internal in con.execute(
-        _MESSAGES, params
-    ).fetchall():
+    for conversation_id, role, text, author, sent_at, internal in queries.rows(
+        con, "messages_batch_for_scoring", **params
+    ):
         messages.setdefault(conversation_id, []).append(
             Message(role, text, author=author, sent_at=sent_at, internal=bool(internal))
         )

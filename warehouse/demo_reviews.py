@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import duckdb
 import pandas as pd
@@ -70,10 +69,6 @@ class SeedSummary:
         )
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
-    return con.execute(sql, params).df()
-
-
 def seed_demo_reviews(
     con: duckdb.DuckDBPyConnection,
     roster,
@@ -90,9 +85,7 @@ def seed_demo_reviews(
     lead = Viewer(roster.users_by_role("qa_lead")[0].user_id, "qa_lead")
     if not reviewers:
         return SeedSummary(0, 0, 0, 0, 0, 0)
-    already = con.execute(
-        "SELECT count(*) FROM reviews WHERE calibration_session_id IS NULL"
-    ).fetchall()[0][0]
+    already = queries.value(con, "seed_unseeded_review_count")
     if already:  # `qa demo` run again on the same database adds nothing
         return SeedSummary(0, 0, 0, 0, 0, 0)
     stored = queries.run(con, "rubric_set_definition", rubric_set_hash=None)
@@ -100,37 +93,18 @@ def seed_demo_reviews(
         return SeedSummary(0, 0, 0, 0, 0, 0)
     set_hash, rubrics = stored[0]["rubric_set_hash"], parse_definition(stored[0]["definition"])
     specs = {(c.rubric_id, c.criterion_id): c for r in rubrics for c in r.criteria}
-    total = con.execute("SELECT count(*) FROM conversation_scores").fetchall()[0][0]
+    total = queries.value(con, "seed_scored_conversation_count")
     wanted = min(max_reviews, max(1, int(total * share)))
-    picks = _frame(
-        con,
-        "SELECT c.conversation_id, c.agent_id, c.team, c.created_at,"
-        " (SELECT min(m.message_index) FROM messages AS m WHERE m.conversation_id = c.conversation_id"
-        "   AND m.role = 'agent' AND NOT m.internal) AS first_agent_message"
-        " FROM conversations AS c JOIN conversation_scores AS s USING (conversation_id)"
-        " WHERE NOT EXISTS (SELECT 1 FROM reviews AS r WHERE r.conversation_id = c.conversation_id)"
-        " ORDER BY hash(c.conversation_id || ?) LIMIT ?",
-        [str(seed), wanted],
-    )
+    picks = queries.frame(con, "seed_review_picks", seed=str(seed), wanted=wanted)
     if picks.empty:
         return SeedSummary(0, 0, 0, 0, 0, 0)
     con.register("seed_picks", picks[["conversation_id"]])
-    auto = _frame(
-        con,
-        "SELECT cs.conversation_id, cs.rubric_id, cs.criterion_id, cs.value, cs.na"
-        " FROM criterion_scores AS cs JOIN seed_picks USING (conversation_id)",
-        [],
-    )
+    auto = queries.frame(con, "seed_auto_criteria")
     con.unregister("seed_picks")
     by_conversation: dict[str, list[tuple]] = {}
     for row in auto.itertuples(index=False):
         by_conversation.setdefault(row.conversation_id, []).append(row)
-    ids = [
-        r[0]
-        for r in con.execute(
-            "SELECT nextval('review_id_seq') FROM range(?)", [len(picks)]
-        ).fetchall()
-    ]
+    ids = [r[0] for r in queries.rows(con, "seed_review_ids", count=len(picks))]
     review_rows, criterion_rows, rubric_rows, comment_rows, assignment_rows = [], [], [], [], []
     overrides = 0
     team_reviewers = {
@@ -218,7 +192,7 @@ def seed_demo_reviews(
 def _bulk_insert(
     con, review_rows, criterion_rows, rubric_rows, comment_rows, assignment_rows
 ) -> None:
-    con.execute("BEGIN TRANSACTION")
+    con.begin()
     try:
         frames = {
             "seed_reviews": pd.DataFrame(review_rows, columns=[
@@ -240,21 +214,15 @@ def _bulk_insert(
         for name in frames:
             con.unregister(name)
     except BaseException:
-        con.execute("ROLLBACK")
+        con.rollback()
         raise
-    con.execute("COMMIT")
+    con.commit()
 
 
 def _seed_disputes(con, roster, specs, rng: random.Random, limit: int, now: datetime):
     agent_users = {u.agent_id: u for u in roster.users_by_role("agent") if u.agent_id}
     managers = {t.name: t.manager_user_id for t in roster.teams}
-    candidates = con.execute(
-        "SELECT r.review_id, r.reviewer_id, c.agent_id, c.team, rc.rubric_id, rc.criterion_id, rc.value, rc.na"
-        " FROM current_reviews AS r JOIN conversations AS c USING (conversation_id)"
-        " JOIN review_criteria AS rc USING (review_id)"
-        " WHERE rc.failed AND r.calibration_session_id IS NULL"
-        " ORDER BY hash(r.review_id), rc.rubric_id, rc.criterion_id"
-    ).fetchall()
+    candidates = queries.rows(con, "seed_dispute_candidates")
     opened, resolved, seen = 0, 0, set()
     for review_id, reviewer_id, agent_id, team, rubric_id, criterion_id, _value, _na in candidates:
         if opened >= limit or review_id in seen:

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import queries
 from warehouse.connection import _is_lock_error, connect, make_private
 from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.migrations import available
@@ -96,21 +97,17 @@ def open_read_only(path: Path, wait_seconds: float) -> Iterator[duckdb.DuckDBPyC
 def _facts(con: duckdb.DuckDBPyConnection, path: Path, *, scan: bool) -> DatabaseFacts:
     """Schema version and row counts; with `scan`, every column of every row is read (DuckDB
     verifies each block's checksum as it reads it), so a damaged file fails here."""
-    tables = [
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'main' ORDER BY table_name"
-        ).fetchall()
-    ]
+    tables = [name for (name,) in queries.rows(con, "database_tables")]
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise MaintenanceError(
             f"{path} is not a Cornerstone QA database (no {', '.join(missing)} table)"
         )
-    version = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0]
+    version = queries.value(con, "schema_version")
     rows = {}
     for table in tables:
+        # Built here, not a named query: a table name is an identifier, which SQL parameters
+        # cannot supply; the names come from the catalog query above, quoted.
         quoted = '"' + table.replace('"', '""') + '"'
         if scan:
             query = f"SELECT count(*), bit_xor(hash(t)) FROM {quoted} AS t"  # noqa: S608
@@ -118,7 +115,7 @@ def _facts(con: duckdb.DuckDBPyConnection, path: Path, *, scan: bool) -> Databas
             query = f"SELECT count(*), 0 FROM {quoted}"  # noqa: S608 (names from the catalog)
         count, _ = con.execute(query).fetchall()[0]
         rows[table] = int(count)
-    return DatabaseFacts(path, int(version[0]), rows, _file_size(path))
+    return DatabaseFacts(path, int(version), rows, _file_size(path))
 
 
 def _file_size(path: Path) -> int:
@@ -232,7 +229,7 @@ def backup(
                 shutil.copyfile(_wal(source), _wal(temporary))
         if _wal(temporary).exists():
             with duckdb.connect(str(temporary)) as folded:  # replay the log into the copy
-                folded.execute("CHECKPOINT")
+                folded.checkpoint()
         copied = inspect_backup(temporary)
         if copied.rows != expected.rows:
             raise MaintenanceError(
@@ -272,7 +269,7 @@ def restore(
             # wait until no unit of work holds the target, and leave no write-ahead log that
             # could be replayed onto the restored file
             with connect(target, wait_seconds=wait_seconds) as con:
-                con.execute("CHECKPOINT")
+                con.checkpoint()
             if _wal(target).exists():
                 raise MaintenanceError(
                     f"{_wal(target)} is still present after a checkpoint; nothing was replaced"

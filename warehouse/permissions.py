@@ -60,11 +60,8 @@ def require_owner(viewer: Viewer, action: str, owner_user_id: str, *, any_action
 
 def require_visible(con: duckdb.DuckDBPyConnection, viewer: Viewer, conversation_id: str) -> None:
     """Raise PermissionDeniedError unless the conversation exists and the viewer may see it."""
-    rows = con.execute(
-        "SELECT visible_to($viewer_role, $viewer_agent_id, $viewer_teams, agent_id, team)"
-        " FROM conversations WHERE conversation_id = $conversation_id",
-        {**viewer.params(), "conversation_id": conversation_id},
-    ).fetchall()
-    if not rows or not rows[0][0]:
+    from warehouse import queries  # queries imports this module's roles
+
+    if not queries.run(con, "conversation_visible", viewer=viewer, conversation_id=conversation_id):
         # Same message whether it is missing or hidden: no probing for other agents' ids.
         raise PermissionDeniedError(f"conversation {conversation_id!r} is not available to you")

@@ -215,7 +215,7 @@ def score_database(
         with transaction(con):
             record_rubric_set(con, rubric_set)
         pending = conversations_to_score(con, rubric_set.version_hash, rescore_all)
-        summary.considered = con.execute("SELECT count(*) FROM conversations").fetchall()[0][0]
+        summary.considered = queries.value(con, "conversation_count")
         hashes = template_hashes(con, rubric_set) if pending else None
     summary.selected = len(pending)
     summary.templates = len(hashes or ())

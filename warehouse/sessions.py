@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from cornerstone.settings import load_settings
-from warehouse import audit
+from warehouse import audit, queries
 from warehouse.audit import utc_now
 from warehouse.viewer import Viewer
 
@@ -47,20 +47,16 @@ def create_session(
     now = now or utc_now()
     absolute_timeout = absolute_timeout or load_settings().sessions.absolute_timeout
     # Housekeeping: sessions over for a month are useless (sign-ins stay in the audit log).
-    con.execute(
-        "DELETE FROM sessions WHERE expires_at < $cutoff", {"cutoff": now - timedelta(days=30)}
-    )
+    queries.execute(con, "session_forget_expired", cutoff=now - timedelta(days=30))
     token = secrets.token_urlsafe(32)
-    con.execute(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
-        " ended_at, auth_method) VALUES ($hash, $user, $now, $now, $expires, NULL, $method)",
-        {
-            "hash": _token_hash(token),
-            "user": viewer.user_id,
-            "now": now,
-            "expires": now + absolute_timeout,
-            "method": auth_method,
-        },
+    queries.execute(
+        con,
+        "session_create",
+        hash=_token_hash(token),
+        user=viewer.user_id,
+        now=now,
+        expires=now + absolute_timeout,
+        method=auth_method,
     )
     return token
 
@@ -76,12 +72,7 @@ def validate_session(
     """The session's current Viewer (role changes apply at once), or None if it is over."""
     now = now or utc_now()
     idle_timeout = idle_timeout or load_settings().sessions.idle_timeout
-    rows = con.execute(
-        "SELECT s.last_seen_at, s.expires_at, s.ended_at, u.user_id, u.display_name, u.role,"
-        " u.agent_id, u.teams, u.disabled"
-        " FROM sessions AS s JOIN users AS u USING (user_id) WHERE s.token_hash = $hash",
-        {"hash": _token_hash(token or "")},
-    ).fetchall()
+    rows = queries.rows(con, "session_with_user", hash=_token_hash(token or ""))
     if not rows:
         return None
     last_seen, expires_at, ended_at, user_id, name, role, agent_id, teams, disabled = rows[0]
@@ -89,10 +80,7 @@ def validate_session(
         return None
     if touch and now - last_seen >= TOUCH_INTERVAL:
         try:
-            con.execute(
-                "UPDATE sessions SET last_seen_at = $now WHERE token_hash = $hash",
-                {"now": now, "hash": _token_hash(token)},
-            )
+            queries.execute(con, "session_touch", now=now, hash=_token_hash(token))
         except duckdb.TransactionException:
             pass  # another tab touched this session at the same moment: same activity, skip
     return Viewer(user_id=user_id, role=role, agent_id=agent_id, teams=tuple(teams or ()))
@@ -100,10 +88,7 @@ def validate_session(
 
 def session_expires_at(con: duckdb.DuckDBPyConnection, token: str) -> datetime | None:
     """The absolute end of the session (for the cookie's lifetime), or None if unknown."""
-    rows = con.execute(
-        "SELECT expires_at FROM sessions WHERE token_hash = $hash", {"hash": _token_hash(token)}
-    ).fetchall()
-    return rows[0][0] if rows else None
+    return queries.value(con, "session_expires_at", hash=_token_hash(token))
 
 
 def end_session(
@@ -112,11 +97,7 @@ def end_session(
     """Sign out: the token stops working at once (audited once, with how the session began).
 
     Returns how the session began ('password', 'oidc'), or None if it was already over."""
-    rows = con.execute(
-        "UPDATE sessions SET ended_at = $now WHERE token_hash = $hash AND ended_at IS NULL"
-        " RETURNING user_id, auth_method",
-        {"now": utc_now(), "hash": _token_hash(token or "")},
-    ).fetchall()
+    rows = queries.rows(con, "session_end", now=utc_now(), hash=_token_hash(token or ""))
     if rows and reason == "sign_out":
         user_id, method = rows[0]
         audit.record(con, user_id, "sign_out", user_id, {"method": method})
@@ -124,7 +105,4 @@ def end_session(
 
 
 def end_user_sessions(con: duckdb.DuckDBPyConnection, login: str) -> None:
-    con.execute(
-        "UPDATE sessions SET ended_at = $now WHERE user_id = $login AND ended_at IS NULL",
-        {"now": utc_now(), "login": login},
-    )
+    queries.execute(con, "sessions_end_for_user", now=utc_now(), login=login)

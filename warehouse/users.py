@@ -70,19 +70,11 @@ def _validated(login: str, role: str, agent_id: str | None, teams: tuple[str, ..
 
 
 def known_agent_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT DISTINCT agent_id FROM conversations WHERE agent_id IS NOT NULL"
-        " UNION SELECT agent_id FROM users WHERE agent_id IS NOT NULL"
-    ).fetchall()
-    return {r[0] for r in rows}
+    return {r[0] for r in queries.rows(con, "agent_ids_in_use")}
 
 
 def known_teams(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute(
-        "SELECT DISTINCT team FROM conversations WHERE team IS NOT NULL"
-        " UNION SELECT unnest(teams) FROM users"
-    ).fetchall()
-    return {r[0] for r in rows}
+    return {r[0] for r in queries.rows(con, "teams_in_use")}
 
 
 def _check_known(
@@ -123,29 +115,20 @@ def normalise_email(email: str | None) -> str | None:
 def _check_email_free(con: duckdb.DuckDBPyConnection, email: str | None, login: str) -> None:
     if email is None:
         return
-    rows = con.execute(
-        "SELECT user_id FROM users WHERE email = $email AND user_id <> $login",
-        {"email": email, "login": login},
-    ).fetchall()
+    rows = queries.rows(con, "user_by_email_other_than", email=email, login=login)
     if rows:
         raise UserError(f"The e-mail {email} already belongs to the account {rows[0][0]}.")
 
 
 def user_by_email(con: duckdb.DuckDBPyConnection, email: str) -> User | None:
     """The account whose e-mail is `email` (case-insensitive), for company sign-in."""
-    rows = con.execute(
-        "SELECT user_id FROM users WHERE email = $email", {"email": (email or "").strip().lower()}
-    ).fetchall()
+    rows = queries.rows(con, "user_ids_by_email", email=(email or "").strip().lower())
     return get_user(con, rows[0][0]) if len(rows) == 1 else None
 
 
 def user_with_hash(con: duckdb.DuckDBPyConnection, login: str) -> tuple[User, str] | None:
     """The account and its password hash (for warehouse.authentication only), or None."""
-    rows = con.execute(
-        "SELECT user_id, display_name, role, agent_id, teams, disabled, password_hash, email"
-        " FROM users WHERE user_id = $login",
-        {"login": login},
-    ).fetchall()
+    rows = queries.rows(con, "user_with_password_hash", login=login)
     if not rows:
         return None
     user_id, name, role, agent_id, teams, disabled, password_hash, email = rows[0]
@@ -186,21 +169,18 @@ def add_user(
     _check_email_free(con, email, login)
     check_policy(password, login)
     now = utc_now()
-    con.execute(
-        "INSERT INTO users (user_id, display_name, role, agent_id, teams, password_hash,"
-        " created_at, created_by, password_changed_at, disabled, email)"
-        " VALUES ($login, $name, $role, $agent_id, $teams, $hash, $now, $by, $now, false, $email)",
-        {
-            "login": login,
-            "name": (display_name or login).strip()[:200],
-            "role": role,
-            "agent_id": agent_id if role == "agent" else None,
-            "teams": list(teams) if role == "manager" else [],
-            "hash": hash_password(password),
-            "now": now,
-            "by": actor.user_id,
-            "email": email,
-        },
+    queries.execute(
+        con,
+        "user_add",
+        login=login,
+        name=(display_name or login).strip()[:200],
+        role=role,
+        agent_id=agent_id if role == "agent" else None,
+        teams=list(teams) if role == "manager" else [],
+        hash=hash_password(password),
+        now=now,
+        by=actor.user_id,
+        email=email,
     )
     audit.record(
         con, actor, "user.add", login,
@@ -217,10 +197,7 @@ def _require_existing(con: duckdb.DuckDBPyConnection, login: str) -> User:
 
 
 def _active_admins(con: duckdb.DuckDBPyConnection) -> int:
-    rows = con.execute(
-        "SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled"
-    ).fetchall()
-    return int(rows[0][0])
+    return int(queries.value(con, "active_admin_count"))
 
 
 def disable_user(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str) -> User:
@@ -229,7 +206,7 @@ def disable_user(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str) -> U
     user = _require_existing(con, login)
     if user.role == "admin" and not user.disabled and _active_admins(con) <= 1:
         raise UserError(f"{user.user_id} is the last active admin: add another admin first.")
-    con.execute("UPDATE users SET disabled = true WHERE user_id = $login", {"login": user.user_id})
+    queries.execute(con, "user_set_disabled", disabled=True, login=user.user_id)
     end_user_sessions(con, user.user_id)
     audit.record(con, actor, "user.disable", user.user_id)
     return _require_existing(con, user.user_id)
@@ -238,7 +215,7 @@ def disable_user(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str) -> U
 def enable_user(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str) -> User:
     require(actor, "users.manage")
     user = _require_existing(con, login)
-    con.execute("UPDATE users SET disabled = false WHERE user_id = $login", {"login": user.user_id})
+    queries.execute(con, "user_set_disabled", disabled=False, login=user.user_id)
     audit.record(con, actor, "user.enable", user.user_id)
     return _require_existing(con, user.user_id)
 
@@ -263,14 +240,13 @@ def change_role(
     _check_known(con, role, agent_id, teams, True if unchanged else new_ok, actor)
     if user.role == "admin" and role != "admin" and not user.disabled and _active_admins(con) <= 1:
         raise UserError(f"{user.user_id} is the last active admin: add another admin first.")
-    con.execute(
-        "UPDATE users SET role = $role, agent_id = $agent_id, teams = $teams WHERE user_id = $login",
-        {
-            "login": user.user_id,
-            "role": role,
-            "agent_id": agent_id if role == "agent" else None,
-            "teams": list(teams) if role == "manager" else [],
-        },
+    queries.execute(
+        con,
+        "user_set_role",
+        login=user.user_id,
+        role=role,
+        agent_id=agent_id if role == "agent" else None,
+        teams=list(teams) if role == "manager" else [],
     )
     end_user_sessions(con, user.user_id)
     audit.record(
@@ -289,9 +265,8 @@ def set_password(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str, pass
     if actor.user_id != user.user_id:
         require(actor, "users.manage")
     check_policy(password, user.user_id)
-    con.execute(
-        "UPDATE users SET password_hash = $hash, password_changed_at = $now WHERE user_id = $login",
-        {"hash": hash_password(password), "now": utc_now(), "login": user.user_id},
+    queries.execute(
+        con, "user_set_password", hash=hash_password(password), now=utc_now(), login=user.user_id
     )
     end_user_sessions(con, user.user_id)
     audit.record(con, actor, "user.set_password", user.user_id)
@@ -303,10 +278,7 @@ def set_email(con: duckdb.DuckDBPyConnection, actor: Viewer, login: str, email: 
     user = _require_existing(con, login)
     email = normalise_email(email)
     _check_email_free(con, email, user.user_id)
-    con.execute(
-        "UPDATE users SET email = $email WHERE user_id = $login",
-        {"email": email, "login": user.user_id},
-    )
+    queries.execute(con, "user_set_email", email=email, login=user.user_id)
     audit.record(con, actor, "user.set_email", user.user_id, {"email": email})
     return _require_existing(con, user.user_id)
 
@@ -333,7 +305,7 @@ def list_users(con: duckdb.DuckDBPyConnection, actor: Viewer) -> list[dict[str, 
 
 
 def count_users(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT count(*) FROM users").fetchall()[0][0])
+    return int(queries.value(con, "user_count"))
 
 
 # ---- demo accounts ------------------------------------------------------------------------

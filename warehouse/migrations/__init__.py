@@ -16,6 +16,7 @@ from importlib import resources
 
 import duckdb
 
+from warehouse import queries
 from warehouse.errors import SchemaTooNewError
 
 
@@ -30,13 +31,8 @@ def available() -> list[tuple[int, str, str]]:
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-    )
-    rows = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()
-    return int(rows[0][0])
+    queries.execute(con, "schema_migrations_create")
+    return int(queries.value(con, "schema_version"))
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -51,20 +47,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         )
     # Numbers are handed out to parallel branches, so a lower one can ship after a higher one:
     # apply every shipped migration a database has not recorded, not only those above its max.
-    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = {row[0] for row in queries.rows(con, "schema_versions_applied")}
     for number, name, sql in shipped:
         if number in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         try:
-            con.execute(sql)
+            con.execute(sql)  # the migration file itself
             if resources.files(__package__).joinpath(f"{number:03d}_{name}.py").is_file():
                 importlib.import_module(f"{__package__}.{number:03d}_{name}").upgrade(con)
-            con.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [number, name]
-            )
+            queries.execute(con, "schema_migration_record", version=number, name=name)
         except BaseException:
-            con.execute("ROLLBACK")
+            con.rollback()
             raise
-        con.execute("COMMIT")
+        con.commit()
     return current_version(con)

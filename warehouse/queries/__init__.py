@@ -7,6 +7,10 @@ DuckDB named parameters (`$team`, `$since`). Call it as
     rows = queries.run(con, "team_quality_by_week", team="Billing", since=date(2026, 1, 1))
     frame = queries.frame(con, "team_quality_by_week", ...)
 
+(`queries.rows` gives tuples, `queries.value` one value, `queries.execute` runs a statement.)
+Every SQL statement of the application lives here; `tests/warehouse/test_sql_files.py` fails
+when one appears inline in Python or when an INSERT has no column list.
+
 Queries that return conversations, scores, reviews or comments take the viewer:
 `queries.run(con, "review_queue", viewer=viewer, ...)` expands to `$viewer_role`,
 `$viewer_agent_id`, `$viewer_teams` for the `visible_to(...)` macro. Parameters the SQL does
@@ -83,7 +87,7 @@ def _bind(name: str, viewer: Viewer | None, params: dict[str, Any]) -> tuple[str
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer | None = None, **params: Any
+    con: duckdb.DuckDBPyConnection, name: str, /, viewer: Viewer | None = None, **params: Any
 ) -> list[dict[str, Any]]:
     """Run a named query; return its rows as dicts (fully read: no half-consumed cursors)."""
     sql, bound = _bind(name, viewer, params)
@@ -94,14 +98,32 @@ def run(
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def frame(con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer | None = None, **params: Any):
+def rows(
+    con: duckdb.DuckDBPyConnection, name: str, /, viewer: Viewer | None = None, **params: Any
+) -> list[tuple[Any, ...]]:
+    """Run a named query; return its rows as tuples (bulk reads, where a dict per row costs)."""
+    sql, bound = _bind(name, viewer, params)
+    return con.execute(sql, bound).fetchall()
+
+
+def value(
+    con: duckdb.DuckDBPyConnection, name: str, /, viewer: Viewer | None = None, **params: Any
+) -> Any:
+    """Run a named query; return the first column of its first row (None when there is none)."""
+    found = rows(con, name, viewer, **params)
+    return found[0][0] if found else None
+
+
+def frame(
+    con: duckdb.DuckDBPyConnection, name: str, /, viewer: Viewer | None = None, **params: Any
+):
     """Run a named query; return a pandas DataFrame (for charts and tables)."""
     sql, bound = _bind(name, viewer, params)
     return con.execute(sql, bound).df()
 
 
 def execute(
-    con: duckdb.DuckDBPyConnection, name: str, viewer: Viewer | None = None, **params: Any
+    con: duckdb.DuckDBPyConnection, name: str, /, viewer: Viewer | None = None, **params: Any
 ) -> None:
     """Run a named statement that returns nothing (INSERT/UPDATE/DELETE)."""
     sql, bound = _bind(name, viewer, params)

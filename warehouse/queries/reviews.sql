@@ -153,19 +153,6 @@ FROM conversations AS c
 WHERE c.conversation_id = $conversation_id
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 
--- name: seed_insert_reviews
--- Demo seeding (warehouse/demo_reviews.py): copy the registered frames seed_reviews, seed_criteria,
--- seed_rubric_scores, seed_comments, seed_assignments into the review tables in one go.
-INSERT INTO reviews BY NAME SELECT * FROM seed_reviews;
-INSERT INTO review_criteria BY NAME SELECT * FROM seed_criteria;
-INSERT INTO review_rubric_scores BY NAME SELECT * FROM seed_rubric_scores;
-INSERT INTO comments BY NAME
-    SELECT nextval('comment_id_seq') AS comment_id, * FROM seed_comments;
-INSERT INTO review_assignments BY NAME
-    SELECT nextval('assignment_id_seq') AS assignment_id, *, NULL::BIGINT AS calibration_session_id,
-           'done' AS status
-    FROM seed_assignments
-
 -- name: review_draft
 -- The reviewer's unsubmitted changes to their review of one conversation (none: no row).
 SELECT d.reviewer_id, d.conversation_id, d.base_review_id, d.fields, d.updated_at

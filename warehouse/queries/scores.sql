@@ -97,3 +97,29 @@ JOIN conversations AS c USING (conversation_id)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
 GROUP BY r.rubric_id
 ORDER BY r.rubric_id
+
+-- name: conversation_count
+-- Every stored conversation (what a scoring run considered).
+SELECT count(*) FROM conversations
+
+-- name: conversation_ids_all
+-- Every stored conversation id, sorted (scoring walks them in batches).
+SELECT conversation_id FROM conversations ORDER BY 1
+
+-- name: conversations_batch_for_scoring
+-- A sorted batch of conversations to score. The id range lets DuckDB skip row groups by their
+-- min/max statistics instead of probing the whole table.
+SELECT conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
+       customer_name, csat, nps, ces, tags, subject
+FROM conversations
+WHERE conversation_id BETWEEN $first AND $last
+  AND conversation_id IN (SELECT unnest($ids))
+ORDER BY conversation_id
+
+-- name: messages_batch_for_scoring
+-- The messages of a batch of conversations, in order (same id range as above).
+SELECT conversation_id, role, text, author, sent_at, internal
+FROM messages
+WHERE conversation_id BETWEEN $first AND $last
+  AND conversation_id IN (SELECT unnest($ids))
+ORDER BY conversation_id, message_index
