@@ -19,7 +19,8 @@ every line alone 1.5 s, so any per-record Python path is 3-4x the raw read befor
 anything. Hence:
 
 * **fast path** (canonical JSONL in UTF-8, no redaction): DuckDB reads the file with an explicit
-  all-text schema and normalises it in one `CREATE TEMP TABLE ... AS SELECT` (`_FAST_STAGE`),
+  all-text schema and normalises it in one `CREATE TEMP TABLE ... AS SELECT` (`import_fast_stage`
+  in warehouse/queries/ingest.sql),
   computing per row an `ok` flag: true only when SQL can *prove* the record valid and normalised
   exactly as the Python rules would (plain ISO 8601 timestamps, known lower-case roles,
   digits-only surveys in range, texts that contain a letter or digit and cannot have been a JSON
@@ -63,7 +64,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse import sampling_facts
+from warehouse import queries, sampling_facts
 from warehouse.connection import connect, transaction
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
@@ -72,7 +73,6 @@ from warehouse.import_report import ImportReport, QuarantinedRecord, now
 from warehouse.importers import registry
 from warehouse.importers.base import RawRecord
 from warehouse.staging import (
-    CONTENT_HASH_MACRO,
     Lookup,
     ProgressCallback,
     QuarantineWriter,
@@ -223,22 +223,29 @@ def _record_failed_import(con: duckdb.DuckDBPyConnection, report: ImportReport) 
 
 
 def _next_import_id(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT nextval('import_id_seq')").fetchall()[0][0])
+    return int(queries.value(con, "import_next_id"))
 
 
 def _insert_import_row(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     message = report.message or ("; ".join(report.warnings) if report.warnings else None)
-    con.execute(
-        "INSERT INTO imports (import_id, file_name, file_path, content_hash, format, started_at,"
-        " finished_at, records_read, conversations_new, conversations_updated,"
-        " conversations_unchanged, quarantined, status, message)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            report.import_id, report.file_name, report.path, report.content_hash, report.format,
-            report.started_at, report.finished_at, report.records_read, report.new,
-            report.updated, report.unchanged, report.quarantined, report.status, message,
-        ],
-    )  # fmt: skip
+    queries.execute(
+        con,
+        "import_record",
+        import_id=report.import_id,
+        file_name=report.file_name,
+        file_path=report.path,
+        content_hash=report.content_hash,
+        format=report.format,
+        started_at=report.started_at,
+        finished_at=report.finished_at,
+        records_read=report.records_read,
+        conversations_new=report.new,
+        conversations_updated=report.updated,
+        conversations_unchanged=report.unchanged,
+        quarantined=report.quarantined,
+        status=report.status,
+        message=message,
+    )
 
 
 def _run_import(
@@ -252,8 +259,8 @@ def _run_import(
 ) -> None:
     tick = progress or (lambda done, total: None)
     tick(0, source.size)
-    previous_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # DuckDB spills staging beyond this
+    previous_limit = queries.value(con, "import_memory_limit")
+    queries.execute(con, "set_memory_limit", limit=MEMORY_LIMIT)  # DuckDB spills beyond this
     fast = importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact
     try:
         _drop_staging(con)
@@ -266,7 +273,7 @@ def _run_import(
             _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
     finally:
         _drop_staging(con)
-        con.execute(f"SET memory_limit = '{previous_limit}'")
+        queries.execute(con, "set_memory_limit", limit=previous_limit)
     tick(source.size, source.size)
 
 
@@ -302,17 +309,9 @@ def _stage_and_merge(
 def _forget_known_refusals(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     """Re-importing a file changes nothing: records it refused before are not quarantined twice."""
     params = {"import_id": report.import_id, "content_hash": report.content_hash}
-    known = (
-        " FROM quarantine AS q WHERE q.import_id = $import_id AND EXISTS ("
-        " SELECT 1 FROM quarantine AS earlier JOIN imports AS i ON i.import_id = earlier.import_id"
-        " WHERE i.content_hash = $content_hash AND i.status = 'done'"
-        " AND earlier.position = q.position AND earlier.reason = q.reason)"
-    )
-    report.already_quarantined = int(
-        con.execute("SELECT count(*)" + known, params).fetchall()[0][0]
-    )
+    report.already_quarantined = int(queries.value(con, "import_known_refusal_count", **params))
     if report.already_quarantined:
-        con.execute("DELETE" + known, params)
+        queries.execute(con, "import_forget_known_refusals", **params)
 
 
 def _audit(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -335,9 +334,7 @@ def _audit(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
 
 
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DROP VIEW IF EXISTS temp.staged")
-    for table in ("stage_fast", "stage_py", "merge_plan", "dropped_ords"):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    queries.execute(con, "import_drop_staging")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,7 +373,7 @@ def _python_stage(
     redact: bool,
 ) -> None:
     report.engine = "python"
-    con.execute(CONTENT_HASH_MACRO)
+    queries.execute(con, "import_content_hash_macro")
     stage = StageWriter(con)
     records = read_records(importer, source, tick)
     ord_ = 0
@@ -406,7 +403,7 @@ def _python_stage(
         if accepted is not None:
             stage.add(ord_, record.position, accepted)
     stage.flush()
-    con.execute("CREATE TEMP VIEW staged AS SELECT * FROM stage_py")
+    queries.execute(con, "import_staged_view_python")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,54 +443,23 @@ def _merge(
     lookup: Lookup,
 ) -> None:
     dropped = _quarantine_duplicates(con, quarantine, lookup)
-    con.execute(
-        "CREATE TEMP TABLE merge_plan AS SELECT s.ord,"  # noqa: S608 (fixed SQL)
-        " CASE WHEN c.conversation_id IS NULL THEN 'new'"
-        "      WHEN c.content_hash <> s.content_hash THEN 'updated' ELSE 'unchanged' END"
-        " AS outcome FROM staged AS s"
-        " LEFT JOIN conversations AS c ON c.conversation_id = s.conversation_id"
-        + (" WHERE s.ord NOT IN (SELECT ord FROM dropped_ords)" if dropped else "")
-    )
-    counts = dict(
-        con.execute("SELECT outcome, count(*) FROM merge_plan GROUP BY outcome").fetchall()
-    )
+    queries.execute(con, "import_merge_plan")
+    counts = dict(queries.rows(con, "import_merge_outcomes"))
     report.new = int(counts.get("new", 0))
     report.updated = int(counts.get("updated", 0))
     report.unchanged = int(counts.get("unchanged", 0))
     if report.new + report.updated == 0:
         return
     if report.updated:
-        for table in ("messages", "conversations"):
-            con.execute(
-                f"DELETE FROM {table} WHERE conversation_id IN"  # noqa: S608 (fixed names)
-                " (SELECT s.conversation_id FROM staged AS s JOIN merge_plan AS p"
-                "  ON s.ord = p.ord WHERE p.outcome = 'updated')"
-            )
+        queries.execute(con, "import_delete_replaced")
     # The common case (a first import without duplicates) needs no join at all.
-    everything = report.unchanged == 0 and not dropped
-    wanted = (
-        ""
-        if everything
-        else (" WHERE s.ord IN (SELECT ord FROM merge_plan WHERE outcome <> 'unchanged')")
-    )
-    params = {"format": report.format, "import_id": report.import_id, "now": now()}
-    con.execute(
-        "INSERT INTO conversations (conversation_id, source_format, channel, created_at, status,"  # noqa: S608 (fixed SQL)
-        " agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,"
-        " message_count, content_hash, import_id, imported_at)"
-        " SELECT s.conversation_id, $format, s.channel, s.created_at, s.status, s.agent_id,"
-        " s.agent_name, s.team, s.customer_id, s.customer_name, s.csat, s.nps, s.ces, s.tags,"
-        " s.subject, len(s.messages), s.content_hash, $import_id, $now"
-        " FROM staged AS s" + wanted,
-        params,
-    )
-    con.execute(
-        "INSERT INTO messages (conversation_id, message_index, role, author, text, sent_at,"  # noqa: S608 (fixed SQL)
-        " internal)"
-        " SELECT conversation_id, message_index, m.role, m.author, m.text, m.sent_at, m.internal"
-        " FROM (SELECT s.conversation_id, generate_subscripts(s.messages, 1) - 1 AS message_index,"
-        "       unnest(s.messages) AS m FROM staged AS s" + wanted + ")"
-    )
+    if report.unchanged == 0 and not dropped:
+        conversations, messages = "import_insert_all_conversations", "import_insert_all_messages"
+    else:
+        conversations = "import_insert_changed_conversations"
+        messages = "import_insert_changed_messages"
+    queries.execute(con, conversations, format=report.format, import_id=report.import_id, now=now())
+    queries.execute(con, messages)
     if report.updated:  # replaced conversations keep their score: their sampling facts change
         sampling_facts.refresh_after_import(con, report.import_id)
 
@@ -502,12 +468,8 @@ def _quarantine_duplicates(
     con: duckdb.DuckDBPyConnection, quarantine: QuarantineWriter, lookup: Lookup
 ) -> bool:
     """Quarantine all but the last record of every id seen twice; True if there were any."""
-    duplicates = con.execute(
-        "SELECT ord, conversation_id, max(ord) OVER (PARTITION BY conversation_id) AS kept"
-        " FROM staged WHERE conversation_id IN"
-        "  (SELECT conversation_id FROM staged GROUP BY 1 HAVING count(*) > 1)"
-        " QUALIFY ord <> kept ORDER BY ord"
-    ).fetchall()
+    queries.execute(con, "import_dropped_create")  # the merge plan reads it, empty or not
+    duplicates = queries.rows(con, "import_duplicate_records")
     if not duplicates:
         return False
     wanted = {int(o) for o, _, _ in duplicates} | {int(k) for _, _, k in duplicates}
@@ -521,6 +483,5 @@ def _quarantine_duplicates(
             f"duplicate conversation_id {conversation_id!r}: the later record at "
             f"{kept_position} replaces this one",
         )
-    con.execute("CREATE TEMP TABLE dropped_ords (ord BIGINT)")
-    con.executemany("INSERT INTO dropped_ords VALUES (?)", [[int(o)] for o, _, _ in duplicates])
+    queries.execute(con, "import_dropped_add", ords=[int(o) for o, _, _ in duplicates])
     return True

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse import queries
 from warehouse.import_report import ImportReport, QuarantinedRecord, now
 from warehouse.importers.base import TOO_DEEP, RawRecord
 from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
@@ -22,16 +23,6 @@ Lookup = Callable[[set[int]], Iterator[tuple[int, str, str]]]  # ords -> (ord, p
 BATCH_SIZE = 5_000
 SAMPLE_SIZE = 20  # quarantine reasons kept on the report for the summary
 RAW_LIMIT = 1_000_000  # quarantine keeps raw text up to 1 MB
-
-# The content hash covers every stored field of the normalised record; both staging tables
-# compute it with this macro. DuckDB's hash() is fast and deterministic; a release that changed
-# it would only mark conversations "updated" once.
-CONTENT_HASH_MACRO = """
-CREATE OR REPLACE TEMP MACRO cs_content_hash(conversation_id, channel, created_at, status,
-    agent_id, agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject,
-    messages) AS printf('%016x', hash(conversation_id, channel, created_at, status, agent_id,
-    agent_name, team, customer_id, customer_name, csat, nps, ces, tags, subject, messages));
-"""
 
 
 class QuarantineWriter:
@@ -71,32 +62,18 @@ class QuarantineWriter:
         )
         self.con.register("quarantine_batch", batch)
         try:
-            self.con.execute(
-                "INSERT INTO quarantine (quarantine_id, import_id, file_name, position, reason,"
-                " raw, quarantined_at) SELECT nextval('quarantine_id_seq'), $import_id,"
-                " $file_name, position, reason, raw, $now FROM quarantine_batch",
-                {"import_id": self.report.import_id, "file_name": self.report.file_name,
-                 "now": now()},
-            )  # fmt: skip
+            queries.execute(
+                self.con,
+                "import_quarantine_batch",
+                import_id=self.report.import_id,
+                file_name=self.report.file_name,
+                now=now(),
+            )
         finally:
             self.con.unregister("quarantine_batch")
         self.rows = []
 
 
-CONVERSATION_COLUMNS = (
-    "conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,"
-    " customer_name, csat, nps, ces, tags, subject, messages"
-)
-
-_STAGE_COLUMNS = """
-    ord BIGINT, position VARCHAR, conversation_id VARCHAR, channel VARCHAR, created_at TIMESTAMP,
-    status VARCHAR, agent_id VARCHAR, agent_name VARCHAR, team VARCHAR, customer_id VARCHAR,
-    customer_name VARCHAR, csat SMALLINT, nps SMALLINT, ces SMALLINT, tags VARCHAR[],
-    subject VARCHAR,
-    messages STRUCT(role VARCHAR, author VARCHAR, text VARCHAR, sent_at TIMESTAMP,
-                    internal BOOLEAN)[],
-    content_hash VARCHAR
-"""
 _MESSAGE_TYPE = pa.list_(
     pa.struct(
         [
@@ -120,7 +97,7 @@ class StageWriter:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.rows: list[tuple[int, str, CanonicalConversation]] = []
-        con.execute(f"CREATE TEMP TABLE stage_py ({_STAGE_COLUMNS})")
+        queries.execute(con, "import_stage_py_create")
 
     def add(self, ord_: int, position: str, record: CanonicalConversation) -> None:
         self.rows.append((ord_, position, record))
@@ -154,10 +131,7 @@ class StageWriter:
         )  # fmt: skip
         self.con.register("stage_batch", pa.table(columns))
         try:
-            self.con.execute(
-                "INSERT INTO stage_py BY NAME SELECT *,"  # noqa: S608 (fixed SQL)
-                f" cs_content_hash({CONVERSATION_COLUMNS}) AS content_hash FROM stage_batch"
-            )
+            queries.execute(self.con, "import_stage_py_append")
         finally:
             self.con.unregister("stage_batch")
         self.rows = []

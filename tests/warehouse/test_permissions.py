@@ -415,6 +415,13 @@ INTERNAL_UNSCOPED = {
     "current_review_in_chain",  # reviews.submit_review after its own visibility check
     "open_dispute_exists",  # reviews.open_dispute after its own check
     "coaching_session_exists",  # demo seeding: a count, for idempotent re-runs
+    "conversation_ids_all",  # qa score: warehouse.conversations walks every conversation
+    "conversations_batch_for_scoring",  # qa score: the same, a batch at a time
+    "messages_batch_for_scoring",  # qa score: their messages
+    "seed_review_picks",  # qa demo: conversations the demo reviewers review
+    "seed_dispute_candidates",  # qa demo: failed criteria the demo agents dispute
+    "agent_ids_in_use",  # users.add_user/change_role after require(users.manage)
+    "teams_in_use",  # the same, for managers' teams
 }
 # Unscoped reads that mention those tables but return no personal data (fine for pages).
 NOT_PERSONAL = {
@@ -428,6 +435,9 @@ NOT_PERSONAL = {
     "calibration_my_progress",  # the viewer's own counts per session
     "home_calibration_in_progress",  # session titles and counts
     "coaching_data_version",  # counts and max ids, a cache key
+    "seed_unseeded_review_count",  # a count (demo seeding runs once)
+    "seed_scored_conversation_count",  # a count
+    "conversation_count",  # a count (qa score's summary)
 }
 _PERSONAL_TABLES = re.compile(r"\b(conversations|messages|reviews|comments|disputes|review_criteria"
                               r"|coaching_sessions|effective_scores|conversation_scores)\b")  # fmt: skip

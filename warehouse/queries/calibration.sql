@@ -28,10 +28,12 @@ SELECT (SELECT count(*) FROM reviews) AS reviews,
        (SELECT count(*) FROM review_assignments WHERE status = 'open') AS open_assignments;
 
 -- name: insert_calibration_conversation
-INSERT INTO calibration_conversations VALUES ($calibration_session_id, $conversation_id, $position);
+INSERT INTO calibration_conversations (calibration_session_id, conversation_id, position)
+VALUES ($calibration_session_id, $conversation_id, $position);
 
 -- name: insert_calibration_participant
-INSERT INTO calibration_participants VALUES ($calibration_session_id, $user_id, $added_at);
+INSERT INTO calibration_participants (calibration_session_id, user_id, added_at)
+VALUES ($calibration_session_id, $user_id, $added_at);
 
 -- name: close_calibration_session
 UPDATE calibration_sessions SET status = 'closed' WHERE calibration_session_id = $calibration_session_id;

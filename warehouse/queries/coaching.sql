@@ -20,11 +20,12 @@ VALUES (nextval('coaching_session_id_seq'), $agent_id, $team, $coach_id, $notes,
 RETURNING coaching_session_id;
 
 -- name: insert_coaching_focus
-INSERT INTO coaching_focus VALUES ($coaching_session_id, $rubric_id, $criterion_id);
+INSERT INTO coaching_focus (coaching_session_id, rubric_id, criterion_id)
+VALUES ($coaching_session_id, $rubric_id, $criterion_id);
 
 -- name: insert_coaching_source
 -- Links a source conversation and the review that counted for it (NULL if only auto-scored).
-INSERT INTO coaching_sources
+INSERT INTO coaching_sources (coaching_session_id, conversation_id, review_id)
 SELECT $coaching_session_id, c.conversation_id, lr.review_id
 FROM conversations AS c
 LEFT JOIN latest_reviews AS lr USING (conversation_id)

@@ -96,6 +96,7 @@ FROM scoped, latest;
 -- name: insert_feedback_acknowledgement
 -- Records "I have read this" for a conversation the viewer may see (no row otherwise).
 INSERT INTO feedback_acknowledgements
+    (acknowledgement_id, conversation_id, review_id, agent_id, user_id, note, acknowledged_at)
 SELECT nextval('acknowledgement_id_seq'), c.conversation_id, $review_id, c.agent_id, $user_id,
        $note, $acknowledged_at
 FROM conversations AS c

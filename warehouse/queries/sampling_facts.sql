@@ -7,7 +7,9 @@ WHERE conversation_id IN (SELECT conversation_id FROM new_conversation_scores)
 -- name: insert_sampling_facts_for_batch
 -- The sampling facts of the conversations just scored (frames new_conversation_scores and
 -- new_rubric_scores) beside their stored conversation attributes.
-INSERT INTO sampling_facts
+INSERT INTO sampling_facts (conversation_id, agent_id, team, channel, created_at, csat, nps,
+                            quality_score, critical_failed, customer_sentiment_min,
+                            handle_seconds, rubric_scores)
 SELECT c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
        n.quality_score, n.critical_failed, n.customer_sentiment_min, n.handle_seconds,
        r.rubric_scores
@@ -26,7 +28,9 @@ WHERE conversation_id IN (SELECT conversation_id FROM conversations WHERE import
 -- name: insert_sampling_facts_of_import
 -- The sampling facts of the scored conversations import $import_id wrote: new attributes,
 -- stored scores.
-INSERT INTO sampling_facts
+INSERT INTO sampling_facts (conversation_id, agent_id, team, channel, created_at, csat, nps,
+                            quality_score, critical_failed, customer_sentiment_min,
+                            handle_seconds, rubric_scores)
 SELECT c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
        s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds,
        r.rubric_scores
@@ -47,7 +51,9 @@ DELETE FROM sampling_facts
 -- name: insert_all_sampling_facts
 -- Every scored conversation's sampling facts, from conversations, conversation_scores and
 -- rubric_scores (the same rows migration 006 writes).
-INSERT INTO sampling_facts
+INSERT INTO sampling_facts (conversation_id, agent_id, team, channel, created_at, csat, nps,
+                            quality_score, critical_failed, customer_sentiment_min,
+                            handle_seconds, rubric_scores)
 SELECT c.conversation_id, c.agent_id, c.team, c.channel, c.created_at, c.csat, c.nps,
        s.quality_score, s.critical_failed, s.customer_sentiment_min, s.handle_seconds,
        r.rubric_scores
