@@ -186,7 +186,9 @@ def change_answer(page: Page, index: int, reason: str) -> tuple[str, str]:
 def submit(page: Page) -> str:
     """Click Submit review; return the saved/refused message of THIS submit (a message left on
     screen by the previous one is not taken for it)."""
-    outcome = main_area(page).get_by_text(SAVED).or_(main_area(page).get_by_text(REFUSED))
+    alerts = main_area(page).locator('[data-testid="stAlert"]')
+    # the whole message box: a refusal's reasons are a list below its first line
+    outcome = alerts.filter(has_text=SAVED).or_(alerts.filter(has_text=REFUSED))
     before = outcome.first.inner_text() if outcome.count() else None
     main_area(page).get_by_role("button", name="Submit review").click()
     deadline = time.monotonic() + 90
@@ -274,22 +276,52 @@ def test_switching_conversations_in_any_order_stores_exactly_what_was_shown(
 
 
 def rubric_variant(folder: Path) -> Path:
-    """A copy of the shipped rubrics with one rubric weighted differently (a new rubric set)."""
+    """A copy of the shipped rubrics that scores differently (a new rubric set): one rubric
+    weighted differently, and a first reply is on time only within one second, so
+    `responsiveness.first_response` is 1 for every conversation with an agent reply."""
     shutil.copytree(ROOT / "rubrics", folder)
     path = sorted(folder.glob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
     changed = re.sub(r"^weight:\s*[\d.]+", "weight: 7", text, count=1, flags=re.MULTILINE)
     assert changed != text, "no top-level weight to change in " + path.name
     path.write_text(changed, encoding="utf-8")
+    path = folder / "responsiveness.yaml"
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"targets: \{chat: 60, [^}]*\}", "targets: {default: 1}", text, count=1)
+    assert changed != text, "no first_response targets to change in " + path.name
+    path.write_text(changed, encoding="utf-8")
     return folder
+
+
+def flipping_conversations(db: Path, login: str, count: int) -> list[str]:
+    """Fresh conversations whose stored first_response answer (shipped rubrics) is 3 or more,
+    so every re-score with `rubric_variant` changes the answer pre-filled on the form."""
+    fresh = fresh_conversations(db, login, 400, offset=500)
+    rows = db_rows(
+        db,
+        "SELECT conversation_id FROM criterion_scores WHERE rubric_id = 'responsiveness'"
+        " AND criterion_id = 'first_response' AND NOT na AND value >= 3"
+        " AND conversation_id IN (SELECT unnest(?))",
+        [fresh],
+    )
+    found = {r[0] for r in rows}
+    return [c for c in fresh if c in found][:count]
 
 
 def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
     browser_page, server, accounts, tmp_path
 ):
+    """Finding 2: while `qa score` re-scores, a submit must store the comment and the answers
+    shown, and may be refused only truthfully. `qa score` runs in a loop alternating two rubric
+    sets that give different first_response answers, and every form is submitted only after a
+    run has finished under it (the auto-score it was pre-filled with is no longer the stored one)
+    while the next run is writing. The review form before 0bef16b failed here: it refused such a
+    submit with "you changed the auto-score; give a reason for the override", though the reviewer
+    had changed nothing."""
     page = browser_page
     login, password = accounts["reviewer"]
-    ids = fresh_conversations(server.db_path, login, 6, offset=500)
+    ids = flipping_conversations(server.db_path, login, 3)
+    assert len(ids) == 3, ids
     variants = [rubric_variant(tmp_path / "rubrics-b"), ROOT / "rubrics"]
     stop, runs, failures, submits = threading.Event(), [], [], []
 
@@ -306,6 +338,13 @@ def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
                 failures.append(result.stderr[-2000:])
                 return
 
+    def wait_for_a_run_after(moment: float) -> None:
+        deadline = time.monotonic() + 180
+        while not any(end > moment for _, end in runs):
+            assert not failures, failures
+            assert time.monotonic() < deadline, "no qa score run finished within 180 s"
+            page.wait_for_timeout(250)
+
     sign_in(page, server.url, login, password)
     labels = criterion_labels(server.db_path)
     scorer = threading.Thread(target=keep_scoring, daemon=True)
@@ -314,12 +353,14 @@ def test_reviews_submitted_while_qa_score_runs_keep_their_comments_and_answers(
     try:
         for n, conversation_id in enumerate(ids):
             comment = f"Comment on {conversation_id} while qa score runs"
-            submits.append(time.monotonic())
             open_in_sidebar(page, conversation_id)
+            opened = time.monotonic()
             labels = criterion_labels(server.db_path)
             if n % 2:  # half of them with an override and its reason
                 change_answer(page, n % radios(page).count(), f"while scoring {conversation_id}")
             overall(page).fill(comment)  # submitted straight from the box (no blur first)
+            wait_for_a_run_after(opened)  # the pre-filled auto-score is stale now
+            submits.append(time.monotonic())
             saved[conversation_id] = submit_until_saved(page, labels)[0]
             assert_no_errors(page)
     finally:
