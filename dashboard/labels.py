@@ -29,13 +29,6 @@ SCALE_WORDS = {
     "1-5": "1 to 5",
     "1_5": "1 to 5",
 }
-ROLE_WORDS = {
-    "admin": "Admin",
-    "qa_lead": "QA lead",
-    "reviewer": "Reviewer",
-    "manager": "Manager",
-    "agent": "Agent",
-}
 SOURCE_WORDS = {"review": "Human review", "auto": "Auto-score"}
 
 

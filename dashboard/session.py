@@ -24,10 +24,12 @@ import streamlit as st
 
 from cornerstone.settings import default_db_path
 from dashboard import session_cookie
+from dashboard.page_roles import roles_for
 from dashboard.text import plain
 from warehouse import audit, authentication, sessions, users
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
+from warehouse.permissions import ROLE_LABELS
 from warehouse.viewer import Viewer
 
 VIEWER_KEY = "viewer"
@@ -59,14 +61,6 @@ export default function(component) {
 """
 _cookie_component = st.components.v2.component("cornerstone_session_cookie", js=_COOKIE_JS)
 
-ROLE_LABELS = {
-    "admin": "Admin",
-    "qa_lead": "QA lead",
-    "reviewer": "Reviewer",
-    "manager": "Manager",
-    "agent": "Agent",
-}
-
 
 def signed_in_viewer() -> Viewer | None:
     """The viewer if someone is signed in (or a test set one), else None. Never stops the page."""
@@ -90,6 +84,11 @@ def require_roles(*roles: str) -> Viewer:
         st.error("This page is not available to your role.")
         st.stop()
     return viewer
+
+
+def require_page(page_stem: str) -> Viewer:
+    """Stop the page unless the viewer's role may see it (`dashboard/page_roles.py`)."""
+    return require_roles(*roles_for(page_stem))
 
 
 def _pause(seconds: float) -> None:

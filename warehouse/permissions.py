@@ -1,4 +1,11 @@
-"""Who may do what: one table of write actions by role, checked inside the warehouse functions.
+"""Who may do what, declared once: the roles, their names for people, and one table of actions
+by role, checked inside the warehouse functions.
+
+Everything else is derived from here: `Viewer` validation, the role choices of `qa users add` and
+of the Users page, which pages a role gets (`dashboard/page_roles.py`), which buttons and forms a
+page shows (`allowed(viewer, action)`). `tests/warehouse/test_permissions.py` fails on a role list
+written out anywhere else in the Python. (Shipped migrations keep their CHECK constraints and the
+`visible_to` macro: they are never edited.)
 
 Reads are filtered in SQL by the `visible_to(...)` macro (migration 001); writes call
 `require(viewer, action)` first, so a page that forgets a check still cannot write. Checks that
@@ -9,15 +16,31 @@ conversation) are `require_owner` / `require_visible` on top of the role check.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import Viewer
 
-ALL_ROLES = ("admin", "qa_lead", "reviewer", "manager", "agent")
+if TYPE_CHECKING:  # warehouse.viewer validates roles against ROLES below
+    from warehouse.viewer import Viewer
+
+ROLES = ("admin", "qa_lead", "reviewer", "manager", "agent")
+
+ROLE_LABELS: Mapping[str, str] = {  # a role's name on pages and in messages
+    "admin": "Admin",
+    "qa_lead": "QA lead",
+    "reviewer": "Reviewer",
+    "manager": "Manager",
+    "agent": "Agent",
+}
+
+# The roles the `visible_to` macro (migration 001) shows every conversation; an agent sees their
+# own conversations, a manager their teams'.
+SEES_EVERY_CONVERSATION = ("admin", "qa_lead", "reviewer")
 
 ACTIONS: Mapping[str, tuple[str, ...]] = {
+    # writes
     "review.submit": ("admin", "qa_lead", "reviewer"),
     "review.edit_any": ("admin", "qa_lead"),  # reviewers may edit only their own reviews
     "comment.add": ("admin", "qa_lead", "reviewer", "manager"),
@@ -31,14 +54,27 @@ ACTIONS: Mapping[str, tuple[str, ...]] = {
     "users.manage": ("admin",),
     "audit.view": ("admin",),
     "data.import": ("admin",),  # importing and scoring from the browser (warehouse/first_run.py)
+    # pages (dashboard/page_roles.py): who gets which part of the dashboard; the rows on it are
+    # filtered by `visible_to` whatever the page
+    "conversations.review": ("admin", "qa_lead", "reviewer", "manager"),  # queue, review page
+    "trends.view": ("admin", "qa_lead", "manager"),
+    "coaching.view": ("admin", "qa_lead", "manager", "reviewer"),
+    "feedback.view": ("agent", "admin"),  # My feedback
+    "calibration.view": ("admin", "qa_lead", "reviewer"),
+    "accuracy.view": ("admin", "qa_lead"),  # AutoQA accuracy
 }
 
 
-def allowed(viewer: Viewer, action: str) -> bool:
+def roles_with(action: str) -> tuple[str, ...]:
+    """The roles allowed `action`, in the order the table lists them."""
     try:
-        return viewer.role in ACTIONS[action]
+        return ACTIONS[action]
     except KeyError:
         raise KeyError(f"unknown permission action {action!r}; add it to ACTIONS") from None
+
+
+def allowed(viewer: Viewer, action: str) -> bool:
+    return viewer.role in roles_with(action)
 
 
 def require(viewer: Viewer, action: str) -> None:
@@ -60,7 +96,7 @@ def require_owner(viewer: Viewer, action: str, owner_user_id: str, *, any_action
 
 def require_visible(con: duckdb.DuckDBPyConnection, viewer: Viewer, conversation_id: str) -> None:
     """Raise PermissionDeniedError unless the conversation exists and the viewer may see it."""
-    from warehouse import queries  # queries imports this module's roles
+    from warehouse import queries  # not at the top: queries -> viewer -> ROLES here
 
     if not queries.run(con, "conversation_visible", viewer=viewer, conversation_id=conversation_id):
         # Same message whether it is missing or hidden: no probing for other agents' ids.

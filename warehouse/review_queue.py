@@ -19,12 +19,10 @@ import duckdb
 from warehouse import audit, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError
-from warehouse.permissions import allowed
+from warehouse.permissions import SEES_EVERY_CONVERSATION, allowed
 from warehouse.reviews import InvalidReviewError
 from warehouse.sampling import QueueFilters, Selection
 from warehouse.viewer import Viewer
-
-ASSIGN_ROLES = ("admin", "qa_lead")
 
 
 @dataclass(frozen=True)
@@ -129,14 +127,13 @@ SCORE_ONLY_RULES = frozenset(
         "not_yet_reviewed",
     )
 )
-SEES_EVERYTHING = ("admin", "qa_lead", "reviewer")
 
 
 def _needs_conversations(viewer: Viewer, selection: Selection, filters: QueueFilters) -> bool:
     """Whether the sampling needs the conversations table before the final rows (else the cheaper
     `queue_candidates_scores_only` gives the same result)."""
     return bool(
-        viewer.role not in SEES_EVERYTHING
+        viewer.role not in SEES_EVERY_CONVERSATION
         or filters.teams
         or filters.agents
         or filters.channels

@@ -31,8 +31,6 @@ from warehouse.rubric_specs import (
 )
 from warehouse.viewer import Viewer
 
-REVIEW_ROLES = ("admin", "qa_lead", "reviewer")
-RESOLVE_ROLES = ("admin", "qa_lead", "reviewer", "manager")
 COMMENT_LIMIT = 10_000  # characters, per comment, override reason or dispute text
 
 T = TypeVar("T")

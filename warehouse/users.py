@@ -23,9 +23,9 @@ from warehouse import audit, queries
 from warehouse.audit import utc_now
 from warehouse.errors import WarehouseError
 from warehouse.passwords import check_policy, hash_password
-from warehouse.permissions import require
+from warehouse.permissions import ROLES, require
 from warehouse.sessions import end_user_sessions
-from warehouse.viewer import ROLES, Viewer
+from warehouse.viewer import Viewer
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("admin", "qa_lead", "reviewer", "manager", "agent")
+from warehouse.permissions import ROLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ from cornerstone.cli import UserError
 from cornerstone.cli.options import add_db_option, db_path
 from warehouse import users
 from warehouse.connection import connect, transaction
-from warehouse.viewer import ROLES, SYSTEM
+from warehouse.permissions import ROLES
+from warehouse.viewer import SYSTEM
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

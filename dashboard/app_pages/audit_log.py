@@ -5,13 +5,13 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from dashboard.session import require_roles
+from dashboard.session import require_page
 from dashboard.text import plain
 from warehouse import audit
 from warehouse.connection import connect
 
 ANY = "Any"
-viewer = require_roles("admin")
+viewer = require_page("audit_log")
 st.title("Audit log")
 st.caption("Append-only record of sign-ins, imports, reviews, disputes, coaching and user changes.")
 

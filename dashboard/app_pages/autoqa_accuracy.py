@@ -6,14 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.loaders import autoqa_accuracy as data
-from dashboard.session import require_roles
+from dashboard.session import require_page
 from warehouse.autoqa_accuracy import ALPHA_THRESHOLD, Estimate
 
 PERIODS = {"All time": None, "Last 90 days": 90, "Last 30 days": 30}
 GROUPS = {"Criterion": "criterion", "Week": "week", "Rubric version": "rubric_version"}
 ANSWER_WORDS = {"yes_no": {1.0: "Yes", 0.0: "No"}}
 
-viewer = require_roles("admin", "qa_lead")
+viewer = require_page("autoqa_accuracy")
 st.title("AutoQA accuracy")
 st.caption(
     "How often the auto-score (AQS) gives the answer people give (IQS), over every human review "

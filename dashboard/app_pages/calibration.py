@@ -11,18 +11,19 @@ import streamlit as st
 from dashboard import charts, labels
 from dashboard.loaders import calibration as load
 from dashboard.loaders.trends import filter_options
-from dashboard.session import current_viewer, require_roles
+from dashboard.session import current_viewer, require_page
 from dashboard.text import plain
 from warehouse.csv_export import frame_to_csv
 from warehouse.errors import WarehouseError
+from warehouse.permissions import allowed
 
 ALL_DOUBLE_REVIEWED = "All double-reviewed conversations"
 ALL = "All"
 CREATED_KEY = "calibration_created_notice"
 
 viewer = current_viewer()
-require_roles("admin", "qa_lead", "reviewer")
-leads = viewer.role in ("admin", "qa_lead")
+require_page("calibration")
+leads = allowed(viewer, "calibration.manage")
 st.title("Calibration")
 charts.table_toggle()
 st.caption(

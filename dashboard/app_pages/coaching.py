@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, labels
 from dashboard.loaders import coaching as load
 from dashboard.loaders.trends import filter_options
-from dashboard.session import current_viewer, require_roles
+from dashboard.session import current_viewer, require_page
 from dashboard.text import plain
 from warehouse.coaching import DEFAULT_WINDOW_DAYS, SMALL_SAMPLE, CoachingRequest
 from warehouse.errors import WarehouseError
@@ -17,7 +17,7 @@ ALL = "All"
 SAVED_KEY = "coaching_saved_notice"
 
 viewer = current_viewer()
-require_roles("admin", "qa_lead", "manager", "reviewer")
+require_page("coaching")
 st.title("Coaching")
 charts.table_toggle()
 notice = st.empty()  # always there, so the tabs below keep their place (and the open tab)

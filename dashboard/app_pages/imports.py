@@ -5,14 +5,14 @@ import streamlit as st
 
 from dashboard import labels
 from dashboard.loaders import imports as load
-from dashboard.session import require_roles
+from dashboard.session import require_page
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
 
 REPORT_KEY = "imports_last_report"
 SCORED_KEY = "imports_last_scoring"
 
-viewer = require_roles("admin")
+viewer = require_page("imports")
 st.title("Import data")
 st.caption(
     "Upload an export from your helpdesk (Zendesk, Intercom, Freshdesk, Amazon Connect, Twitter, "

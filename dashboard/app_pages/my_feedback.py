@@ -17,12 +17,12 @@ from dashboard.components.transcript import highlights_for, transcript_html
 from dashboard.loaders import coaching as coaching_loaders
 from dashboard.loaders import my_feedback as load
 from dashboard.loaders.trends import filter_options
-from dashboard.session import current_viewer, require_roles
+from dashboard.session import current_viewer, require_page
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
 
 viewer = current_viewer()
-require_roles("agent", "admin")
+require_page("my_feedback")
 st.title("My feedback")
 charts.table_toggle()
 if "feedback_notice" in st.session_state:

@@ -27,9 +27,8 @@ from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
+from warehouse.permissions import allowed
 from warehouse.reviews import (
-    RESOLVE_ROLES,
-    REVIEW_ROLES,
     CriterionAnswer,
     InvalidReviewError,
     ReviewConflictError,
@@ -639,7 +638,7 @@ def disputes(viewer, view) -> None:
                 )
                 st.text(d["resolution_comment"] or "")
                 continue
-            if viewer.role not in RESOLVE_ROLES:
+            if not allowed(viewer, "dispute.resolve"):
                 continue
             with st.form(f"dispute_form_{d['dispute_id']}"):
                 outcome = st.radio(
@@ -673,7 +672,7 @@ def disputes(viewer, view) -> None:
 
 viewer = current_viewer()
 st.title("Review conversation")
-if viewer.role not in (*REVIEW_ROLES, "manager"):
+if not allowed(viewer, "conversations.review"):
     st.info("Reviews are written by reviewers and QA leads. Your feedback is on My feedback.")
     st.stop()
 
@@ -682,7 +681,7 @@ requested = conversation_on_screen()
 with st.sidebar:
     st.text_input("Open conversation by id", key="review_goto", placeholder="e.g. demo-0000042")
     st.button("Open", key="review_goto_open", on_click=open_typed, args=(requested,))
-    if viewer.role in REVIEW_ROLES:
+    if allowed(viewer, "review.submit"):
         st.button(
             "Next in my queue →", key="review_next", type="primary",
             on_click=open_next, args=(viewer, requested),
@@ -715,7 +714,7 @@ try:
     with left:
         transcript(view)
     with right:
-        if viewer.role in REVIEW_ROLES:
+        if allowed(viewer, "review.submit"):
             scorecard(viewer, view, requested)
         else:
             st.info(

@@ -13,7 +13,6 @@ from dashboard.session import current_viewer
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
 from warehouse.permissions import allowed
-from warehouse.reviews import REVIEW_ROLES
 from warehouse.sampling import RULE_NAMES, QueueFilters, Selection
 
 REVIEW_PAGE = "app_pages/review_conversation.py"
@@ -285,7 +284,7 @@ def disputes_tab(viewer) -> None:
 
 viewer = current_viewer()
 st.title("Review queue")
-if viewer.role not in (*REVIEW_ROLES, "manager"):
+if not allowed(viewer, "conversations.review"):
     st.info(
         "The review queue is for reviewers, QA leads and managers. Your reviews are on My feedback."
     )

@@ -4,14 +4,14 @@ reset password, company sign-in e-mail. Every change is checked and audited in w
 import streamlit as st
 
 from cornerstone.settings import default_db_path
-from dashboard.session import ROLE_LABELS, locked_account_count, require_roles
+from dashboard.session import ROLE_LABELS, locked_account_count, require_page
 from dashboard.text import plain
 from warehouse import authentication, users
 from warehouse.connection import connect, transaction
 from warehouse.errors import WarehouseError
-from warehouse.viewer import ROLES
+from warehouse.permissions import ROLES
 
-viewer = require_roles("admin")
+viewer = require_page("users")
 st.title("Users")
 st.caption("Every change is recorded in the audit log. Passwords are stored only as hashes.")
 

@@ -17,6 +17,7 @@ import streamlit as st
 from cornerstone.settings import default_db_path
 from warehouse import calibration, drafts, queries, review_queue, reviews
 from warehouse.connection import connect
+from warehouse.permissions import allowed
 from warehouse.reviews import CriterionAnswer, ReviewForm
 from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
 from warehouse.viewer import Viewer
@@ -155,7 +156,7 @@ def _conversation(db: str, viewer: Viewer, conversation_id: str) -> Conversation
             return ConversationView(None, [], None, [], [], [], [])
         session = (
             calibration.session_for_review(con, viewer.user_id, conversation_id)
-            if viewer.role in reviews.REVIEW_ROLES
+            if allowed(viewer, "review.submit")
             else None
         )
         return ConversationView(

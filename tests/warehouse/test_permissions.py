@@ -14,6 +14,7 @@ other agents'/teams' ids as parameters (the "edited URL" attack):
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import shutil
@@ -28,7 +29,7 @@ from tests.fixtures import build_small_warehouse
 from warehouse import calibration, coaching, queries, reviews, users
 from warehouse.connection import connect
 from warehouse.errors import PermissionDeniedError, WarehouseError
-from warehouse.permissions import ACTIONS, allowed, require
+from warehouse.permissions import ACTIONS, ROLE_LABELS, ROLES, allowed, require
 from warehouse.viewer import SYSTEM, Viewer
 
 ADMIN = Viewer("boss", "admin")
@@ -478,7 +479,7 @@ def test_pages_never_call_internal_unscoped_queries():
 
 def test_permission_table_names_only_known_roles():
     for action, roles in ACTIONS.items():
-        assert roles and set(roles) <= {"admin", "qa_lead", "reviewer", "manager", "agent"}, action
+        assert roles and set(roles) <= set(ROLES), action
     assert not allowed(ANN, "review.submit")
     with pytest.raises(PermissionDeniedError):
         require(REVIEWER, "users.manage")
@@ -630,3 +631,50 @@ def test_agent_cannot_acknowledge_another_agents_coaching(world, tmp_path):
             coaching.acknowledge_session(con, ANN, world["coaching_of"]["agent_cat"])
         with pytest.raises(PermissionDeniedError):
             coaching.acknowledge_session(con, MANAGER_BILLING, world["coaching_of"]["agent_ann"])
+
+
+# ---- roles declared once --------------------------------------------------------------------
+
+# Role lists that are a page's layout choice for each role, not a permission (which blocks a
+# role's home page shows first).
+ROLE_LISTS_ALLOWED_IN = {
+    "dashboard/app_pages/overview.py": "the home page's blocks per role",
+    "dashboard/loaders/home.py": "the home page's blocks per role",
+}
+
+
+def _role_lists(path: Path) -> list[int]:
+    """Lines of tuple/list/set literals of role names (2 or more) and dicts keyed by them."""
+    roles = set(ROLES)
+
+    def all_roles(nodes) -> bool:
+        return len(nodes) >= 2 and all(
+            isinstance(n, ast.Constant) and n.value in roles for n in nodes
+        )
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Tuple | ast.List | ast.Set) and all_roles(node.elts))
+        or (isinstance(node, ast.Dict) and all_roles(node.keys))
+    ]
+
+
+def test_roles_and_their_permissions_are_declared_only_in_warehouse_permissions():
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for top in ("warehouse", "dashboard", "cornerstone"):
+        for path in sorted((root / top).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if relative == "warehouse/permissions.py" or relative in ROLE_LISTS_ALLOWED_IN:
+                continue
+            offenders += [f"{relative}:{line}" for line in _role_lists(path)]
+    assert not offenders, (
+        "role lists written out: derive them from warehouse.permissions "
+        f"(ROLES, ROLE_LABELS, roles_with(action), allowed(viewer, action)): {offenders}"
+    )
+
+
+def test_every_role_has_a_label_for_people():
+    assert list(ROLE_LABELS) == list(ROLES)
