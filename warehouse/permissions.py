@@ -62,6 +62,10 @@ ACTIONS: Mapping[str, tuple[str, ...]] = {
     "feedback.view": ("agent", "admin"),  # My feedback
     "calibration.view": ("admin", "qa_lead", "reviewer"),
     "accuracy.view": ("admin", "qa_lead"),  # AutoQA accuracy
+    # reads that named queries check in SQL: `list_contains($viewer_may, 'imports.view')`
+    "imports.view": ("admin", "qa_lead"),  # import history and quarantined raw records
+    "notes.read_internal": ("admin", "qa_lead", "reviewer", "manager"),  # not agents
+    "notifications.view_all": ("admin",),  # everyone's notifications, not only one's own
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from warehouse.permissions import ROLES
+from warehouse.permissions import ACTIONS, ROLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +19,14 @@ class Viewer:
             raise ValueError(f"unknown role {self.role!r}; expected one of {', '.join(ROLES)}")
 
     def params(self) -> dict[str, object]:
-        """Named parameters for the `visible_to(...)` SQL macro used by every scoped query."""
+        """Named parameters for the `visible_to(...)` SQL macro used by every scoped query, and
+        `viewer_may`: the actions of warehouse/permissions.py the role is allowed, so that SQL
+        says `list_contains($viewer_may, 'audit.view')` instead of restating role names."""
         return {
             "viewer_role": self.role,
             "viewer_agent_id": self.agent_id,
             "viewer_teams": list(self.teams),
+            "viewer_may": [action for action, roles in ACTIONS.items() if self.role in roles],
         }
 
 

@@ -172,3 +172,12 @@ def test_every_insert_in_named_queries_lists_its_columns(sql_file):
 def test_every_named_query_file_is_loaded():
     sources = {query.source for query in queries.catalogue().values()}
     assert sources == {path.name for path in QUERIES_DIR.glob("*.sql")}
+
+
+@pytest.mark.parametrize("sql_file", sorted(QUERIES_DIR.glob("*.sql")), ids=lambda p: p.name)
+def test_named_queries_check_permissions_not_role_names(sql_file):
+    """Who may read what is declared once (warehouse/permissions.py): SQL asks
+    `list_contains($viewer_may, 'audit.view')` rather than comparing $viewer_role with names."""
+    sql = _without_comments(sql_file.read_text(encoding="utf-8"))
+    compared = re.findall(r"\$viewer_role\s*(?:=|<>|!=|\bIN\b|\bNOT\s+IN\b)[^\n]*", sql, re.I)
+    assert not compared, f"{sql_file.name}: role names restated: {compared}"

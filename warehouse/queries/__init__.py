@@ -13,8 +13,10 @@ when one appears inline in Python or when an INSERT has no column list.
 
 Queries that return conversations, scores, reviews or comments take the viewer:
 `queries.run(con, "review_queue", viewer=viewer, ...)` expands to `$viewer_role`,
-`$viewer_agent_id`, `$viewer_teams` for the `visible_to(...)` macro. Parameters the SQL does
-not use are dropped, so callers can pass a common filter set.
+`$viewer_agent_id`, `$viewer_teams` for the `visible_to(...)` macro, and `$viewer_may` (the
+actions the viewer's role is allowed: `list_contains($viewer_may, 'audit.view')`; role names are
+declared only in warehouse/permissions.py). Parameters the SQL does not use are dropped, so
+callers can pass a common filter set.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from warehouse.viewer import Viewer
 
 _HEADER = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+VIEWER_PARAMS = frozenset({"viewer_role", "viewer_agent_id", "viewer_teams", "viewer_may"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ class NamedQuery:
     sql: str
     params: frozenset[str]
     source: str  # file it came from
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the query depends on who asks (it must then be given the viewer)."""
+        return bool(self.params & VIEWER_PARAMS)
 
 
 @cache
@@ -78,7 +86,7 @@ def _bind(name: str, viewer: Viewer | None, params: dict[str, Any]) -> tuple[str
         raise KeyError(f"no named query {name!r} in warehouse/queries/*.sql") from None
     if viewer is not None:
         params = {**params, **viewer.params()}
-    elif "viewer_role" in query.params:
+    elif query.scoped:
         raise TypeError(f"query {name!r} is scoped to a viewer: pass viewer=")
     missing = query.params - params.keys()
     if missing:

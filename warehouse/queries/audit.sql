@@ -4,7 +4,7 @@
 -- matches review.submit and review.edit).
 SELECT audit_id, occurred_at, actor, action, target, CAST(details AS VARCHAR) AS details
 FROM audit_log
-WHERE $viewer_role = 'admin'
+WHERE list_contains($viewer_may, 'audit.view')
   AND ($since IS NULL OR occurred_at >= CAST($since AS TIMESTAMP))
   AND ($until IS NULL OR occurred_at < CAST($until AS TIMESTAMP))
   AND ($actor IS NULL OR actor = $actor)
@@ -15,9 +15,9 @@ LIMIT $limit
 
 -- name: audit_log_facets
 -- Distinct actors and actions in the audit trail (for the filter pickers), admins only.
-SELECT 'actor' AS facet, actor AS value FROM audit_log WHERE $viewer_role = 'admin' GROUP BY actor
+SELECT 'actor' AS facet, actor AS value FROM audit_log WHERE list_contains($viewer_may, 'audit.view') GROUP BY actor
 UNION ALL
-SELECT 'action' AS facet, action AS value FROM audit_log WHERE $viewer_role = 'admin' GROUP BY action
+SELECT 'action' AS facet, action AS value FROM audit_log WHERE list_contains($viewer_may, 'audit.view') GROUP BY action
 ORDER BY facet, value
 
 -- name: audit_append
@@ -76,7 +76,7 @@ WITH ordered AS (
 )
 SELECT audit_id, occurred_at, actor, action, problem
 FROM breaks
-WHERE $viewer_role = 'admin' AND problem IS NOT NULL
+WHERE list_contains($viewer_may, 'audit.view') AND problem IS NOT NULL
 ORDER BY audit_id
 LIMIT $limit
 
@@ -84,4 +84,4 @@ LIMIT $limit
 -- How many entries the chain holds and the newest hash (to note down elsewhere). Admins only.
 SELECT count(*) AS entries, any_value(h.entry_hash) AS head_hash, any_value(h.audit_id) AS head_id
 FROM audit_log, audit_head AS h
-WHERE $viewer_role = 'admin'
+WHERE list_contains($viewer_may, 'audit.view')

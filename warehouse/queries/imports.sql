@@ -3,7 +3,7 @@
 SELECT import_id, file_name, format, status, started_at, finished_at, records_read,
        conversations_new, conversations_updated, conversations_unchanged, quarantined, message
 FROM imports
-WHERE $viewer_role IN ('admin', 'qa_lead')
+WHERE list_contains($viewer_may, 'imports.view')
 ORDER BY import_id DESC
 LIMIT $limit
 
@@ -13,10 +13,10 @@ LIMIT $limit
 SELECT q.quarantine_id, q.import_id, q.file_name, q.position, q.reason,
        left(q.raw, $raw_chars) AS raw, length(q.raw) AS raw_length, q.quarantined_at
 FROM quarantine AS q
-WHERE $viewer_role IN ('admin', 'qa_lead')
+WHERE list_contains($viewer_may, 'imports.view')
 ORDER BY q.quarantine_id DESC
 LIMIT $limit
 
 -- name: quarantine_count
 -- How many records are in quarantine (admin and qa_lead only; 0 for other roles).
-SELECT count(*) AS quarantined FROM quarantine WHERE $viewer_role IN ('admin', 'qa_lead')
+SELECT count(*) AS quarantined FROM quarantine WHERE list_contains($viewer_may, 'imports.view')

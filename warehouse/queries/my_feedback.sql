@@ -58,7 +58,7 @@ FROM messages AS m
 JOIN conversations AS c USING (conversation_id)
 WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
   AND m.conversation_id = $conversation_id
-  AND (NOT m.internal OR $viewer_role <> 'agent')
+  AND (NOT m.internal OR list_contains($viewer_may, 'notes.read_internal'))
 ORDER BY m.message_index;
 
 -- name: my_disputes

@@ -85,10 +85,10 @@ LEFT JOIN users AS actor ON actor.user_id = e.actor_id
 LEFT JOIN users AS recipient ON recipient.user_id = e.recipient_id
 LEFT JOIN notification_reads AS nr
   ON nr.user_id = e.recipient_id AND nr.notification_key = e.notification_key
-WHERE (CAST($recipient AS VARCHAR) IS NULL AND $viewer_role = 'admin'
+WHERE (CAST($recipient AS VARCHAR) IS NULL AND list_contains($viewer_may, 'notifications.view_all')
        OR e.recipient_id = $recipient)
   AND CASE WHEN e.conversation_id IS NULL  -- assignments: reviewers' business only
-           THEN $viewer_role IN ('admin', 'qa_lead', 'reviewer')
+           THEN list_contains($viewer_may, 'review.submit')
            ELSE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, e.agent_id, e.team) END
   AND (CAST($since AS TIMESTAMP) IS NULL OR e.occurred_at >= $since)
 ORDER BY e.occurred_at DESC, e.notification_key, e.recipient_id
@@ -110,7 +110,7 @@ SELECT email FROM notification_addresses WHERE user_id = $user_id
 SELECT a.user_id, a.email, a.updated_at
 FROM notification_addresses AS a
 JOIN users AS u USING (user_id)
-WHERE NOT u.disabled AND $viewer_role = 'admin'
+WHERE NOT u.disabled AND list_contains($viewer_may, 'users.manage')
 
 -- name: set_notification_address
 INSERT INTO notification_addresses (user_id, email, updated_at)

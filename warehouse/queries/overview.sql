@@ -9,9 +9,9 @@ SELECT
       WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)) AS conversations,
     (SELECT count(*) FROM messages AS m JOIN conversations AS c USING (conversation_id)
       WHERE visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)) AS messages,
-    CASE WHEN $viewer_role = 'admin' THEN (SELECT count(*) FROM quarantine) END AS quarantined,
-    CASE WHEN $viewer_role = 'admin' THEN (SELECT count(*) FROM imports) END AS imports,
-    CASE WHEN $viewer_role = 'admin' THEN (SELECT count(*) FROM conversation_scores) END AS scored;
+    CASE WHEN list_contains($viewer_may, 'data.import') THEN (SELECT count(*) FROM quarantine) END AS quarantined,
+    CASE WHEN list_contains($viewer_may, 'data.import') THEN (SELECT count(*) FROM imports) END AS imports,
+    CASE WHEN list_contains($viewer_may, 'data.import') THEN (SELECT count(*) FROM conversation_scores) END AS scored;
 
 -- name: home_my_assignments
 -- The viewer's open assignments (queue and calibration), oldest first, with how many there are.

@@ -3,7 +3,7 @@
 SELECT user_id, display_name, role, agent_id, teams, email, created_at, created_by, disabled,
        (SELECT max(s.last_seen_at) FROM sessions AS s WHERE s.user_id = u.user_id) AS last_seen_at
 FROM users AS u
-WHERE $viewer_role = 'admin'
+WHERE list_contains($viewer_may, 'users.manage')
 ORDER BY disabled, role, user_id
 
 -- name: known_agents
@@ -11,7 +11,7 @@ ORDER BY disabled, role, user_id
 -- admin's account form; admins only.
 SELECT agent_id, arg_max(agent_name, created_at) AS agent_name, arg_max(team, created_at) AS team
 FROM conversations
-WHERE $viewer_role = 'admin' AND agent_id IS NOT NULL
+WHERE list_contains($viewer_may, 'users.manage') AND agent_id IS NOT NULL
 GROUP BY agent_id
 ORDER BY agent_id
 
@@ -22,7 +22,7 @@ SELECT DISTINCT team FROM (
     UNION ALL
     SELECT unnest(teams) AS team FROM users
 )
-WHERE $viewer_role = 'admin'
+WHERE list_contains($viewer_may, 'users.manage')
 ORDER BY team
 
 -- name: agent_ids_in_use
