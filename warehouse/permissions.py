@@ -66,6 +66,9 @@ ACTIONS: Mapping[str, tuple[str, ...]] = {
     "imports.view": ("admin", "qa_lead"),  # import history and quarantined raw records
     "notes.read_internal": ("admin", "qa_lead", "reviewer", "manager"),  # not agents
     "notifications.view_all": ("admin",),  # everyone's notifications, not only one's own
+    # work offered to accounts: the queue builder and calibration list these roles' accounts
+    # (any account allowed review.submit may still be named)
+    "review.offered_work": ("reviewer", "qa_lead"),
 }
 
 

@@ -19,7 +19,7 @@ import duckdb
 from warehouse import audit, queries
 from warehouse.connection import transaction
 from warehouse.errors import PermissionDeniedError
-from warehouse.permissions import SEES_EVERY_CONVERSATION, allowed
+from warehouse.permissions import SEES_EVERY_CONVERSATION, allowed, roles_with
 from warehouse.reviews import InvalidReviewError
 from warehouse.sampling import QueueFilters, Selection
 from warehouse.viewer import Viewer
@@ -53,7 +53,10 @@ def require_reviewer_accounts(con: duckdb.DuckDBPyConnection, reviewer_ids: Sequ
     """Refuse any name that is not an active reviewer, QA lead or admin account (a typo such as
     `kofi.okafr` must not become a queue nobody can ever work or reassign)."""
     wanted = list(dict.fromkeys(r for r in reviewer_ids if r))
-    found = {r["user_id"] for r in queries.run(con, "reviewer_accounts_named", user_ids=wanted)}
+    named = queries.run(
+        con, "reviewer_accounts_named", user_ids=wanted, roles=roles_with("review.submit")
+    )
+    found = {r["user_id"] for r in named}
     unknown = [r for r in wanted if r not in found]
     if unknown:
         names = ", ".join(repr(u) for u in unknown)

@@ -15,6 +15,7 @@ import streamlit as st
 from cornerstone.settings import default_db_path
 from warehouse import calibration, queries
 from warehouse.connection import connect
+from warehouse.permissions import roles_with
 from warehouse.viewer import Viewer
 
 TTL_SECONDS = 120
@@ -39,7 +40,9 @@ def _sessions(db: str, version: tuple) -> tuple[pd.DataFrame, dict[str, str]]:
             queries.frame(con, "calibration_sessions"),
             {
                 r["user_id"]: r["display_name"] or r["user_id"]
-                for r in queries.run(con, "calibration_reviewer_options")
+                for r in queries.run(
+                    con, "calibration_reviewer_options", roles=roles_with("review.offered_work")
+                )
             },
         )
 

@@ -17,7 +17,7 @@ import streamlit as st
 from cornerstone.settings import default_db_path
 from warehouse import calibration, drafts, queries, review_queue, reviews
 from warehouse.connection import connect
-from warehouse.permissions import allowed
+from warehouse.permissions import allowed, roles_with
 from warehouse.reviews import CriterionAnswer, ReviewForm
 from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
 from warehouse.viewer import Viewer
@@ -94,7 +94,7 @@ def _reviewer_accounts(db: str) -> list[tuple[str, str]]:
     with connect(db) as con:
         return [
             (r["user_id"], f"{r['display_name']} ({r['role']})")
-            for r in queries.run(con, "reviewer_accounts")
+            for r in queries.run(con, "reviewer_accounts", roles=roles_with("review.offered_work"))
         ]
 
 

@@ -172,9 +172,10 @@ GROUP BY sh.reviewer_id
 ORDER BY leniency DESC, sh.reviewer_id;
 
 -- name: calibration_reviewer_options
--- People who can take part: active reviewer and QA lead accounts (never ids without an account).
+-- People who can take part: active accounts of $roles (permission review.offered_work: reviewers
+-- and QA leads), never ids without an account.
 SELECT user_id, display_name, role FROM users
-WHERE role IN ('reviewer', 'qa_lead') AND NOT disabled
+WHERE list_contains(CAST($roles AS VARCHAR[]), role) AND NOT disabled
 ORDER BY role DESC, display_name, user_id;
 
 -- name: calibration_my_progress

@@ -248,19 +248,20 @@ UPDATE review_assignments SET status = 'released'
 WHERE assignment_id = $assignment_id AND status = 'open'
 
 -- name: reviewer_accounts
--- Accounts that can take review work (reviewers and QA leads), for the queue builder.
+-- Accounts that are offered review work ($roles: permission review.offered_work, reviewers and
+-- QA leads), for the queue builder.
 SELECT u.user_id, u.display_name, u.role
 FROM users AS u
-WHERE u.role IN ('reviewer', 'qa_lead') AND NOT u.disabled
+WHERE list_contains(CAST($roles AS VARCHAR[]), u.role) AND NOT u.disabled
 ORDER BY u.role DESC, u.user_id
 
 -- name: reviewer_accounts_named
--- Which of $user_ids are active accounts that can take review work (reviewer, QA lead, admin):
--- queue builds, reassignments and calibration sessions accept no other names.
+-- Which of $user_ids are active accounts of $roles (permission review.submit: reviewer, QA lead,
+-- admin): queue builds, reassignments and calibration sessions accept no other names.
 SELECT u.user_id, u.display_name, u.role
 FROM users AS u
 WHERE list_contains(CAST($user_ids AS VARCHAR[]), u.user_id)
-  AND u.role IN ('reviewer', 'qa_lead', 'admin') AND NOT u.disabled
+  AND list_contains(CAST($roles AS VARCHAR[]), u.role) AND NOT u.disabled
 
 -- name: open_assignments_by_id
 -- The open assignments among $assignment_ids whose conversation the viewer may see.
