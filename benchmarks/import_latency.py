@@ -79,6 +79,7 @@ def main() -> int:
         stale.unlink()
     ingest_file(db, base_file)
 
+    print("load average (1, 5, 15 min) at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     idle = [page_read(db)[0] for _ in range(20)]
     print(summary("no import running", idle, 0))
 
@@ -99,6 +100,7 @@ def main() -> int:
     duration = time.perf_counter() - started
     output = child.stdout.read().strip() if child.stdout else ""
     print(f"import: {duration:.1f} s wall, exit {child.returncode}: {output[-300:]}")
+    print("load average (1, 5, 15 min) at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     print(summary(f"during the import of {args.conversations:,}", waits, busy))
     return 0 if child.returncode == 0 else 1
 

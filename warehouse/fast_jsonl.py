@@ -2,7 +2,7 @@
 equal to the Python rules: see warehouse/ingest.py).
 
 `fast_read` reads the whole file with `read_json` and an explicit all-text schema into the
-temporary table `stage_fast`, normalising it and computing `ok` per row; `fast_stage` sends the
+table `stage_fast` of the import's stage file, normalising it and computing `ok` per row; `fast_stage` sends the
 rows that are not `ok` through the Python validator and defines the `staged` view the merge
 reads. Their SQL is in warehouse/queries/ingest.sql (`import_fast_macros`, `import_fast_stage`):
 the macros only decide whether SQL may vouch for a row; none of them refuses one.

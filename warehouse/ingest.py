@@ -11,6 +11,11 @@ quarantined ("duplicate conversation_id ..., a later record at line N replaces t
 Everything a file changes is committed at once at the end: an exception, Ctrl-C or a killed
 process leaves the database as it was.
 
+The database is opened only for that commit. Everything the import can decide alone (parsing,
+validation, quarantine decisions, duplicates, content hashes) happens in a private stage file
+(warehouse/stage_file.py); the merge attaches it read-only and runs in one transaction. Pages
+therefore wait for the merge, not for the import (benchmarks/import_latency.py).
+
 Two paths, one set of rules
 ---------------------------
 Measured on this machine before choosing (200k conversations, 500 MB canonical JSONL, quiet
@@ -19,7 +24,7 @@ every line alone 1.5 s, so any per-record Python path is 3-4x the raw read befor
 anything. Hence:
 
 * **fast path** (canonical JSONL in UTF-8, no redaction): DuckDB reads the file with an explicit
-  all-text schema and normalises it in one `CREATE TEMP TABLE ... AS SELECT` (`import_fast_stage`
+  all-text schema and normalises it in one `CREATE TABLE ... AS SELECT` in the stage file (`import_fast_stage`
   in warehouse/queries/ingest.sql),
   computing per row an `ok` flag: true only when SQL can *prove* the record valid and normalised
   exactly as the Python rules would (plain ISO 8601 timestamps, known lower-case roles,
@@ -29,8 +34,8 @@ anything. Hence:
   (odd timestamp formats, upper-case roles) or quarantines them with its exact reason. When
   DuckDB refuses the file itself (malformed JSON, a value of the wrong JSON type, invalid UTF-8,
   a line over 32 MB) the whole file takes the Python path instead, so bad lines still get exact
-  line numbers. The staging table is read *before* the transaction starts (temporary tables
-  change nothing in the file, and only committed rows have rowids in file order).
+  line numbers. The staging table is created outside any transaction (only committed rows have
+  rowids in file order).
 * **Python path** (every other format, encoding or case): records -> `validate.py` -> Arrow
   batches -> a staging table with the same columns as the fast path's.
 
@@ -56,6 +61,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -65,13 +71,14 @@ from typing import Any
 import duckdb
 
 from warehouse import queries, sampling_facts
-from warehouse.connection import connect, transaction
+from warehouse.connection import connect, make_private, transaction
 from warehouse.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
 from warehouse.fast_jsonl import fast_read, fast_stage, jsonl_lookup
 from warehouse.import_report import ImportReport, QuarantinedRecord, now
 from warehouse.importers import registry
 from warehouse.importers.base import RawRecord
+from warehouse.stage_file import stage_file
 from warehouse.staging import (
     Lookup,
     ProgressCallback,
@@ -121,29 +128,40 @@ def ingest_file(
         registry.get(format)  # an unknown name is the caller's mistake: raise now
     report = ImportReport(file_name=path.name, path=str(path.resolve()))
     hasher = _FileHasher(path)
-    opened = connect(db) if isinstance(db, str | Path) else nullcontext(db)
-    with opened as con:
-        try:
-            source = inspect(path)
-            importer = (
-                registry.detect(path, read_head(source))[0]
-                if format == registry.AUTO
-                else registry.get(format)
-            )
-        except (NotTextError, registry.UnknownFormatError) as error:
-            report.status, report.message = "failed", str(error)
-            report.content_hash = hasher.result()
-            _record_failed_import(con, report)
-            return report
-        report.format = importer.name
-        try:
-            _run_import(con, report, importer, source, hasher, progress, redact)
-        except FormatReadError as error:  # the transaction was rolled back: nothing imported
-            _reset_counts(report)
-            report.status, report.message = "failed", str(error)
-            report.content_hash = hasher.result()
-            _record_failed_import(con, report)
+    try:
+        source = inspect(path)
+        importer = (
+            registry.detect(path, read_head(source))[0]
+            if format == registry.AUTO
+            else registry.get(format)
+        )
+    except (NotTextError, registry.UnknownFormatError) as error:
+        report.status, report.message = "failed", str(error)
+        report.content_hash = hasher.result()
+        _record_failed_import(db, report)
+        return report
+    report.format = importer.name
+    try:
+        _run_import(db, report, importer, source, hasher, progress, redact)
+    except FormatReadError as error:  # found while staging: nothing reached the database
+        _reset_counts(report)
+        report.status, report.message = "failed", str(error)
+        report.content_hash = hasher.result()
+        _record_failed_import(db, report)
     return report
+
+
+def _live(db: str | Path | duckdb.DuckDBPyConnection):
+    """The database: opened now (waiting for its lock like every unit of work), unless given."""
+    return connect(db) if isinstance(db, str | Path) else nullcontext(db)
+
+
+def _database_path(db: str | Path | duckdb.DuckDBPyConnection) -> Path:
+    """The database file, whose folder receives the stage (the temp folder for one in memory)."""
+    if isinstance(db, str | Path):
+        return Path(db).resolve()
+    found = queries.value(db, "database_file")
+    return Path(found).resolve() if found else Path(tempfile.gettempdir()) / "memory.duckdb"
 
 
 class InputFileError(WarehouseError):
@@ -215,9 +233,9 @@ class _FileHasher:
         return self._digest
 
 
-def _record_failed_import(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+def _record_failed_import(db: str | Path | duckdb.DuckDBPyConnection, report: ImportReport) -> None:
     report.finished_at = now()
-    with transaction(con):
+    with _live(db) as con, transaction(con):
         report.import_id = _next_import_id(con)
         _insert_import_row(con, report)
 
@@ -249,7 +267,7 @@ def _insert_import_row(con: duckdb.DuckDBPyConnection, report: ImportReport) -> 
 
 
 def _run_import(
-    con: duckdb.DuckDBPyConnection,
+    db: str | Path | duckdb.DuckDBPyConnection,
     report: ImportReport,
     importer: Any,
     source: TextSource,
@@ -257,53 +275,80 @@ def _run_import(
     progress: ProgressCallback | None,
     redact: bool,
 ) -> None:
+    """Stage the file in a private stage file without opening the database, then merge it in
+    one short transaction (warehouse/stage_file.py says why)."""
     tick = progress or (lambda done, total: None)
     tick(0, source.size)
-    previous_limit = queries.value(con, "import_memory_limit")
-    queries.execute(con, "set_memory_limit", limit=MEMORY_LIMIT)  # DuckDB spills beyond this
-    fast = importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact
-    try:
-        _drop_staging(con)
-        if fast:
-            # Read before the transaction: rows of a committed temp table have rowids in file
-            # order (inside a transaction they do not), and the staging tables are temporary,
-            # so this changes nothing in the database file.
-            fast = fast_read(con, report, source)
-        with transaction(con):
-            _stage_and_merge(con, report, importer, source, hasher, tick, redact, fast)
-    finally:
-        _drop_staging(con)
-        queries.execute(con, "set_memory_limit", limit=previous_limit)
+    with stage_file(_database_path(db)) as stage_path:
+        stage = duckdb.connect(str(stage_path))
+        try:
+            make_private(stage_path)
+            queries.execute(stage, "set_memory_limit", limit=MEMORY_LIMIT)  # spills beyond
+            dropped = _stage(stage, report, importer, source, tick, redact)
+        finally:
+            stage.close()
+        report.warnings.extend(source.warnings)
+        report.content_hash = hasher.result()
+        with _live(db) as con:
+            _merge_stage(con, stage_path, report, dropped)
     tick(source.size, source.size)
 
 
-def _stage_and_merge(
-    con: duckdb.DuckDBPyConnection,
+def _stage(
+    stage: duckdb.DuckDBPyConnection,
     report: ImportReport,
     importer: Any,
     source: TextSource,
-    hasher: _FileHasher,
     tick: ProgressCallback,
     redact: bool,
-    fast: bool,
-) -> None:
-    report.import_id = _next_import_id(con)
-    quarantine = QuarantineWriter(con, report, redact)
+) -> bool:
+    """Everything an import decides without the database: the `staged` rows, refused records
+    and dropped duplicates (`quarantine_rows`, `dropped_ords`). True if there were duplicates.
+
+    The fast path's table is created outside any transaction, so its rowids are in file order."""
+    fast = importer.name == FAST_FORMAT and source.encoding == "utf-8" and not redact
     if fast:
-        fast_stage(con, report, source, quarantine, tick)
+        fast = fast_read(stage, report, source)
+    quarantine = QuarantineWriter(stage, report, redact)
+    if fast:
+        fast_stage(stage, report, source, quarantine, tick)
         lookup = jsonl_lookup(source)
     else:
-        _python_stage(con, report, importer, source, quarantine, tick, redact)
+        _python_stage(stage, report, importer, source, quarantine, tick, redact)
         lookup = _record_lookup(importer, source)
-    _merge(con, report, quarantine, lookup)
+    dropped = _quarantine_duplicates(stage, quarantine, lookup)
     quarantine.flush()
-    report.warnings.extend(source.warnings)
-    report.content_hash = hasher.result()
-    _forget_known_refusals(con, report)
-    report.status = "done"
-    report.finished_at = now()
-    _insert_import_row(con, report)
-    _audit(con, report)
+    return dropped
+
+
+def _merge_stage(
+    con: duckdb.DuckDBPyConnection, stage_path: Path, report: ImportReport, dropped: bool
+) -> None:
+    """The only part of an import that holds the database: one transaction, all or nothing."""
+    previous_limit = queries.value(con, "import_memory_limit")
+    queries.execute(con, "set_memory_limit", limit=MEMORY_LIMIT)
+    queries.execute(con, "import_attach_stage", path=str(stage_path))
+    try:
+        queries.execute(con, "import_staged_from_stage")
+        with transaction(con):
+            report.import_id = _next_import_id(con)
+            _merge(con, report, dropped)
+            if report.quarantined:
+                queries.execute(
+                    con,
+                    "import_copy_quarantine",
+                    import_id=report.import_id,
+                    file_name=report.file_name,
+                )
+            _forget_known_refusals(con, report)
+            report.status = "done"
+            report.finished_at = now()
+            _insert_import_row(con, report)
+            _audit(con, report)
+    finally:
+        _drop_staging(con)
+        queries.execute(con, "import_detach_stage")
+        queries.execute(con, "set_memory_limit", limit=previous_limit)
 
 
 def _forget_known_refusals(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
@@ -436,13 +481,7 @@ def _no_tick(done: int, total: int) -> None:
 # would only mark conversations "updated" once.
 
 
-def _merge(
-    con: duckdb.DuckDBPyConnection,
-    report: ImportReport,
-    quarantine: QuarantineWriter,
-    lookup: Lookup,
-) -> None:
-    dropped = _quarantine_duplicates(con, quarantine, lookup)
+def _merge(con: duckdb.DuckDBPyConnection, report: ImportReport, dropped: bool) -> None:
     queries.execute(con, "import_merge_plan")
     counts = dict(queries.rows(con, "import_merge_outcomes"))
     report.new = int(counts.get("new", 0))

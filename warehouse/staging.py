@@ -1,8 +1,10 @@
-"""Staging for both ingest paths: refused records into `quarantine`, validated conversations
-into the temporary table `stage_py` (Arrow batches), and the one content-hash definition.
+"""Staging for both ingest paths, in the import's private stage file (warehouse/stage_file.py):
+refused records into `quarantine_rows`, validated conversations into `stage_py` (Arrow batches),
+and the one content-hash definition.
 
 `stage_py` has the same columns as the fast path's `stage_fast` (warehouse/fast_jsonl.py), so a
-single merge (warehouse/ingest.py) serves both paths.
+single merge (warehouse/ingest.py) serves both paths; the merge copies `quarantine_rows` into
+the database's `quarantine` in the same transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ RAW_LIMIT = 1_000_000  # quarantine keeps raw text up to 1 MB
 
 
 class QuarantineWriter:
-    """Buffers refused records and writes them in batches into `quarantine`."""
+    """Buffers refused records and writes them in batches into the stage's `quarantine_rows`
+    (`seq`: the order in which they were refused, kept by the merge)."""
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, report: ImportReport, redact: bool = False
@@ -34,6 +37,8 @@ class QuarantineWriter:
         self.con, self.report = con, report
         self.redact = redact  # with --redact, refused records must not keep PII either
         self.rows: list[tuple[str, str, str]] = []
+        self.written = 0
+        queries.execute(con, "import_quarantine_rows_create")
 
     def add(self, position: str, raw: str, reason: str) -> None:
         self.report.quarantined += 1
@@ -53,8 +58,10 @@ class QuarantineWriter:
         if not self.rows:
             return
         positions, raws, reasons = zip(*self.rows, strict=True)
+        first = self.written
         batch = pa.table(
             {
+                "seq": pa.array(range(first, first + len(self.rows)), pa.int64()),
                 "position": pa.array(positions, pa.string()),
                 "raw": pa.array(raws, pa.string()),
                 "reason": pa.array(reasons, pa.string()),
@@ -62,15 +69,10 @@ class QuarantineWriter:
         )
         self.con.register("quarantine_batch", batch)
         try:
-            queries.execute(
-                self.con,
-                "import_quarantine_batch",
-                import_id=self.report.import_id,
-                file_name=self.report.file_name,
-                now=now(),
-            )
+            queries.execute(self.con, "import_quarantine_batch", now=now())
         finally:
             self.con.unregister("quarantine_batch")
+        self.written += len(self.rows)
         self.rows = []
 
 

@@ -1,7 +1,10 @@
 -- Importing a file (warehouse/ingest.py, warehouse/staging.py, warehouse/fast_jsonl.py): the
--- temporary staging tables, the merge into conversations and messages, and the import record.
+-- staging tables, the merge into conversations and messages, and the import record.
+-- Staging runs on the import's own stage file (warehouse/stage_file.py), never on the database.
 -- Both ingest paths stage into tables with the same columns (`stage_fast`: DuckDB reads canonical
--- JSONL itself; `stage_py`: Python-validated records), read by the merge through the view `staged`.
+-- JSONL itself; `stage_py`: Python-validated records), read through the view `staged`; refused
+-- records wait in `quarantine_rows`. The merge runs on the database with the stage file attached
+-- read-only as `cs_stage`, in one transaction.
 
 -- name: import_content_hash_macro
 -- The content hash covers every stored field of the normalised record; both staging tables
@@ -48,7 +51,7 @@ CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
 -- hashes. Limits ($max_...: warehouse/validate.py) are compared in bytes, not characters: a row
 -- SQL accepts is within them in characters too; rows over them in bytes go to the Python
 -- validator, which counts characters and decides.
-CREATE TEMP TABLE stage_fast AS
+CREATE TABLE stage_fast AS
 SELECT *, cs_content_hash(conversation_id, channel, created_at, status, agent_id, agent_name,
     team, customer_id, customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
 FROM (
@@ -113,7 +116,7 @@ SELECT rowid + 1 AS ord, conversation_id FROM stage_fast WHERE NOT ok
 
 -- name: import_staged_view_fast
 -- What the merge reads on the fast path: rows SQL vouched for, and those Python accepted.
-CREATE TEMP VIEW staged AS
+CREATE VIEW staged AS
 SELECT rowid + 1 AS ord, NULL::VARCHAR AS position, conversation_id, channel, created_at, status, agent_id, agent_name, team, customer_id,
     customer_name, csat, nps, ces, tags, subject, messages, content_hash
 FROM stage_fast WHERE ok
@@ -124,11 +127,11 @@ FROM stage_py
 
 -- name: import_staged_view_python
 -- What the merge reads on the Python path.
-CREATE TEMP VIEW staged AS SELECT * FROM stage_py
+CREATE VIEW staged AS SELECT * FROM stage_py
 
 -- name: import_stage_py_create
 -- Validated conversations, appended in Arrow batches (same columns as `stage_fast`).
-CREATE TEMP TABLE stage_py (
+CREATE TABLE stage_py (
     ord BIGINT, position VARCHAR, conversation_id VARCHAR, channel VARCHAR, created_at TIMESTAMP,
     status VARCHAR, agent_id VARCHAR, agent_name VARCHAR, team VARCHAR, customer_id VARCHAR,
     customer_name VARCHAR, csat SMALLINT, nps SMALLINT, ces SMALLINT, tags VARCHAR[],
@@ -148,26 +151,48 @@ SELECT ord, position, conversation_id, channel, created_at, status, agent_id, ag
     customer_name, csat, nps, ces, tags, subject, messages) AS content_hash
 FROM stage_batch
 
+-- name: import_quarantine_rows_create
+-- Refused records of this import, in the order they were refused (`seq`), until the merge.
+CREATE TABLE IF NOT EXISTS quarantine_rows (
+    seq BIGINT, position VARCHAR, raw VARCHAR, reason VARCHAR, quarantined_at TIMESTAMP
+)
+
 -- name: import_quarantine_batch
 -- One batch of refused records (registered Arrow table `quarantine_batch`).
-INSERT INTO quarantine (quarantine_id, import_id, file_name, position, reason, raw, quarantined_at)
-SELECT nextval('quarantine_id_seq'), $import_id, $file_name, position, reason, raw, $now
+INSERT INTO quarantine_rows (seq, position, raw, reason, quarantined_at)
+SELECT seq, position, raw, reason, $now
 FROM quarantine_batch
 
+-- name: import_attach_stage
+-- The merge reads the stage file ($path) as `cs_stage`; it is never written after staging.
+ATTACH $path AS cs_stage (READ_ONLY)
+
+-- name: import_detach_stage
+-- After the merge (committed or rolled back).
+DETACH DATABASE IF EXISTS cs_stage
+
+-- name: import_staged_from_stage
+-- The merge's view of the staged rows.
+CREATE OR REPLACE TEMP VIEW staged AS SELECT * FROM cs_stage.staged
+
+-- name: import_copy_quarantine
+-- The import's refused records into `quarantine`, numbered in the order they were refused.
+INSERT INTO quarantine (quarantine_id, import_id, file_name, position, reason, raw, quarantined_at)
+SELECT nextval('quarantine_id_seq'), $import_id, $file_name, position, reason, raw, quarantined_at
+FROM (SELECT * FROM cs_stage.quarantine_rows ORDER BY seq)
+
 -- name: import_drop_staging
--- Leave no staging behind (before an import and after it, whatever happened).
+-- Leave nothing of the merge behind on the database's connection, whatever happened (the stage
+-- file itself is removed with its folder).
 DROP VIEW IF EXISTS temp.staged;
-DROP TABLE IF EXISTS temp.stage_fast;
-DROP TABLE IF EXISTS temp.stage_py;
-DROP TABLE IF EXISTS temp.merge_plan;
-DROP TABLE IF EXISTS temp.dropped_ords
+DROP TABLE IF EXISTS temp.merge_plan
 
 -- name: import_memory_limit
 -- DuckDB's memory limit in force (restored after an import).
 SELECT current_setting('memory_limit')
 
 -- name: set_memory_limit
--- DuckDB spills beyond this (an import lowers it while staging, then restores it).
+-- DuckDB spills beyond this (an import lowers it while staging and merging, then restores it).
 SET memory_limit = $limit
 
 -- name: import_next_id
@@ -210,7 +235,7 @@ ORDER BY ord
 
 -- name: import_dropped_create
 -- Ordinals of staged records that are not merged (an earlier copy of a duplicated id).
-CREATE TEMP TABLE dropped_ords (ord BIGINT)
+CREATE TABLE dropped_ords (ord BIGINT)
 
 -- name: import_dropped_add
 -- Record those ordinals.
@@ -225,7 +250,7 @@ SELECT s.ord,
             ELSE 'unchanged' END AS outcome
 FROM staged AS s
 LEFT JOIN conversations AS c ON c.conversation_id = s.conversation_id
-WHERE s.ord NOT IN (SELECT ord FROM dropped_ords)
+WHERE s.ord NOT IN (SELECT ord FROM cs_stage.dropped_ords)
 
 -- name: import_merge_outcomes
 -- How many records are new, updated, unchanged.
@@ -277,3 +302,7 @@ FROM (SELECT s.conversation_id, generate_subscripts(s.messages, 1) - 1 AS messag
              unnest(s.messages) AS m
       FROM staged AS s
       WHERE s.ord IN (SELECT ord FROM merge_plan WHERE outcome <> 'unchanged'))
+
+-- name: database_file
+-- The file of the connection's database (NULL in memory): the import's stage goes next to it.
+SELECT path FROM duckdb_databases() WHERE database_name = current_database()
