@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -180,6 +181,17 @@ def day(value: object, pattern: str = "%d %b %Y") -> str:
         return pd.Timestamp(value).strftime(pattern)
     except (TypeError, ValueError):
         return MISSING
+
+
+def due(value: object, today: date, still_open: bool = True) -> str:
+    """A due date for people ("06 Dec 2026"), marked "· overdue" when work still open is past it;
+    the missing mark for none."""
+    if is_missing(value):
+        return MISSING
+    shown = day(value)
+    if still_open and shown != MISSING and pd.Timestamp(value).date() < today:
+        return f"{shown} · overdue"
+    return shown
 
 
 def text(value: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import cycle
 from typing import Literal
 
@@ -90,7 +90,7 @@ def assign(
             inserted = queries.run(
                 con, "insert_assignment", conversation_id=conversation_id, reviewer_id=reviewer_id,
                 assigned_by=viewer.user_id, assigned_at=now or _now(), rule=rule,
-                calibration_session_id=calibration_session_id,
+                calibration_session_id=calibration_session_id, due_date=None,
             )  # fmt: skip
             if inserted:
                 added.append(conversation_id)
@@ -176,12 +176,14 @@ def build_queue(
     team_reviewers: Mapping[str, Sequence[str]] | None = None,
     limit: int = 100,
     now: datetime | None = None,
+    due_date: date | None = None,
 ) -> QueueBuildResult:
     """Sample up to `limit` conversations with the chosen rules and deal them to reviewers.
 
     round_robin: reviewers with the fewest open assignments first, then in turn. by_team: a
     conversation goes to the reviewers listed for its team in `team_reviewers` (in turn), else
-    round robin over all `reviewers`.
+    round robin over all `reviewers`. `due_date` (optional, not before today) goes on every
+    assignment made.
     """
     _check_assigner(viewer, list(reviewers))
     reviewers = [r.strip() for r in reviewers if r and r.strip()]
@@ -190,6 +192,12 @@ def build_queue(
     if not 1 <= limit <= 10_000:
         raise InvalidReviewError(
             ["the number of conversations to sample must be between 1 and 10,000"]
+        )
+    stamp = now or _now()
+    today = now.date() if now else date.today()  # the server's day, as the pages count it
+    if due_date is not None and due_date < today:
+        raise InvalidReviewError(
+            [f"the due date {due_date:%d %b %Y} is in the past: pick today or a later day"]
         )
     require_reviewer_accounts(
         con, [*reviewers, *(p for names in (team_reviewers or {}).values() for p in names)]
@@ -203,7 +211,6 @@ def build_queue(
     everyone = cycle(order)
     per_team = {team: cycle(list(names)) for team, names in (team_reviewers or {}).items() if names}
     assigned = {r: 0 for r in reviewers}
-    stamp = now or _now()
     with transaction(con):
         for pick in picks:
             turn = per_team.get(pick["team"]) if strategy == "by_team" else None
@@ -211,7 +218,7 @@ def build_queue(
             inserted = queries.run(
                 con, "insert_assignment", conversation_id=pick["conversation_id"], reviewer_id=reviewer_id,
                 assigned_by=viewer.user_id, assigned_at=stamp, rule=pick["rule"] or "sampled",
-                calibration_session_id=None,
+                calibration_session_id=None, due_date=due_date,
             )  # fmt: skip
             if inserted:
                 assigned[reviewer_id] = assigned.get(reviewer_id, 0) + 1
@@ -227,6 +234,7 @@ def build_queue(
                 "limit": limit,
                 "picked": len(picks),
                 "assigned": assigned,
+                "due_date": due_date.isoformat() if due_date else None,
             },
             at=stamp,
         )
@@ -249,7 +257,7 @@ def reassign(
     """Move open assignments to another reviewer account (QA leads and admins).
 
     The old assignment is released and a new open one is written for `reviewer_id` with the same
-    rule and calibration session, in one transaction with its audit row.
+    rule, calibration session and due date, in one transaction with its audit row.
     """
     if not allowed(viewer, "queue.assign"):
         raise PermissionDeniedError(
@@ -276,7 +284,7 @@ def reassign(
             inserted = queries.run(
                 con, "insert_assignment", conversation_id=row["conversation_id"], reviewer_id=reviewer_id,
                 assigned_by=viewer.user_id, assigned_at=stamp, rule=row["rule"],
-                calibration_session_id=row["calibration_session_id"],
+                calibration_session_id=row["calibration_session_id"], due_date=row["due_date"],
             )  # fmt: skip
             if not inserted:
                 raise InvalidReviewError(

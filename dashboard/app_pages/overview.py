@@ -1,6 +1,6 @@
 """Home: what needs the signed-in person now, by role.
 
-Reviewer: assigned work, oldest first. Agent: new feedback to acknowledge and dispute outcomes.
+Reviewer: assigned work, soonest due first, then oldest; overdue marked. Agent: new feedback to acknowledge and dispute outcomes.
 Manager: team movers and coaching goals falling due. QA lead: disputes waiting and calibration in
 progress. Admin: what is in the database (import counts are for admins only) and, on an empty
 database, the way to a first import.
@@ -40,13 +40,19 @@ def assignments_block() -> None:
     total = int(frame["open_total"].iloc[0])
     assigned = pd.to_datetime(frame["assigned_at"])
     waiting = int((assigned < pd.Timestamp(today) - pd.Timedelta(days=WAITING_DAYS)).sum())
-    cols = st.columns(3)
+    overdue = int(frame["overdue_total"].iloc[0])
+    cols = st.columns(5)
     cols[0].metric("Open assignments", f"{total:,}")
-    cols[1].metric(f"Waiting more than {WAITING_DAYS} days", f"{waiting:,}")
-    cols[2].metric("In calibration sessions", f"{int(frame['calibration_total'].iloc[0]):,}")
+    cols[1].metric("Overdue", f"{overdue:,}")
+    cols[2].metric("Due in the next 7 days", f"{int(frame['due_this_week_total'].iloc[0]):,}")
+    cols[3].metric(f"Waiting more than {WAITING_DAYS} days", f"{waiting:,}")
+    cols[4].metric("In calibration sessions", f"{int(frame['calibration_total'].iloc[0]):,}")
+    if overdue:
+        st.warning(f"{overdue:,} of your assignments are past their due date.")
     shown = pd.DataFrame(
         {
             "Conversation": frame["conversation_id"],
+            "Due": [labels.due(d, today) for d in frame["due_date"]],
             "Assigned": frame["assigned_at"].map(labels.day),
             "Agent": frame["agent_name"].map(labels.text),
             "Team": frame["team"].map(labels.text),

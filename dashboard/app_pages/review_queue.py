@@ -73,7 +73,7 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         reviewer_id = None if chosen == EVERYONE else chosen
     else:
         reviewer_id = viewer.user_id
-        left.markdown(f"**My queue** ({plain(viewer.user_id)})")
+        left.markdown("**My queue**")
     status = middle.radio("Status", ["open", "done", "all"], horizontal=True, key="queue_status")
     statuses = ["open", "done", "released"] if status == "all" else [status]
     page = st.session_state.get("queue_page", 1)
@@ -98,10 +98,14 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
     config = data.sampling_config()
     shown = labels.for_people(
         frame[
-            ["conversation_id", "reviewer_id", "status", "agent_name", "team", "channel",
+            ["conversation_id", "reviewer_id", "status", "due_date", "agent_name", "team", "channel",
              "created_at", "quality_score", "score_source", "auto_critical_failed", "csat", "rule"]
         ].assign(
             reviewer_id=lambda f: f["reviewer_id"].map(lambda r: names.get(r, r)),
+            due_date=lambda f: [
+                labels.due(d, date.today(), s == "open")
+                for d, s in zip(f["due_date"], f["status"], strict=True)
+            ],
             score_source=lambda f: f["score_source"].map(
                 lambda s: labels.SOURCE_WORDS.get(s, labels.MISSING)
             ),
@@ -117,7 +121,7 @@ def queue_tab(viewer, filters: QueueFilters) -> None:
         width="stretch",
         column_config={
             "conversation_id": "Conversation", "reviewer_id": "Reviewer", "status": "Status",
-            "agent_name": "Agent", "team": "Team", "channel": "Channel",
+            "due_date": "Due", "agent_name": "Agent", "team": "Team", "channel": "Channel",
             "quality_score": "Quality", "score_source": "Source",
             "auto_critical_failed": "Critical fail", "created_at": "Date", "csat": "CSAT",
             "rule": "Sampled by",
@@ -227,6 +231,10 @@ def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
                     key=f"queue_team_reviewers_{team}",
                 )  # fmt: skip
         limit = st.number_input("Conversations to sample", 1, 10_000, 50, key="queue_limit")
+        due_date = st.date_input(
+            "Due date (optional)", value=None, min_value=date.today(), format="YYYY-MM-DD",
+            key="queue_due_date", help="Reviewers see it in their queue; past it, it shows as overdue.",
+        )  # fmt: skip
         preview = st.form_submit_button("Preview", key="queue_preview")
         build = st.form_submit_button("Build queue", key="queue_build", type="primary")
     selection = Selection(tuple(rules), combine)
@@ -242,7 +250,7 @@ def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
             names = sorted({*names, *(p for people in per_team.values() for p in people)})
         try:
             result = data.build_queue(
-                viewer, selection, filters, names, strategy, per_team, int(limit)
+                viewer, selection, filters, names, strategy, per_team, int(limit), due_date
             )
         except WarehouseError as error:
             st.error(plain(error))
@@ -250,8 +258,9 @@ def build_tab(viewer, filters: QueueFilters, teams: list[str]) -> None:
             summary = ", ".join(
                 f"{plain(accounts.get(r, r))}: {n}" for r, n in result.assigned.items()
             )
+            due = f" Due {labels.day(due_date)}." if due_date else ""
             st.success(
-                f"Assigned {result.total:,} of {result.candidates:,} picked conversation(s) — {summary}."
+                f"Assigned {result.total:,} of {result.candidates:,} picked conversation(s) — {summary}.{due}"
             )
 
 

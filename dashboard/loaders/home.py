@@ -38,7 +38,12 @@ def _blocks(db: str, viewer: Viewer, today: date) -> dict[str, pd.DataFrame]:
     with connect(db) as con:
         if viewer.role in ("reviewer", "qa_lead", "admin"):
             found["assignments"] = queries.frame(
-                con, "home_my_assignments", viewer=viewer, user_id=viewer.user_id, limit=LIMIT
+                con,
+                "home_my_assignments",
+                viewer=viewer,
+                user_id=viewer.user_id,
+                today=today,
+                limit=LIMIT,
             )
         if viewer.role == "agent":
             found["feedback"] = queries.frame(

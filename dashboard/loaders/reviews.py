@@ -295,6 +295,7 @@ def build_queue(
     strategy,
     team_reviewers,
     limit,
+    due_date=None,
 ):
     with connect(_db()) as con:
         result = review_queue.build_queue(
@@ -306,6 +307,7 @@ def build_queue(
             strategy=strategy,
             team_reviewers=team_reviewers,
             limit=limit,
+            due_date=due_date,
         )
     _after_write()
     return result

@@ -4,6 +4,7 @@ figures (alpha per criterion, leniency) for all double-reviewed conversations an
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -70,8 +71,9 @@ def _choose_many(page, label: str, options: list[str]) -> None:
 
 def test_qa_lead_builds_a_queue_then_a_blind_calibration_session(browser, server, accounts):
     """Through the UI only: a queue for two reviewer accounts (picked by name, no typing of
-    logins), then a calibration session for the same two; a reviewer finds the session's
-    conversation among their assignments and sees no results before submitting."""
+    logins) due in two days, then a calibration session for the same two; a reviewer finds the
+    queue's due work and the session's conversation among their assignments and sees no results
+    before submitting."""
     lead_context = browser.new_context(viewport={"width": 1500, "height": 1000})
     reviewer_context = browser.new_context(viewport={"width": 1500, "height": 1000})
     try:
@@ -81,12 +83,15 @@ def test_qa_lead_builds_a_queue_then_a_blind_calibration_session(browser, server
         lead.get_by_role("tab", name="Build queue").click()
         assert lead.get_by_label("Other reviewer ids (comma-separated)").count() == 0
         _choose_many(lead, "Reviewers", ["Kofi Okafor", "Omar Usman"])
+        due = date.today() + timedelta(days=2)
+        # The date field is year, month and day segments; typing fills them in turn.
+        lead.get_by_role("spinbutton", name="year, Due date (optional)").click()
+        lead.keyboard.type(f"{due:%Y%m%d}")
         lead.get_by_role("button", name="Build queue").click()
         expect(lead.get_by_text(re.compile(r"Assigned \d+ of \d+"))).to_be_visible(timeout=60_000)
-        assert (
-            "Kofi Okafor (reviewer):"
-            in lead.get_by_text(re.compile(r"Assigned \d+ of")).inner_text()
-        )
+        built = lead.get_by_text(re.compile(r"Assigned \d+ of")).inner_text()
+        assert "Kofi Okafor (reviewer):" in built
+        assert f"Due {due:%d %b %Y}" in built
         assert_no_errors(lead)
 
         open_page(lead, "Calibration")
@@ -108,6 +113,7 @@ def test_qa_lead_builds_a_queue_then_a_blind_calibration_session(browser, server
         expect(reviewer.get_by_text("Assigned to you")).to_be_visible(timeout=60_000)
         in_calibration = _metric(reviewer, "In calibration sessions")
         assert int(in_calibration) >= 1
+        assert int(_metric(reviewer, "Due in the next 7 days")) >= 1  # the lead's due date
         open_page(reviewer, "Calibration")
         expect(
             reviewer.get_by_text(re.compile(r"you have reviewed 0 of 1 conversations"))

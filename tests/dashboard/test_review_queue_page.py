@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts, open_page
@@ -81,3 +83,32 @@ def test_the_build_queue_tab_shows_only_to_roles_that_may_assign(db, viewer, tab
     assert [t.label for t in at.tabs] == tabs
     assert bool([b for b in at.button if b.key == "queue_build"]) == ("Build queue" in tabs)
     assert permissions.allowed(viewer, "queue.assign") == ("Build queue" in tabs)
+
+
+def test_a_lead_sets_a_due_date_and_the_reviewer_sees_it_with_overdue_work_marked(db):
+    soon = date.today() + timedelta(days=2)
+    at = open_page(LEAD, "review_queue")
+    at.multiselect(key="queue_reviewer_accounts").set_value(["rita"])
+    at.number_input(key="queue_limit").set_value(3)
+    at.date_input(key="queue_due_date").set_value(soon)
+    at.button(key="queue_build").click().run()
+    assert not at.exception
+    assert any(f"Due {soon:%d %b %Y}" in s.value for s in at.success)
+    with connect(db) as con:
+        stored = con.execute("SELECT due_date FROM review_assignments").fetchall()
+        assert stored == [(soon,)] * 3
+        con.execute(  # time passes for one of them (the page accepts no past date)
+            "UPDATE review_assignments SET due_date = current_date - 1 WHERE assignment_id ="
+            " (SELECT min(assignment_id) FROM review_assignments)"
+        )
+    rita = Viewer("rita", "reviewer")
+    queue = open_page(rita, "review_queue")
+    due = next(f.value for f in queue.dataframe if "due_date" in f.value.columns)["due_date"]
+    yesterday = date.today() - timedelta(days=1)
+    assert sorted(due) == sorted([f"{yesterday:%d %b %Y} · overdue", *[f"{soon:%d %b %Y}"] * 2])
+    home = open_page(rita, "overview")
+    metrics = {m.label: m.value for m in home.metric}
+    assert metrics["Overdue"] == "1" and metrics["Due in the next 7 days"] == "2"
+    assert any("past their due date" in w.value for w in home.warning)
+    table = next(f.value for f in home.dataframe if "Due" in f.value.columns)
+    assert table["Due"].iloc[0] == f"{yesterday:%d %b %Y} · overdue"  # soonest due first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,43 @@ def test_only_leads_reassign_and_only_to_reviewer_accounts(db):
             "SELECT count(*) FROM audit_log WHERE action = 'queue.reassign'"
         ).fetchall()
     assert rows == [("rita", "open")] and audited == [(0,)]
+
+
+def test_a_due_date_goes_on_every_assignment_of_a_build_and_stays_when_reassigned(db):
+    now = datetime(2026, 3, 10, 9, 0)
+    with connect(db) as con:
+        result = review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita", "sam"], limit=4,
+            now=now, due_date=date(2026, 3, 13),
+        )  # fmt: skip
+        review_queue.build_queue(
+            con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita"], limit=2, now=now
+        )
+        due = con.execute(
+            "SELECT due_date, count(*) FROM review_assignments GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        moving = con.execute(
+            "SELECT assignment_id FROM review_assignments WHERE reviewer_id = 'rita'"
+            " AND due_date IS NOT NULL LIMIT 1"
+        ).fetchall()[0][0]
+        review_queue.reassign(con, LEAD, [moving], "sam")
+        moved = con.execute(  # the new assignment the move wrote
+            "SELECT reviewer_id, due_date FROM review_assignments ORDER BY assignment_id DESC LIMIT 1"
+        ).fetchall()
+        audited = con.execute(
+            "SELECT details->>'due_date' FROM audit_log WHERE action = 'queue.build' ORDER BY audit_id"
+        ).fetchall()
+    assert result.total == 4
+    assert due == [(date(2026, 3, 13), 4), (None, 2)]  # a build without one leaves it empty
+    assert moved == [("sam", date(2026, 3, 13))]
+    assert audited == [("2026-03-13",), (None,)]
+
+
+def test_a_due_date_in_the_past_is_refused_and_assigns_nothing(db):
+    with connect(db) as con:
+        with pytest.raises(InvalidReviewError, match="in the past"):
+            review_queue.build_queue(
+                con, LEAD, Selection(("not_yet_reviewed",)), QueueFilters(), ["rita"], limit=4,
+                now=datetime(2026, 3, 10, 9, 0), due_date=date(2026, 3, 9),
+            )  # fmt: skip
+        assert con.execute("SELECT count(*) FROM review_assignments").fetchall() == [(0,)]

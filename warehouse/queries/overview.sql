@@ -14,16 +14,21 @@ SELECT
     CASE WHEN list_contains($viewer_may, 'data.import') THEN (SELECT count(*) FROM conversation_scores) END AS scored;
 
 -- name: home_my_assignments
--- The viewer's open assignments (queue and calibration), oldest first, with how many there are.
+-- The viewer's open assignments (queue and calibration), soonest due first, then oldest, with how
+-- many there are, how many are overdue (due before $today) and due in the week from $today.
 SELECT a.assignment_id, a.conversation_id, a.assigned_at, a.rule, a.calibration_session_id,
-       c.agent_name, c.team, c.channel, c.created_at,
+       a.due_date, c.agent_name, c.team, c.channel, c.created_at,
        count(*) OVER () AS open_total,
-       count(a.calibration_session_id) OVER () AS calibration_total
+       count(a.calibration_session_id) OVER () AS calibration_total,
+       count(*) FILTER (WHERE a.due_date < CAST($today AS DATE)) OVER () AS overdue_total,
+       count(*) FILTER (WHERE a.due_date >= CAST($today AS DATE)
+                          AND a.due_date < CAST($today AS DATE) + INTERVAL 7 DAY) OVER ()
+           AS due_this_week_total
 FROM review_assignments AS a
 JOIN conversations AS c ON c.conversation_id = a.conversation_id
 WHERE a.reviewer_id = $user_id AND a.status = 'open'
   AND visible_to($viewer_role, $viewer_agent_id, $viewer_teams, c.agent_id, c.team)
-ORDER BY a.assigned_at, a.assignment_id
+ORDER BY a.due_date NULLS LAST, a.assigned_at, a.assignment_id
 LIMIT $limit;
 
 -- name: home_feedback_to_acknowledge

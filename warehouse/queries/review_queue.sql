@@ -6,7 +6,7 @@
 -- warehouse.sampling.QueueFilters; $limit rows starting at row $offset.
 SELECT
     a.assignment_id, a.conversation_id, a.reviewer_id, a.status, a.rule, a.assigned_at,
-    a.calibration_session_id,
+    a.calibration_session_id, a.due_date,
     c.agent_id, c.agent_name, c.team, c.channel, c.created_at, c.csat, c.nps, c.subject,
     c.message_count,
     s.quality_score AS auto_quality_score, s.critical_failed AS auto_critical_failed,
@@ -230,11 +230,12 @@ ORDER BY a.reviewer_id
 
 -- name: insert_assignment
 -- One assignment; in the normal queue only if the conversation is not already in someone's queue.
+-- $due_date: optional (NULL: no due date).
 INSERT INTO review_assignments
     (assignment_id, conversation_id, reviewer_id, assigned_by, assigned_at, rule,
-     calibration_session_id, status)
+     calibration_session_id, status, due_date)
 SELECT nextval('assignment_id_seq'), $conversation_id, $reviewer_id, $assigned_by, $assigned_at,
-       $rule, $calibration_session_id, 'open'
+       $rule, $calibration_session_id, 'open', CAST($due_date AS DATE)
 WHERE NOT EXISTS (
     SELECT 1 FROM review_assignments AS a
     WHERE a.conversation_id = $conversation_id AND a.status <> 'released'
@@ -265,7 +266,8 @@ WHERE list_contains(CAST($user_ids AS VARCHAR[]), u.user_id)
 
 -- name: open_assignments_by_id
 -- The open assignments among $assignment_ids whose conversation the viewer may see.
-SELECT a.assignment_id, a.conversation_id, a.reviewer_id, a.rule, a.calibration_session_id
+SELECT a.assignment_id, a.conversation_id, a.reviewer_id, a.rule, a.calibration_session_id,
+       a.due_date
 FROM review_assignments AS a
 JOIN conversations AS c ON c.conversation_id = a.conversation_id
 WHERE list_contains(CAST($assignment_ids AS BIGINT[]), a.assignment_id)
