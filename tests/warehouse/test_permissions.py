@@ -168,6 +168,7 @@ FIXED = {
     "since": datetime(2000, 1, 1),
     "until": datetime(2100, 1, 1),
     "midpoint": datetime(2026, 3, 12),
+    "today": datetime(2026, 3, 12),  # home_my_assignments: overdue and due-this-week counts
     "limit": 1000,
     "offset": 0,
     "lowest_limit": 1000,
