@@ -25,11 +25,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
-from warehouse.viewer import Viewer
+
+class Viewer(Protocol):
+    """Who asks (warehouse.viewer.Viewer). Only its parameters are needed here, so the storage
+    code that runs named queries (connections, migrations, maintenance) does not depend on the
+    access code that defines viewers."""
+
+    def params(self) -> dict[str, object]: ...
+
 
 _HEADER = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
