@@ -53,7 +53,7 @@ with sessions_tab:
                 "Session": sessions["coaching_session_id"],
                 "Agent": sessions["agent_name"].map(labels.text),
                 "Team": sessions["team"].map(labels.text),
-                "Coach": sessions["coach_id"].map(labels.text),
+                "Coach": sessions["coach_name"].map(labels.text),
                 "Held": sessions["held_at"].map(labels.day),
                 "Goals due": sessions["due_date"].map(labels.day),
                 "Focus": sessions["focus"].map(labels.criterion_keys_names),
@@ -75,7 +75,7 @@ with sessions_tab:
             key="coaching_window",
         )  # fmt: skip
         cols = st.columns(3)
-        cols[0].markdown(f"**Coach:** {plain(labels.text(session['coach_id']))}")
+        cols[0].markdown(f"**Coach:** {plain(labels.text(session['coach_name']))}")
         cols[1].markdown(f"**Held:** {labels.day(session['held_at'])}")
         cols[2].markdown(f"**Due:** {labels.day(session['due_date'])}")
         st.text(f"Notes: {labels.text(session['notes'])}")

@@ -227,7 +227,7 @@ if sessions.empty:
     st.caption("No coaching sessions yet.")
 for session in sessions.itertuples():
     with st.expander(
-        f"{words.day(session.held_at)} with {plain(words.text(session.coach_id))} · focus: "
+        f"{words.day(session.held_at)} with {plain(words.text(session.coach_name))} · focus: "
         f"{plain(words.criterion_keys_names(session.focus))}"
     ):
         st.text(f"Notes: {words.text(session.notes)}")

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.e2_fixtures import SECRET_COMMENT, build_small_warehouse, open_page
-from warehouse import queries, reviews
+from warehouse import coaching, queries, reviews
 from warehouse.connection import connect
 from warehouse.viewer import Viewer
 
@@ -233,3 +233,22 @@ def test_dispute_decisions_name_the_person_who_decided_not_their_login(small_db)
     assert shown["resolved_by_name"].tolist() == ["Rhea Okafor"]
     assert shown["reviewer_name"].tolist() == ["Rhea Okafor"]
     assert "rev1" not in shown.to_csv(index=False)
+
+
+def test_coaching_sessions_name_the_coach_not_their_login(small_db):
+    manager = Viewer("mona", "manager", teams=("Alpha",))
+    with connect(small_db) as con:
+        con.execute(
+            "INSERT INTO users (user_id, display_name, role, teams, password_hash, created_at)"
+            " VALUES ('mona', 'Mona Lind', 'manager', ['Alpha'], 'test-only-not-a-hash',"
+            " now()::TIMESTAMP)"
+        )
+        coaching.create_session(
+            con, manager,
+            coaching.CoachingRequest(
+                agent_id="a2", focus_criteria=(("empathy", "apology"),), held_at=datetime(2026, 3, 9)
+            ),
+        )  # fmt: skip
+    labels = [e.label for e in _open(BEN).expander]
+    assert any("with Mona Lind" in label for label in labels), labels
+    assert not any("mona" in label for label in labels)

@@ -45,12 +45,16 @@ SELECT (SELECT count(*) FROM coaching_sessions) AS sessions,
        (SELECT max(review_id) FROM reviews) AS last_review;
 
 -- name: coaching_sessions
--- Sessions the viewer may see, newest first ($agent_id NULL = all), with their focus criteria.
+-- Sessions the viewer may see, newest first ($agent_id NULL = all), with their focus criteria
+-- and the coach named by display name (`coach_name`).
 SELECT
     s.coaching_session_id, s.agent_id,
     coalesce((SELECT any_value(c.agent_name) FROM conversations AS c WHERE c.agent_id = s.agent_id),
              s.agent_id) AS agent_name,
-    s.team, s.coach_id, s.held_at, s.due_date, s.notes, s.goals,
+    s.team, s.coach_id,
+    coalesce((SELECT u.display_name FROM users AS u WHERE u.user_id = s.coach_id), s.coach_id)
+        AS coach_name,
+    s.held_at, s.due_date, s.notes, s.goals,
     s.acknowledged_at, s.agent_response,
     (SELECT string_agg(f.rubric_id || '.' || f.criterion_id, ', ' ORDER BY f.rubric_id, f.criterion_id)
        FROM coaching_focus AS f WHERE f.coaching_session_id = s.coaching_session_id) AS focus,
