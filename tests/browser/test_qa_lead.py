@@ -87,6 +87,7 @@ def test_qa_lead_builds_a_queue_then_a_blind_calibration_session(browser, server
         # The date field is year, month and day segments; typing fills them in turn.
         lead.get_by_role("spinbutton", name="year, Due date (optional)").click()
         lead.keyboard.type(f"{due:%Y%m%d}")
+        lead.keyboard.press("Escape")  # close the calendar, which can cover the buttons below
         lead.get_by_role("button", name="Build queue").click()
         expect(lead.get_by_text(re.compile(r"Assigned \d+ of \d+"))).to_be_visible(timeout=60_000)
         built = lead.get_by_text(re.compile(r"Assigned \d+ of")).inner_text()
