@@ -121,9 +121,10 @@ def _texts(row: dict[str, Any], criterion: str | None) -> tuple[str, str]:
             still = ""
         else:
             still = " (all done)" if open_now == 0 else f" ({open_now:,} still open)"
+        due = f", due {row['due_date']:%d %b %Y}" if row.get("due_date") else ""
         return (
-            f"{actor} assigned you {what} to review{where}{still}.",
-            f"{actor} assigned {row['recipient_name']} {what} to review{where}.",
+            f"{actor} assigned you {what} to review{where}{due}{still}.",
+            f"{actor} assigned {row['recipient_name']} {what} to review{where}{due}.",
         )
     raise ValueError(f"unknown notification kind {kind!r}")
 

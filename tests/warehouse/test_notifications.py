@@ -4,7 +4,7 @@ people-facing text, read marks per person, and the delivery claims that send eac
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from tests.fixtures import build_small_warehouse
 from warehouse import calibration, notifications, queries, review_queue, reviews, users
 from warehouse.connection import connect
+from warehouse.sampling import QueueFilters, Selection
 from warehouse.viewer import SYSTEM, Viewer
 
 T0 = datetime(2026, 3, 30, 9, 0)
@@ -196,3 +197,16 @@ def test_a_delivery_is_claimed_once_and_a_failed_one_is_released(db: Path) -> No
         assert [n.key for n in notifications.undelivered(con, "webhook", since)] == keys[1:]
         # Events before the channel was set up are never sent.
         assert notifications.undelivered(con, "webhook", T0 + timedelta(hours=10)) == []
+
+
+def test_an_assignment_with_a_due_date_says_when_it_is_due(db: Path) -> None:
+    with connect(db) as con:
+        review_queue.build_queue(
+            con, _viewer(con, "lee"), Selection(("not_yet_reviewed",)), QueueFilters(), ["rita"],
+            limit=2, now=T0 + timedelta(days=1), due_date=date(2026, 4, 3),
+        )  # fmt: skip
+        texts = [t for kind, t in _inbox(con, "rita") if kind == "assigned"]
+    assert texts == [
+        "lee assigned you 2 conversations to review, due 03 Apr 2026.",
+        "lee assigned you 2 conversations to review (1 still open).",  # no due date: as before
+    ]

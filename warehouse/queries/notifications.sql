@@ -9,7 +9,8 @@
 --   feedback         a review of an agent's conversation (outside calibration) -> that agent
 --   dispute_opened   an agent disputed a criterion -> the reviewer, QA leads, the team's managers
 --   dispute_resolved a dispute was upheld or changed -> the agent who opened it, the reviewer
---   assigned         conversations put in a reviewer's queue (grouped per minute and assigner)
+--   assigned         conversations put in a reviewer's queue (grouped per minute and assigner;
+--                    due_date: the soonest due date among them, if any)
 -- Nobody is told about their own action; disabled accounts get nothing. $since (NULL = all)
 -- keeps events that happened at or after it. Scoped: a viewer other than admin gets rows about
 -- conversations they may see only.
@@ -61,7 +62,7 @@ assigned AS (
            a.reviewer_id AS recipient_id, 'assigned' AS kind, min(a.assigned_at) AS occurred_at,
            a.assigned_by AS actor_id, CAST(count(*) AS INTEGER) AS assigned_count,
            CAST(count(*) FILTER (WHERE a.status = 'open') AS INTEGER) AS still_open,
-           any_value(cs.title) AS session_title
+           any_value(cs.title) AS session_title, min(a.due_date) AS due_date
     FROM review_assignments AS a
     JOIN people AS p ON p.user_id = a.reviewer_id
     LEFT JOIN calibration_sessions AS cs USING (calibration_session_id)
@@ -79,7 +80,8 @@ SELECT e.notification_key, e.recipient_id, e.kind, e.occurred_at, e.conversation
        e.team, e.actor_id, coalesce(actor.display_name, e.actor_id) AS actor_name,
        coalesce(recipient.display_name, e.recipient_id) AS recipient_name,
        e.review_version, e.rubric_id, e.criterion_id, e.rubric_set_hash, e.outcome,
-       e.assigned_count, e.still_open, e.session_title, nr.read_at IS NOT NULL AS is_read
+       e.assigned_count, e.still_open, e.session_title, e.due_date,
+       nr.read_at IS NOT NULL AS is_read
 FROM events AS e
 LEFT JOIN users AS actor ON actor.user_id = e.actor_id
 LEFT JOIN users AS recipient ON recipient.user_id = e.recipient_id
