@@ -3,8 +3,9 @@ host, HTML tags, `**bold**`, `$math$` and spreadsheet formulas in agent and team
 subjects, customer names, authors, message texts, review comments, disputes, coaching notes,
 calibration titles and account names.
 
-    from tests.hostile_data import build_hostile_warehouse
+    from tests.hostile_data import build_hostile_warehouse, hostile_warehouse
     info = build_hostile_warehouse(db_path)   # imported with `qa ingest`'s code path, scored
+    info = hostile_warehouse(folder)          # a copy of one built once per version of the code
 
 The demo pipeline does the work (generate → ingest → score → users → reviews → coaching →
 calibration); the generated file and the roster are rewritten on the way, so the hostile values
@@ -14,13 +15,16 @@ arrive through the importer like any helpdesk export would bring them.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import hashlib
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.viewer import Viewer
 
-BAIT_HOST = "127.0.0.1:9"
+BAIT_HOST = "bait.invalid"  # never resolves (RFC 2606)
 IMAGE_LINK = f"![t](http://{BAIT_HOST}/a.png) [l](http://{BAIT_HOST}/l)"
 ANCHOR = f'<a href="http://{BAIT_HOST}/h">h</a>'
 IMG_TAG = f'<img src="http://{BAIT_HOST}/i.png" onerror="fetch(\'http://{BAIT_HOST}/e\')">'
@@ -42,6 +46,8 @@ ACTIVE_MARKDOWN = (
 ACTIVE_PLOTLY = ("<a ", "<img", "<b>")
 
 CONVERSATIONS = 240
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "data" / "generated"
 
 
 @dataclass(frozen=True)
@@ -177,3 +183,44 @@ def _add_hostile_reviews(run) -> None:
             con, Viewer(lead.user_id, "qa_lead"), title=f"Calibrate {EVERYTHING}",
             conversation_ids=ids[:3], reviewer_ids=[reviewer.user_id, second.user_id], notes=EVERYTHING,
         )  # fmt: skip
+
+
+def _code_fingerprint() -> str:
+    """Hash of everything that shapes the hostile warehouse, so a stale cache is never reused."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for folder in ("rubrics", "scoring", "warehouse", "cornerstone/demo"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".sql", ".yaml", ".txt"):
+                digest.update(path.relative_to(ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def hostile_warehouse(folder: Path) -> HostileWarehouse:
+    """A private copy (in `folder`) of the hostile warehouse, built once per version of the code
+    under data/generated/ (a lock serialises test processes that would build it at once)."""
+    cached = CACHE / f"hostile-{CONVERSATIONS}-{_code_fingerprint()}"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "hostile.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cached / "warehouse.json").exists():
+            shutil.rmtree(cached, ignore_errors=True)
+            cached.mkdir(parents=True)
+            built = build_hostile_warehouse(cached / "hostile.duckdb")
+            fields = dataclasses.asdict(built)
+            fields.pop("db_path")
+            (cached / "warehouse.json").write_text(json.dumps(fields), encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(cached / "hostile.duckdb", folder / "hostile.duckdb")
+    fields = json.loads((cached / "warehouse.json").read_text(encoding="utf-8"))
+    return HostileWarehouse(
+        db_path=folder / "hostile.duckdb",
+        accounts={role: tuple(pair) for role, pair in fields["accounts"].items()},
+        viewers={
+            role: Viewer(v["user_id"], v["role"], v["agent_id"], tuple(v["teams"]))
+            for role, v in fields["viewers"].items()
+        },
+        agent_names=fields["agent_names"],
+        teams=fields["teams"],
+        formula_agent=fields["formula_agent"],
+    )

@@ -14,6 +14,7 @@ from cornerstone.notification_delivery import DeliverySettings, DeliverySettings
 from cornerstone.settings import SettingsError, default_db_path
 from dashboard.page_roles import may_see
 from dashboard.session import current_viewer
+from dashboard.text import break_autolinks
 from warehouse import notifications
 from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
@@ -27,7 +28,7 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 def plain(text: str) -> str:
     """Names, ids and criteria come from imports and people: show them as text, never markup."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(text.split()))
+    return _PUNCTUATION.sub(r"\\\1", break_autolinks(" ".join(text.split())))
 
 
 def target(viewer, item: notifications.Notification) -> tuple[str, dict[str, str]] | None:

@@ -14,7 +14,7 @@ from warehouse.csv_export import FORMULA_PREFIXES, frame_to_csv, rows_to_csv, sa
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 ATTACKS = (
-    '=HYPERLINK("http://127.0.0.1:9/f","f")',
+    '=HYPERLINK("http://bait.invalid/f","f")',
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
     "+1+1",
