@@ -32,8 +32,17 @@ def _passwords(server) -> dict[str, str]:
 
 def _answer_every_criterion(page: Page) -> None:
     """A blind form starts empty: answer each criterion with its first option."""
+    # The form draws after the transcript, question by question: count its questions once the
+    # count holds still.
     radios = main_area(page).locator('[data-testid="stRadio"]')
-    for i in range(radios.count()):
+    expect(radios.first).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    questions = -1
+    while questions != radios.count():
+        questions = radios.count()
+        page.wait_for_timeout(500)
+    assert questions > 0, "the review form shows no questions"
+    for i in range(questions):
         radio = radios.nth(i)
         if radio.locator("input:checked").count():
             continue
@@ -42,7 +51,7 @@ def _answer_every_criterion(page: Page) -> None:
         page.wait_for_timeout(300)  # let the draft save's rerun start before waiting for it
         wait_for_app(page)
     expect(
-        main_area(page).get_by_text(re.compile(rf"Draft: {radios.count()} unsubmitted"))
+        main_area(page).get_by_text(re.compile(rf"Draft: {questions} unsubmitted"))
     ).to_be_visible(timeout=30_000)
 
 

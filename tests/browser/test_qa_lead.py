@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
@@ -62,10 +63,21 @@ def test_qa_lead_sees_calibration_figures(browser_page, server, accounts):
 
 
 def _choose_many(page, label: str, options: list[str]) -> None:
+    """Pick each option in a multiselect: open its list (again, if a rerun closed it) and click."""
     box = page.locator("[data-testid='stMultiSelect']", has_text=label).first
     for option in options:
-        box.click()
-        page.get_by_role("option").filter(has_text=option).first.click()
+        choice = page.get_by_role("option").filter(has_text=option).first
+        for _ in range(5):
+            wait_for_app(page)
+            box.click()
+            try:
+                choice.wait_for(state="visible", timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                page.keyboard.press("Escape")
+        choice.click()
+        wait_for_app(page)
+        expect(box).to_contain_text(option)
     page.keyboard.press("Escape")
 
 

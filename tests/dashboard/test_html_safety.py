@@ -67,6 +67,7 @@ from tests.hostile_data import (  # noqa: E402
     IMAGE_LINK,
     hostile_warehouse,
 )
+from warehouse.viewer import ROLES as VIEWER_ROLES  # noqa: E402
 
 # Elements whose text Streamlit shows as plain text (no markdown): not checked for escaping.
 PLAIN_ELEMENTS = {"text", "code", "dataframe", "plotly_chart", "html", "json", "exception", "table"}
@@ -180,22 +181,25 @@ def test_plain_escapes_every_markdown_construct_and_keeps_the_text():
     assert chart_label('<a href="x">A & B</a>') == '&lt;a href="x"&gt;A &amp; B&lt;/a&gt;'
 
 
-def test_hostile_values_stay_text_on_every_page_for_every_role(hostile, monkeypatch, downloads):
+@pytest.mark.parametrize("role", VIEWER_ROLES)
+def test_hostile_values_stay_text_on_every_page_for_every_role(
+    role, hostile, monkeypatch, downloads
+):
+    """Every page the role may open, and every file it may download, on hostile data.
+
+    One test per role, so the walk (about 35 pages) is spread over the test workers."""
     monkeypatch.setenv("CORNERSTONE_DB", str(hostile.db_path))
+    assert set(hostile.viewers) == set(VIEWER_ROLES)
     problems: list[str] = []
-    walked = 0
-    for role, viewer in hostile.viewers.items():
-        for page, roles in PAGE_ROLES.items():
-            if role not in roles:
-                continue
-            at = _open(viewer, page)
-            problems += check_page(at, f"{role}/{page}")
-            walked += 1
-    assert walked >= 30
+    pages = [page for page, roles in PAGE_ROLES.items() if role in roles]
+    assert len(pages) >= 4, pages
+    for page in pages:
+        problems += check_page(_open(hostile.viewers[role], page), f"{role}/{page}")
     for file_name, text in downloads:
         problems += check_csv(file_name, text)
-    names = {name for name, _ in downloads}
-    assert {"trends_quality.csv", "agent_ranking.csv", "feedback_quality.csv"} <= names, names
+    if role == "admin":  # the admin may download every report the probe found unescaped
+        names = {name for name, _ in downloads}
+        assert {"trends_quality.csv", "agent_ranking.csv", "feedback_quality.csv"} <= names, names
     assert not problems, "\n".join(problems[:40])
 
 
@@ -207,7 +211,6 @@ def _open(viewer, page: str):
     at = AppTest.from_file(ENTRYPOINT, default_timeout=90)
     at.session_state["viewer"] = viewer
     at.session_state["charts_show_tables"] = True
-    at.run()
     at.switch_page(f"app_pages/{page}.py").run()
     return at
 

@@ -632,27 +632,53 @@ def test_company_sign_in_e_mails_are_unique_and_matched_case_insensitively(con):
     ]
 
 
-def _guess_in_another_process(db_path: str, attempts: int) -> list[str]:
-    outcomes = []
-    for i in range(attempts):
-        with connect(db_path) as con:  # each attempt opens the file, as the dashboard does
-            try:
-                authentication.authenticate(con, "root", f"guess-{i}", client="203.0.113.5")
-            except authentication.LockedOutError:
-                outcomes.append("locked")
-            except authentication.SignInError:
-                outcomes.append("wrong")
-    return outcomes
+GUESSER = """
+import json, sys
+from warehouse import authentication
+from warehouse.connection import connect
+
+outcomes = []
+for i in range(int(sys.argv[2])):
+    with connect(sys.argv[1]) as con:  # each attempt opens the file, as the dashboard does
+        try:
+            authentication.authenticate(con, "root", f"guess-{i}", client="203.0.113.5")
+        except authentication.LockedOutError:
+            outcomes.append("locked")
+        except authentication.SignInError:
+            outcomes.append("wrong")
+print(json.dumps(outcomes))
+"""
 
 
 def test_parallel_wrong_passwords_from_several_processes_respect_the_limit(db_path):
-    """3 processes guess 3 times each at once: 5 attempts are checked, 4 refused as locked."""
-    import multiprocessing
+    """3 processes guess 3 times each at once: 5 attempts are checked, 4 refused as locked.
+
+    Plain child processes (not a multiprocessing pool, which waits forever for a worker that
+    died): a crash fails the test with the child's stderr, a hang after 180 s."""
+    import json
+    import subprocess
+    import sys
 
     with connect(db_path) as setup:
         users.add_user(setup, SYSTEM, "root", "admin", "admin-secret-42")
-    with multiprocessing.get_context("spawn").Pool(3) as pool:
-        results = pool.starmap(_guess_in_another_process, [(str(db_path), 3)] * 3)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", GUESSER, str(db_path), "3"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = []
+    try:
+        for child in children:
+            out, err = child.communicate(timeout=180)
+            assert child.returncode == 0, err[-2000:]
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for child in children:
+            child.kill()
     outcomes = [o for result in results for o in result]
     assert outcomes.count("wrong") == 4 and outcomes.count("locked") == 5, outcomes
     with connect(db_path) as con:
