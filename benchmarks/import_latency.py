@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/import_latency.py                       # 200,000 conversations
     .venv/bin/python benchmarks/import_latency.py --conversations 800000
+    .venv/bin/python benchmarks/import_latency.py --conversations 100000 --score   # and qa score
 
 Builds a database holding a small demo import, then runs `qa ingest` of a large demo file in a
 child process and, from this process, does what a page does every `--every` seconds until the
@@ -62,6 +63,9 @@ def main() -> int:
     parser.add_argument("--base", type=int, default=10_000, help="conversations already stored")
     parser.add_argument("--every", type=float, default=0.25, help="seconds between page reads")
     parser.add_argument("--workdir", type=Path, default=None, help="keep files here")
+    parser.add_argument(
+        "--score", action="store_true", help="then measure the same while `qa score` scores it all"
+    )
     args = parser.parse_args()
 
     from cornerstone.demo.generator import generate
@@ -83,25 +87,34 @@ def main() -> int:
     idle = [page_read(db)[0] for _ in range(20)]
     print(summary("no import running", idle, 0))
 
+    command = ["ingest", str(big_file), "--db", str(db), "--quiet"]
+    code = during(f"the import of {args.conversations:,}", command, db, args.every)
+    if args.score and code == 0:
+        code = during("qa score", ["score", "--db", str(db), "--quiet"], db, args.every)
+    return code
+
+
+def during(label: str, command: list[str], db: Path, every: float) -> int:
+    """Run `qa COMMAND` in a child process and read like a page every `every` seconds until it
+    ends; print the waits."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "cornerstone.cli", "ingest", str(big_file), "--db", str(db),
-         "--quiet"],
+        [sys.executable, "-m", "cornerstone.cli", *command],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     waits, busy = [], 0
     while child.poll() is None:
         wait, was_busy = page_read(db)
-        if child.poll() is None or wait > 0.05:  # reads that overlapped the import
+        if child.poll() is None or wait > 0.05:  # reads that overlapped the child's run
             waits.append(wait)
             busy += was_busy
-        time.sleep(args.every)
+        time.sleep(every)
     duration = time.perf_counter() - started
     output = child.stdout.read().strip() if child.stdout else ""
-    print(f"import: {duration:.1f} s wall, exit {child.returncode}: {output[-300:]}")
+    print(f"{label}: {duration:.1f} s wall, exit {child.returncode}: {output[-300:]}")
     print("load average (1, 5, 15 min) at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
-    print(summary(f"during the import of {args.conversations:,}", waits, busy))
+    print(summary(f"during {label}", waits, busy))
     return 0 if child.returncode == 0 else 1
 
 
