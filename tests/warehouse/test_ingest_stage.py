@@ -98,3 +98,40 @@ def test_the_stage_is_private_and_removed_after_an_import_and_after_an_interrupt
     assert stages(db_path) == [] and snapshot(db_path) == before
     report = ingest.ingest_file(db_path, changed)  # duplicates are decided in the stage too
     assert (report.updated, report.quarantined) == (1, 1) and stages(db_path) == []
+
+
+def test_a_kill_during_the_merge_leaves_the_old_state_and_a_rerun_completes_it(tmp_path, db_path):
+    ingest.ingest_file(db_path, write_jsonl(tmp_path / "first.jsonl", [conversation("keep")]))
+    before = snapshot(db_path)
+    records = [conversation(f"c{i}") for i in range(5000)] + [conversation("keep", "changed")]
+    path = write_jsonl(tmp_path / "big.jsonl", records)
+    script = textwrap.dedent(
+        f"""
+        import time
+        from warehouse import ingest, queries
+        run = queries.execute
+        def execute(con, name, **params):
+            result = run(con, name, **params)
+            if name.startswith("import_insert_") and name.endswith("_messages"):
+                print("MERGING", flush=True)  # conversations and messages written, not committed
+                time.sleep(60)
+            return result
+        ingest.queries.execute = execute
+        ingest.ingest_file({str(db_path)!r}, {str(path)!r})
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "MERGING"
+    finally:
+        child.kill()
+        child.wait()
+    assert snapshot(db_path) == before
+    ingest.ingest_file(db_path, path)
+    clean = tmp_path / "clean" / "clean.duckdb"
+    ingest.ingest_file(clean, tmp_path / "first.jsonl")
+    ingest.ingest_file(clean, path)
+    assert stored_conversations(db_path) == stored_conversations(clean)
+    assert stages(db_path) == []
