@@ -127,16 +127,32 @@ def shown_form(page: Page, labels) -> tuple[dict[str, tuple[str | None, str]], s
     raise AssertionError("the review form did not settle")
 
 
+READ_FORM = """main => {
+    const text = el => (el ? el.innerText.trim() : null);
+    const radios = [...main.querySelectorAll('[data-testid="stRadio"]')].map(radio => [
+        text(radio.querySelector('[data-testid="stWidgetLabel"]')),
+        text([...radio.querySelectorAll("label")].find(l => l.querySelector("input:checked"))),
+    ]);
+    const reasons = [...main.querySelectorAll(
+        'input[aria-label="Reason if you change the auto-score"]')].map(box => box.value);
+    const overall = main.querySelector('textarea[aria-label="Overall comment (for the agent)"]');
+    return {radios, reasons, overall: overall ? overall.value : null};
+}"""
+
+
 def _read_form(page: Page, labels) -> tuple[dict[str, tuple[str | None, str]], str]:
+    """The form as drawn, read in one round trip to the browser."""
+    form = main_area(page).evaluate(READ_FORM)
+    if form["overall"] is None or len(form["reasons"]) != len(form["radios"]):
+        raise KeyError("the form is being drawn")
     answers = {}
-    all_radios, all_reasons = radios(page), reasons(page)
-    for i in range(all_radios.count()):
-        rubric_id, criterion_id, _ = labels[radio_label(all_radios.nth(i))]
-        answers[f"{rubric_id}.{criterion_id}"] = (
-            checked(all_radios.nth(i)),
-            all_reasons.nth(i).input_value(timeout=2_000),
-        )
-    return answers, overall(page).input_value()
+    for (label, answer), reason in zip(form["radios"], form["reasons"], strict=True):
+        if label is None:
+            raise KeyError("a question without its label")
+        question = label.splitlines()[0].replace("critical", "").strip()
+        rubric_id, criterion_id, _ = labels[question]
+        answers[f"{rubric_id}.{criterion_id}"] = (answer, reason)
+    return answers, form["overall"]
 
 
 def as_choice(scale: str, value, na) -> str:
