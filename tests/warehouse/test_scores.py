@@ -150,3 +150,33 @@ def test_qa_score_command(tmp_path, db_path, capsys):
     )
     assert main(["score", "--db", str(db_path), "--rubrics", str(bad), "--quiet"]) == 2
     assert "question: required field is missing" in capsys.readouterr().err
+
+
+def test_the_template_table_counted_in_short_reads_equals_one_read(tmp_path, db_path):
+    """template_hashes reads the database in shares (so pages never wait for the whole count):
+    a reply sent in 25 conversations (the threshold is 20) is a template whatever the number of
+    shares, one sent in 15 never is."""
+    from scoring.signals import normalise_reply
+    from scoring.templates import reply_hash, template_settings
+    from warehouse.scores import template_hashes
+
+    rubric_set = load_rubrics(DEFAULT_RUBRICS_DIR)
+    min_chars, min_conversations = template_settings(rubric_set)
+    assert min_conversations == 20
+    often = "Thanks  for waiting, I have   escalated this to our billing team today."
+    sometimes = "Your replacement parcel left our warehouse this morning and is on its way."
+    assert min(len(often), len(sometimes)) >= min_chars
+    records = []
+    for i in range(60):
+        reply = often if i < 25 else sometimes if i < 40 else f"Reply number {i} for you."
+        records.append(
+            {"conversation_id": f"t{i:03d}", "channel": "chat", "messages": [
+                {"role": "customer", "text": "Where is my parcel?"},
+                {"role": "agent", "text": reply.upper() if i % 2 else reply},
+            ]}
+        )  # fmt: skip
+    path = tmp_path / "templates.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ingest_file(db_path, path)
+    found = {parts: template_hashes(db_path, rubric_set, parts) for parts in (1, 8, 30)}
+    assert found[1] == found[8] == found[30] == {reply_hash(normalise_reply(often))}

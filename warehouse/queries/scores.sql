@@ -19,15 +19,20 @@ WHERE $rescore_all
    OR s.rubric_set_hash <> $rubric_set_hash
 ORDER BY c.conversation_id
 
--- name: template_reply_texts
--- Agent replies (normalised as scoring.signals.normalise_reply does: lowercase, whitespace runs
--- folded) sent in at least $min_conversations conversations: the template table for scoring.
-SELECT lower(trim(regexp_replace(m.text, '[ \t\n\r\f\v]+', ' ', 'g'))) AS normalised,
-       count(DISTINCT m.conversation_id) AS conversations
-FROM messages AS m
-WHERE m.role = 'agent' AND NOT m.internal AND length(m.text) >= $min_chars
+-- name: template_reply_counts_part
+-- One share ($part of $parts, by conversation) of the template count: per agent reply normalised
+-- as scoring.signals.normalise_reply does (lowercase, whitespace runs folded), its hash and in
+-- how many of the share's conversations it was sent; the text itself only where that count
+-- reaches $share_minimum (warehouse/scores.py: template_hashes).
+SELECT hash(normalised) AS text_hash, count(DISTINCT conversation_id) AS conversations,
+       CASE WHEN count(DISTINCT conversation_id) >= $share_minimum THEN any_value(normalised) END
+           AS normalised
+FROM (SELECT lower(trim(regexp_replace(m.text, '[ \t\n\r\f\v]+', ' ', 'g'))) AS normalised,
+             m.conversation_id
+      FROM messages AS m
+      WHERE m.role = 'agent' AND NOT m.internal AND length(m.text) >= $min_chars
+        AND hash(m.conversation_id) % $parts = $part)
 GROUP BY 1
-HAVING count(DISTINCT m.conversation_id) >= $min_conversations
 
 -- name: delete_criterion_scores_for_batch
 -- Remove previous criterion scores of the conversations in the registered frame new_conversation_scores.
