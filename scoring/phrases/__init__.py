@@ -96,21 +96,25 @@ class PhraseList:
     def __repr__(self) -> str:
         return f"PhraseList({list(self.phrases)!r})"
 
-    # The three searches below run for every criterion of every conversation, mostly on texts
-    # whose spans are cached: they look the spans up inline and call `_spans` only to compute.
-    def search(self, signals, indices: Iterable[int], limit: int = 3) -> list[Evidence]:
-        """Evidence for the first `limit` matches of the list in the given messages."""
-        found: list[Evidence] = []
+    # The searches below run for every criterion of every conversation, mostly on texts whose
+    # spans are cached: `_message_spans` looks them up inline and calls `_spans` only to compute.
+    def _message_spans(self, signals, indices: Iterable[int]):
+        """(message index, the list's match spans in that message) for the given messages."""
         entry = self._entry
         if entry[1] is None:
-            return found
+            return
         serial = entry[3]
         messages = signals.messages
         for i in indices:
             per_text = _matches.get(messages[i].text)
             spans = per_text.get(serial) if per_text is not None else None
-            if spans is None:
-                spans = _spans(signals, i, entry)
+            yield i, spans if spans is not None else _spans(signals, i, entry)
+
+    def search(self, signals, indices: Iterable[int], limit: int = 3) -> list[Evidence]:
+        """Evidence for the first `limit` matches of the list in the given messages."""
+        found: list[Evidence] = []
+        messages = signals.messages
+        for i, spans in self._message_spans(signals, indices):
             for start, end in spans:
                 if end > start:
                     found.append(Evidence(i, start, end, messages[i].text[start:end]))
@@ -120,36 +124,12 @@ class PhraseList:
 
     def first_match(self, signals, indices: Iterable[int]) -> Evidence | None:
         """Evidence for the first match in the given messages, or None."""
-        entry = self._entry
-        if entry[1] is None:
-            return None
-        serial = entry[3]
-        messages = signals.messages
-        for i in indices:
-            per_text = _matches.get(messages[i].text)
-            spans = per_text.get(serial) if per_text is not None else None
-            if spans is None:
-                spans = _spans(signals, i, entry)
-            if spans:
-                start, end = spans[0]
-                if end > start:
-                    return Evidence(i, start, end, messages[i].text[start:end])
-        return None
+        found = self.search(signals, indices, limit=1)
+        return found[0] if found else None
 
     def any_match(self, signals, indices: Iterable[int]) -> bool:
-        entry = self._entry
-        if entry[1] is None:
-            return False
-        serial = entry[3]
-        messages = signals.messages
-        for i in indices:
-            per_text = _matches.get(messages[i].text)
-            spans = per_text.get(serial) if per_text is not None else None
-            if spans is None:
-                spans = _spans(signals, i, entry)
-            if spans:
-                return True
-        return False
+        """Whether the list matches in any of the given messages."""
+        return any(spans for _, spans in self._message_spans(signals, indices))
 
     def spans(self, text: str) -> tuple[tuple[int, int], ...]:
         """(start, end) of every whole-word match in `text`, in order (cached per text)."""
