@@ -413,7 +413,7 @@ def test_unknown_role_is_refused():
 # pages. A new one must be added here consciously (and must not be used under dashboard/).
 INTERNAL_UNSCOPED = {
     "conversations_to_score",  # qa score: the whole database
-    "template_reply_texts",  # qa score: batch statistics
+    "template_reply_counts_part",  # qa score: batch statistics (the template table, a share)
     "current_review_in_chain",  # reviews.submit_review after its own visibility check
     "open_dispute_exists",  # reviews.open_dispute after its own check
     "coaching_session_exists",  # demo seeding: a count, for idempotent re-runs
