@@ -63,6 +63,38 @@ def _pick_teams(known: list[str], typed: str) -> tuple[list[str], bool]:
     return [*known, *new], bool(new)
 
 
+def _scope_fields(form: str) -> tuple[str | None, str, list[str], str]:
+    """The agent and teams rows of the add and change forms: (agent picked, new agent id typed,
+    teams picked, new teams typed)."""
+    left, right = st.columns(2)
+    agent = left.selectbox(
+        "Agent (agents only)", agent_ids, index=None, key=f"users_{form}_agent",
+        format_func=lambda a: agent_labels.get(a, a), placeholder="Choose the agent",
+    )  # fmt: skip
+    new_agent = right.text_input(
+        "…or a new agent id, not in any imported conversation yet", key=f"users_{form}_new_agent",
+        max_chars=100,
+    )  # fmt: skip
+    left, right = st.columns(2)
+    teams = left.multiselect(
+        "Teams (managers only)", team_choices, key=f"users_{form}_teams", placeholder="Choose teams"
+    )
+    new_teams = right.text_input(
+        "…or new teams, comma-separated", key=f"users_{form}_new_teams", max_chars=300
+    )
+    return agent, new_agent, teams, new_teams
+
+
+def _scope(role: str, fields: tuple[str | None, str, list[str], str]) -> dict:
+    """The agent id / teams for `role` from the form's fields, and whether a new one is meant
+    (`new_ok`); raises UserError when both a pick and a typed value are given."""
+    agent, new_agent, teams, new_teams = fields
+    agent_id, agent_is_new = _pick_agent(agent, new_agent)
+    team_list, teams_are_new = _pick_teams(teams, new_teams)
+    new_ok = agent_is_new if role == "agent" else teams_are_new
+    return {"agent_id": agent_id, "teams": team_list, "new_ok": new_ok}
+
+
 if flash := st.session_state.pop("users_flash", None):
     st.success(plain(flash))
 
@@ -123,22 +155,7 @@ with add_tab, st.form("users_add", clear_on_submit=False):
         placeholder="Choose a role",
         help="What the account may see and do. Agents see only their own conversations.",
     )  # fmt: skip
-    left, right = st.columns(2)
-    agent = left.selectbox(
-        "Agent (agents only)", agent_ids, index=None, key="users_add_agent",
-        format_func=lambda a: agent_labels.get(a, a), placeholder="Choose the agent",
-    )  # fmt: skip
-    new_agent = right.text_input(
-        "…or a new agent id, not in any imported conversation yet", key="users_add_new_agent",
-        max_chars=100,
-    )  # fmt: skip
-    left, right = st.columns(2)
-    teams = left.multiselect(
-        "Teams (managers only)", team_choices, key="users_add_teams", placeholder="Choose teams"
-    )
-    new_teams = right.text_input(
-        "…or new teams, comma-separated", key="users_add_new_teams", max_chars=300
-    )
+    scope_fields = _scope_fields("add")
     email = st.text_input(
         "E-mail for company sign-in (optional)", key="users_add_email", max_chars=254
     )
@@ -150,16 +167,14 @@ with add_tab, st.form("users_add", clear_on_submit=False):
             st.error("Choose a role.")
         else:
             try:
-                agent_id, agent_is_new = _pick_agent(agent, new_agent)
-                team_list, teams_are_new = _pick_teams(teams, new_teams)
+                scope = _scope(role, scope_fields)
             except users.UserError as error:
                 st.error(plain(error))
             else:
                 _apply(
                     lambda con: users.add_user(
                         con, viewer, login, role, password, display_name=name or None,
-                        agent_id=agent_id, teams=team_list, email=email or None,
-                        new_ok=agent_is_new if role == "agent" else teams_are_new,
+                        email=email or None, **scope,
                     ),
                     f"Added {login.strip().lower()} ({_role_label(role)}).",
                     clear=ADD_KEYS,
@@ -172,30 +187,18 @@ with change_tab, st.form("users_change"):
         "New role", ROLES, index=None, format_func=_role_label, key="users_change_role",
         placeholder="Choose a role",
     )  # fmt: skip
-    left, right = st.columns(2)
-    agent = left.selectbox(
-        "Agent (agents only)", agent_ids, index=None, key="users_change_agent",
-        format_func=lambda a: agent_labels.get(a, a), placeholder="Choose the agent",
-    )  # fmt: skip
-    new_agent = right.text_input("…or a new agent id", key="users_change_new_agent")
-    left, right = st.columns(2)
-    teams = left.multiselect("Teams (managers only)", team_choices, key="users_change_teams")
-    new_teams = right.text_input("…or new teams, comma-separated", key="users_change_new_teams")
+    scope_fields = _scope_fields("change")
     if st.form_submit_button("Change role", key="users_change_submit"):
         if who is None or new_role is None:
             st.error("Choose an account and its new role.")
         else:
             try:
-                agent_id, agent_is_new = _pick_agent(agent, new_agent)
-                team_list, teams_are_new = _pick_teams(teams, new_teams)
+                scope = _scope(new_role, scope_fields)
             except users.UserError as error:
                 st.error(plain(error))
             else:
                 _apply(
-                    lambda con: users.change_role(
-                        con, viewer, who, new_role, agent_id=agent_id, teams=team_list,
-                        new_ok=agent_is_new if new_role == "agent" else teams_are_new,
-                    ),
+                    lambda con: users.change_role(con, viewer, who, new_role, **scope),
                     f"{who} is now {_role_label(new_role)}; their open sessions were ended.",
                 )  # fmt: skip
 
