@@ -212,7 +212,7 @@ def _write_block(job: tuple[Path, int, int, int, int, bool]) -> tuple[int, int, 
     with (directory / f"{block:06d}.pkl").open("wb") as handle:
         pickle.dump(conversations, handle, protocol=pickle.HIGHEST_PROTOCOL)
     # the (conversation id, public agent reply) rows `qa score`'s template pass reads from the
-    # messages table (query template_reply_texts), stored apart like that column
+    # messages table (query template_reply_counts_part), stored apart like that column
     replies = [
         (c.conversation_id, m.text)
         for c in conversations
