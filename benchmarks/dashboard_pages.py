@@ -61,15 +61,15 @@ def read_accounts(db: Path) -> dict[str, tuple[str, str]]:
 
 
 def viewers(db: Path, accounts: dict[str, tuple[str, str]]) -> dict:
-    from warehouse import users
-    from warehouse.connection import connect
+    from warehouse.access import users
+    from warehouse.storage.connection import connect
 
     with connect(db) as con:
         return {role: users.get_user(con, login).viewer() for role, (login, _) in accounts.items()}
 
 
 def conversation_count(db: Path) -> int:
-    from warehouse.connection import connect
+    from warehouse.storage.connection import connect
 
     with connect(db) as con:
         return con.execute("SELECT count(*) FROM conversations").fetchall()[0][0]

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from canonical.model import canonical_dict  # noqa: E402
 from cornerstone.demo.generator import generate, iter_conversations  # noqa: E402
-from cornerstone.model import canonical_dict  # noqa: E402
 
 
 def _naive_line(conversation) -> str:

@@ -34,8 +34,8 @@ PAGE_QUERY = (
 
 def page_read(db: Path) -> tuple[float, bool]:
     """Seconds for one page read (lock wait included) and whether it came back busy."""
-    from warehouse.connection import connect
     from warehouse.errors import DatabaseBusyError
+    from warehouse.storage.connection import connect
 
     started = time.perf_counter()
     try:
@@ -69,7 +69,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from cornerstone.demo.generator import generate
-    from warehouse.ingest import ingest_file
+    from warehouse.reading.ingest import ingest_file
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="import-latency-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/ingest.py                      # 1,000,000 conversations
     .venv/bin/python benchmarks/ingest.py --conversations 100000
 
-Prints conversations/s and peak RSS of `warehouse.ingest.ingest_file` into a fresh database
+Prints conversations/s and peak RSS of `warehouse.reading.ingest.ingest_file` into a fresh database
 file, and the same for the baseline measured in the same run on the same file:
 `CREATE TABLE t AS SELECT * FROM read_json('file')` into another fresh database file. Each
 measurement runs in its own child process, so peak RSS (ru_maxrss of the process and its
@@ -51,7 +51,7 @@ def _child(kind: str, jsonl: str, db: str) -> None:
         figures["rows"] = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
         con.close()
     elif kind in ("ingest", "reingest"):
-        from warehouse.ingest import ingest_file
+        from warehouse.reading.ingest import ingest_file
 
         report = ingest_file(db, jsonl)
         figures.update(
@@ -60,8 +60,8 @@ def _child(kind: str, jsonl: str, db: str) -> None:
             fallback=report.fallback_reason,
         )  # fmt: skip
     elif kind == "load":
-        from warehouse.connection import connect
-        from warehouse.conversations import load_conversations
+        from warehouse.autoscore.conversations import load_conversations
+        from warehouse.storage.connection import connect
 
         with connect(db) as con:
             count = messages = 0

@@ -32,10 +32,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cornerstone.demo import pipeline  # noqa: E402
-from warehouse import queries, review_queue, reviews, sampling_facts  # noqa: E402
-from warehouse.connection import connect  # noqa: E402
-from warehouse.sampling import QueueFilters, Selection, load_sampling  # noqa: E402
-from warehouse.viewer import Viewer  # noqa: E402
+from warehouse import queries  # noqa: E402
+from warehouse.access.viewer import Viewer  # noqa: E402
+from warehouse.autoscore import sampling_facts  # noqa: E402
+from warehouse.review import review_queue, reviews  # noqa: E402
+from warehouse.review.sampling import QueueFilters, Selection, load_sampling  # noqa: E402
+from warehouse.storage.connection import connect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "data" / "generated"

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/redaction.py [--repeat N]
 
 Quality: every case in tests/data/redaction/cases.txt (hand-labelled, `[[TYPE|text]]` markers)
-is run through `warehouse.redaction.find_pii` and through a naive baseline (one simple regex per
+is run through `warehouse.reading.redaction.find_pii` and through a naive baseline (one simple regex per
 type, no checksums, no context), measured in the same run. A predicted span counts as correct
 when it has the gold type and overlaps a gold span of that type (one-to-one); "exact" also
 requires the same boundaries. Throughput: messages/s over real dialogue text (the SGD and
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from warehouse.redaction import PRIORITY, PiiSpan, find_pii  # noqa: E402
+from warehouse.reading.redaction import PRIORITY, PiiSpan, find_pii  # noqa: E402
 
 CASES = ROOT / "tests" / "data" / "redaction" / "cases.txt"
 HOLDOUT = ROOT / "tests" / "data" / "redaction" / "holdout.txt"

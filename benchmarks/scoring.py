@@ -52,10 +52,10 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 import psutil  # noqa: E402
 
+from canonical.model import Conversation  # noqa: E402
 from cornerstone.demo.dialogue import conversation_tuples, tables  # noqa: E402
 from cornerstone.demo.generator import BLOCK_SIZE, conversation_from_tuples  # noqa: E402
 from cornerstone.demo.roster import DEFAULT_END_DATE, DEFAULT_MONTHS  # noqa: E402
-from cornerstone.model import Conversation  # noqa: E402
 
 BASELINE_LIMIT_SECONDS = 300.0
 

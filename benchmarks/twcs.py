@@ -8,7 +8,7 @@ Generates a synthetic CSV with the real columns and date format (threads of 1-8 
 shuffled within a thread so replies often come before their root), then measures, each in its
 own child process: the baseline, a plain `csv.reader` pass over the file (the least any CSV
 importer must do); the `twcs` importer's `stream_records` (threading into conversations); and,
-with --ingest, `warehouse.ingest.ingest_file` into a fresh database. Prints tweets/s, peak RSS
+with --ingest, `warehouse.reading.ingest.ingest_file` into a fresh database. Prints tweets/s, peak RSS
 and the ratio to the baseline. The machine is shared: note concurrent load when quoting.
 """
 
@@ -75,13 +75,13 @@ def _child(mode: str, path: str, db: str) -> None:
                 count += 1
         count -= 1  # header
     elif mode == "importer":
-        from warehouse.importers.twitter_twcs import IMPORTER
+        from warehouse.reading.importers.twitter_twcs import IMPORTER
 
         with open(path, newline="", encoding="utf-8") as handle:
             for record in IMPORTER.stream_records(Path(path), handle):
                 count += len(record.conversation["messages"]) if record.conversation else 0
     else:
-        from warehouse.ingest import ingest_file
+        from warehouse.reading.ingest import ingest_file
 
         report = ingest_file(db, path)
         assert report.status == "done", report.summary()

@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
-from cornerstone.model import Conversation, Message  # noqa: E402
+from canonical.model import Conversation, Message  # noqa: E402
 from scoring.batch import score_batch  # noqa: E402
 from scoring.engine import ConversationScore  # noqa: E402
 from scoring.loader import load_rubrics  # noqa: E402

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cornerstone.model import Conversation
+from canonical.jsonl import parse_line, record_lines
+from canonical.model import Conversation
+from canonical.validate import RecordError
 from scoring import templates
 from scoring.batch import BatchScorer
 from scoring.loader import DEFAULT_RUBRICS_DIR, load_rubrics
-from warehouse.importers.canonical_jsonl import parse_line, record_lines
-from warehouse.validate import RecordError
 
 
 @dataclass

@@ -6,7 +6,7 @@ data tables" toggle is on — tables are off by default because every data grid 
 time), so no figure is a dead end.
 Figure builders are plain functions of a DataFrame (testable without Streamlit). Names, teams
 and ids from the data go through `dashboard.text.chart_labels` first: Plotly renders HTML in
-legends, axis labels and hover text. Every download goes through `warehouse.csv_export`.
+legends, axis labels and hover text. Every download goes through `warehouse.storage.csv_export`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard.text import chart_labels
-from warehouse.csv_export import frame_to_csv
+from warehouse.storage.csv_export import frame_to_csv
 
 QUALITY_AXIS = "Quality score (0-100)"
 TEMPLATE = "plotly_white"

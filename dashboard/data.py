@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path, default_rubrics_dir
+from config.settings import default_db_path
+from scoring.loader import default_rubrics_dir
 from warehouse import queries
-from warehouse.connection import connect
 from warehouse.errors import WarehouseError
+from warehouse.storage.connection import connect
 
 MISSING = "—"
 
@@ -53,7 +54,7 @@ def humanise(identifier: str | None) -> str:
 
 
 def _from_stored_definition(db: str) -> dict[tuple[str, str], CriterionWords]:
-    from warehouse.rubric_specs import parse_definition
+    from warehouse.review.rubric_specs import parse_definition
 
     if not Path(db).exists():
         return {}  # never create a database just to find labels

@@ -4,12 +4,12 @@
 is not even reachable by URL. Pages check again with `dashboard.session.require_page(...)`, and
 the warehouse filters every row by the viewer whatever the page does. A page missing here is
 shown to admins only. The roles themselves and who may do what are declared once, in
-`warehouse/permissions.py`: a page names the permission that opens it.
+`warehouse/access/permissions.py`: a page names the permission that opens it.
 """
 
 from __future__ import annotations
 
-from warehouse.permissions import ROLES, roles_with
+from warehouse.access.permissions import ROLES, roles_with
 
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "overview": ROLES,

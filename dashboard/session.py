@@ -22,15 +22,15 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard import session_cookie
 from dashboard.page_roles import roles_for
 from dashboard.text import plain
-from warehouse import audit, authentication, sessions, users
-from warehouse.connection import connect
+from warehouse.access import audit, authentication, sessions, users
+from warehouse.storage.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
-from warehouse.permissions import ROLE_LABELS
-from warehouse.viewer import Viewer
+from warehouse.access.permissions import ROLE_LABELS
+from warehouse.access.viewer import Viewer
 
 VIEWER_KEY = "viewer"
 TOKEN_KEY = "session_token"
@@ -140,7 +140,7 @@ def start_session(viewer: Viewer, *, auth_method: str = "password") -> str:
 def sign_in(login: str, password: str) -> Viewer:
     """Check the credentials, start a session, remember it in this tab and in a cookie.
 
-    Raises warehouse.authentication.SignInError / LockedOutError with a message to show as is. Failed
+    Raises warehouse.access.authentication.SignInError / LockedOutError with a message to show as is. Failed
     attempts are committed (they drive the lockout) even though the sign-in fails.
     """
     client = client_address()

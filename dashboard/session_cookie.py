@@ -5,7 +5,7 @@ an HttpOnly one. Streamlit 1.67 serves the app with Starlette and lets an `st.Ap
 routes beside its own (`dashboard/server.py`, what `qa serve` runs). So:
 
 1. The sign-in form (a script) checks the password and creates the server-side session
-   (`warehouse.sessions`); it keeps the token in this tab's session state and `offer()`s it here
+   (`warehouse.access.sessions`); it keeps the token in this tab's session state and `offer()`s it here
    for a one-time hand-off code (random, single use, 60 s, kept only in this process's memory).
 2. A tiny custom component (`st.components.v2`, no iframe) POSTs that code to
    `ROUTE_START` with `fetch`; the route swaps it for the token and answers with

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from cornerstone.model import Conversation
+from canonical.model import Conversation
 from scoring import templates
 from scoring.engine import ConversationScore, score
 from scoring.rubric import RubricSet

@@ -2,7 +2,7 @@
 
 `score(conversation, rubrics)` judges one conversation; `score_batch(...)` judges many on every
 core (see `scoring.batch`). Arithmetic (`weighted_mean`, `quality_of`, `scale_score` are also
-what the review form in warehouse/rubric_specs.py uses for human answers):
+what the review form in warehouse/review/rubric_specs.py uses for human answers):
 - a criterion's detector value v (0..1) becomes its score 100·v on a 1-5 scale (value 1+4v), or
   100/0 on a yes/no scale (value 1 when v >= pass_mark); it fails when v < pass_mark;
 - a rubric's score is the weighted mean of its non-N/A criterion scores (None when all are N/A);
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cornerstone.model import Conversation
+from canonical.model import Conversation
 from scoring import text_cache
 from scoring.detectors.base import REGISTRY, DetectorOutcome, Evidence
 from scoring.loader import import_detectors

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from config.settings import load_settings
 from scoring.detectors import import_detectors
 from scoring.params import describe_parameter_error
 from scoring.rubric import Rubric, RubricError, RubricSet, normalise_rubric
@@ -32,7 +33,14 @@ ENGINE_VERSION = "1"
 DEFAULT_RUBRICS_DIR = Path(str(resources.files("scoring").joinpath("rubrics"))).resolve()
 
 
-__all__ = ["import_detectors", "load_rubrics", "rubric_set_definition"]
+__all__ = ["default_rubrics_dir", "import_detectors", "load_rubrics", "rubric_set_definition"]
+
+
+def default_rubrics_dir() -> Path:
+    """$CORNERSTONE_RUBRICS, `rubrics` in the settings file, or the rubrics shipped with the
+    package (the repository's rubrics/ in a checkout)."""
+    configured = load_settings().rubrics
+    return configured if configured is not None else DEFAULT_RUBRICS_DIR
 
 
 def _location(raw: Any, loc: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:

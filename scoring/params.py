@@ -32,7 +32,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from cornerstone.model import CHANNELS
+from canonical.model import CHANNELS
 from scoring.phrases import PhraseList
 
 

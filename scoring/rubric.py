@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from cornerstone.model import CHANNELS
+from canonical.model import CHANNELS
 from scoring.detectors import import_detectors
 from scoring.detectors.base import ParameterProblems, parse_parameters
 from scoring.params import DetectorParams

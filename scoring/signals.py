@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 

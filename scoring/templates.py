@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from cornerstone.model import Conversation
+from canonical.model import Conversation
 from scoring.rubric import RubricSet
 from scoring.signals import normalise_reply
 from scoring.text_cache import TEXT_CACHE_SIZE, text_cache, tick

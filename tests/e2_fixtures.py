@@ -20,7 +20,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 CRITERIA = (("empathy", "apology"), ("resolution", "confirmation"))
 SECRET_COMMENT = "Beta-only remark: never shown to Alpha agents"

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from warehouse import sampling_facts
-from warehouse.connection import connect
+from warehouse.autoscore import sampling_facts
+from warehouse.storage.connection import connect
 
 RUBRIC_SET_HASH = "fixture-rubrics-v1"
 
-# Rubrics as `rubric_sets.definition` stores them (`qa score`; warehouse/rubric_specs.py reads them
+# Rubrics as `rubric_sets.definition` stores them (`qa score`; warehouse/review/rubric_specs.py reads them
 # through the rubric model; detectors are not looked up for a stored set).
 RUBRIC_DEFINITION: list[dict[str, Any]] = [
     {
@@ -229,9 +229,9 @@ FIXTURE_USERS = (
 
 
 def add_users(con, users=FIXTURE_USERS, password: str = FIXTURE_PASSWORD) -> None:
-    """Real accounts through F's warehouse.users.add_user (hashing, policy), e.g. for sign-in tests."""
-    from warehouse import users as accounts
-    from warehouse.viewer import SYSTEM
+    """Real accounts through F's warehouse.access.users.add_user (hashing, policy), e.g. for sign-in tests."""
+    from warehouse.access import users as accounts
+    from warehouse.access.viewer import SYSTEM
 
     for login, role, agent_id, teams in users:
         accounts.add_user(con, SYSTEM, login, role, password, agent_id=agent_id, teams=teams)
@@ -265,7 +265,7 @@ def build_small_warehouse(
                     info.by_agent.setdefault(agent_id, []).append(conversation_id)
                     info.by_team.setdefault(team, []).append(conversation_id)
                     i += 1
-        # Scores written straight into the tables bypass warehouse.scores.write_scores, which
+        # Scores written straight into the tables bypass warehouse.autoscore.scores.write_scores, which
         # keeps the sampling facts; derive them as it would.
         sampling_facts.rebuild(con)
         if with_users:

@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
 
 BAIT_HOST = "bait.invalid"  # never resolves (RFC 2606)
 IMAGE_LINK = f"![t](http://{BAIT_HOST}/a.png) [l](http://{BAIT_HOST}/l)"
@@ -148,8 +148,8 @@ def build_hostile_warehouse(db_path: Path) -> HostileWarehouse:
 def _add_hostile_reviews(run) -> None:
     """A review with hostile comments for one conversation of each of several agents, a dispute
     with a hostile reason, and a calibration session with a hostile title."""
-    from warehouse import calibration, reviews
-    from warehouse.connection import connect
+    from warehouse.review import calibration, reviews
+    from warehouse.storage.connection import connect
 
     reviewer, second = run.roster.users_by_role("reviewer")[:2]
     lead = run.roster.users_by_role("qa_lead")[0]

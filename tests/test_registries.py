@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cornerstone import cli
-from warehouse.importers import registry
+from warehouse.reading.importers import registry
 
 
 def test_a_qa_command_module_that_fails_to_import_is_named(monkeypatch):
@@ -16,11 +16,15 @@ def test_a_qa_command_module_that_fails_to_import_is_named(monkeypatch):
 
 
 def test_an_importer_module_that_fails_to_import_is_named(monkeypatch):
-    monkeypatch.setattr(registry, "FORMAT_MODULES", (*registry.FORMAT_MODULES, "no_such_format"))
+    monkeypatch.setattr(
+        registry,
+        "FORMAT_MODULES",
+        (*registry.FORMAT_MODULES, "warehouse.reading.importers.no_such_format"),
+    )
     registry.importers.cache_clear()
     try:
         with pytest.raises(
-            ImportError, match=r"warehouse\.importers\.no_such_format failed to import"
+            ImportError, match=r"warehouse\.reading\.importers\.no_such_format failed to import"
         ):
             registry.importers()
     finally:

@@ -11,21 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from cornerstone import __version__
-from cornerstone.cli import main
-from cornerstone.settings import (
+from config.settings import (
     SettingsError,
     cpu_count,
     default_db_path,
-    default_rubrics_dir,
     load_settings,
 )
-from scoring.loader import DEFAULT_RUBRICS_DIR
-from warehouse import authentication, sessions
-from warehouse.audit import utc_now
-from warehouse.connection import connect, transaction
-from warehouse.users import add_user
-from warehouse.viewer import SYSTEM
+from cornerstone import __version__
+from cornerstone.cli import main
+from scoring.loader import DEFAULT_RUBRICS_DIR, default_rubrics_dir
+from warehouse.access import authentication, sessions
+from warehouse.access.audit import utc_now
+from warehouse.access.users import add_user
+from warehouse.access.viewer import SYSTEM
+from warehouse.storage.connection import connect, transaction
 
 ROOT = Path(__file__).resolve().parents[1]
 

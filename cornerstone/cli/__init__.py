@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from config.settings import CONFIG_ENV_VAR, SettingsError, load_settings
 from cornerstone import __version__
-from cornerstone.settings import CONFIG_ENV_VAR, SettingsError, load_settings
 from warehouse.errors import WarehouseError, plain_failure
 
 log = logging.getLogger("cornerstone.cli")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from cornerstone.cli.options import add_db_option, db_path
-from warehouse import audit
-from warehouse.connection import connect
-from warehouse.viewer import SYSTEM
+from warehouse.access import audit
+from warehouse.access.viewer import SYSTEM
+from warehouse.storage.connection import connect
 
 BROKEN = 1  # exit status when the chain is broken (2 is any other error)
 

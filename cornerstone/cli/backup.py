@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle_backup(args: argparse.Namespace) -> int:
-    from warehouse.maintenance import backup
+    from warehouse.storage.maintenance import backup
 
     started = time.perf_counter()
     facts = backup(db_path(args), args.out, force=args.force)
@@ -54,7 +54,7 @@ def handle_backup(args: argparse.Namespace) -> int:
 
 
 def handle_restore(args: argparse.Namespace) -> int:
-    from warehouse.maintenance import restore
+    from warehouse.storage.maintenance import restore
 
     started = time.perf_counter()
     facts = restore(args.backup, db_path(args), force=args.force)

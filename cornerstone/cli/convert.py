@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from warehouse.convert import convert_file
-from warehouse.encoding import NotTextError
-from warehouse.importers import registry
+from warehouse.reading.convert import convert_file
+from warehouse.reading.encoding import NotTextError
+from warehouse.reading.importers import registry
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

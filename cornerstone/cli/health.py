@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from warehouse.maintenance import check_health
+    from warehouse.storage.maintenance import check_health
 
     health = check_health(db_path(args), wait_seconds=args.wait)
     if health.ok:

@@ -1,5 +1,5 @@
 """`qa ingest FILE...`: import helpdesk exports into the database (thin wrapper over
-`warehouse.ingest.ingest_files`)."""
+`warehouse.reading.ingest.ingest_files`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from cornerstone.cli.options import add_db_option, db_path
-from warehouse.importers import registry
-from warehouse.ingest import ImportReport, ProgressCallback, check_input_file, ingest_file
+from warehouse.reading.importers import registry
+from warehouse.reading.ingest import ImportReport, ProgressCallback, check_input_file, ingest_file
 
 log = logging.getLogger(__name__)
 PROGRESS_FROM_BYTES = 20_000_000  # smaller files finish before a bar would help
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--redact",
         action="store_true",
         help="mask e-mail addresses, phone, card and IBAN numbers and street addresses in "
-        "message text before storing (warehouse/redaction.py)",
+        "message text before storing (warehouse/reading/redaction.py)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=handle)

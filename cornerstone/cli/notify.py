@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from cornerstone.cli.options import add_db_option, db_path
-from cornerstone.notification_delivery import DeliverySettings, deliver
+from warehouse.review.notification_delivery import DeliverySettings, deliver
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

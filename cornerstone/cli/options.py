@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cornerstone.settings import DB_ENV_VAR, default_db_path, default_rubrics_dir, load_settings
+from config.settings import DB_ENV_VAR, default_db_path, load_settings
+from scoring.loader import default_rubrics_dir
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:

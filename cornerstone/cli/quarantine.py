@@ -6,8 +6,8 @@ import argparse
 
 from cornerstone.cli.options import add_db_option, db_path
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.access.viewer import SYSTEM, Viewer
+from warehouse.storage.connection import connect
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

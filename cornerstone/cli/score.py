@@ -62,7 +62,7 @@ def _rubric_problems(error: RubricError) -> UserError:
 
 
 def handle_score(args: argparse.Namespace) -> int:
-    from warehouse.scores import score_database
+    from warehouse.autoscore.scores import score_database
 
     bar = None
 

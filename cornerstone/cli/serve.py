@@ -15,8 +15,8 @@ import os
 import sys
 from pathlib import Path
 
+from config.settings import DB_ENV_VAR
 from cornerstone.cli.options import add_db_option, db_path
-from cornerstone.settings import DB_ENV_VAR
 
 LOG_LEVEL_ENV_VAR = "CORNERSTONE_LOGGING__LEVEL"
 LOG_FORMAT_ENV_VAR = "CORNERSTONE_LOGGING__FORMAT"

@@ -14,10 +14,10 @@ import sys
 
 from cornerstone.cli import UserError
 from cornerstone.cli.options import add_db_option, db_path
-from warehouse import users
-from warehouse.connection import connect, transaction
-from warehouse.permissions import ROLES
-from warehouse.viewer import SYSTEM
+from warehouse.access import users
+from warehouse.storage.connection import connect, transaction
+from warehouse.access.permissions import ROLES
+from warehouse.access.viewer import SYSTEM
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

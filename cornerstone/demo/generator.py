@@ -4,7 +4,7 @@
 they are made in fixed blocks of `BLOCK_SIZE` (see `dialogue.conversation_tuples`), rendered to
 text block by block, in this process or in a pool of workers, and written in order. The bytes
 depend only on (seed, N, end_date, months, fmt), never on the number of workers.
-`iter_conversations` gives the same conversations as `cornerstone.model.Conversation`s.
+`iter_conversations` gives the same conversations as `canonical.model.Conversation`s.
 JSON is assembled from strings (ids, timestamps and keys need no escaping; names and texts go
 through the C JSON string encoder): about twice as fast as building dicts for `json.dumps`.
 """
@@ -22,9 +22,9 @@ from datetime import UTC, date, datetime
 from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 
+from canonical.model import Conversation, Message
 from cornerstone.demo.dialogue import Tables, conversation_tuples, tables
 from cornerstone.demo.roster import DEFAULT_END_DATE, DEFAULT_MONTHS, DEFAULT_SEED
-from cornerstone.model import Conversation, Message
 
 BLOCK_SIZE = 2_000
 CSV_COLUMNS = (

@@ -32,7 +32,7 @@ class DemoRun:
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
     workers: int = 1
     summaries: list[tuple[str, str]] = field(default_factory=list)  # (step, one line)
-    accounts: list[Any] = field(default_factory=list)  # warehouse.users.DemoAccount
+    accounts: list[Any] = field(default_factory=list)  # warehouse.access.users.DemoAccount
     accounts_file: Path | None = None
 
 
@@ -76,7 +76,7 @@ def step_generate(run: DemoRun) -> str:
 
 # ---- A: ingest ---------------------------------------------------------------------------------
 def step_ingest(run: DemoRun) -> str:
-    ingest = _require("warehouse.ingest", "ingest_file")
+    ingest = _require("warehouse.reading.ingest", "ingest_file")
 
     def progress(done_bytes: int, total_bytes: int) -> None:
         if run.progress is not None:
@@ -90,7 +90,7 @@ def step_ingest(run: DemoRun) -> str:
 
 # ---- D1: score ---------------------------------------------------------------------------------
 def step_score(run: DemoRun) -> str:
-    scores = _require("warehouse.scores", "score_database")
+    scores = _require("warehouse.autoscore.scores", "score_database")
 
     def progress(done: int, total: int) -> None:
         if run.progress is not None:
@@ -102,8 +102,8 @@ def step_score(run: DemoRun) -> str:
 
 # ---- F: users ----------------------------------------------------------------------------------
 def step_users(run: DemoRun) -> str:
-    users = _require("warehouse.users", "seed_demo_accounts", "format_demo_accounts")
-    from warehouse.connection import connect, transaction
+    users = _require("warehouse.access.users", "seed_demo_accounts", "format_demo_accounts")
+    from warehouse.storage.connection import connect, transaction
 
     with connect(run.db_path) as con, transaction(con):
         run.accounts = users.seed_demo_accounts(con, run.roster)
@@ -115,8 +115,8 @@ def step_users(run: DemoRun) -> str:
 
 # ---- E1: reviews and disputes ------------------------------------------------------------------
 def step_reviews(run: DemoRun) -> str:
-    demo_reviews = _require("warehouse.demo_reviews", "seed_demo_reviews")
-    from warehouse.connection import connect
+    demo_reviews = _require("cornerstone.demo.reviews", "seed_demo_reviews")
+    from warehouse.storage.connection import connect
 
     with connect(run.db_path) as con:
         return str(demo_reviews.seed_demo_reviews(con, run.roster, seed=run.seed))
@@ -124,8 +124,8 @@ def step_reviews(run: DemoRun) -> str:
 
 # ---- E2: coaching and calibration --------------------------------------------------------------
 def step_coaching(run: DemoRun) -> str:
-    coaching = _require("warehouse.coaching", "seed_demo_coaching")
-    from warehouse.connection import connect
+    coaching = _require("warehouse.review.coaching", "seed_demo_coaching")
+    from warehouse.storage.connection import connect
 
     with connect(run.db_path) as con:
         created = coaching.seed_demo_coaching(con, run.roster.coaching_events)
@@ -133,9 +133,9 @@ def step_coaching(run: DemoRun) -> str:
 
 
 def step_calibration(run: DemoRun) -> str:
-    calibration = _require("warehouse.calibration", "seed_demo_calibration")
-    from warehouse.connection import connect
-    from warehouse.viewer import Viewer
+    calibration = _require("warehouse.review.calibration", "seed_demo_calibration")
+    from warehouse.access.viewer import Viewer
+    from warehouse.storage.connection import connect
 
     lead = run.roster.users_by_role("qa_lead")[0]
     reviewers = run.roster.users_by_role("reviewer")
@@ -151,12 +151,12 @@ def step_calibration(run: DemoRun) -> str:
 
 DEMO_STEPS: tuple[Step, ...] = (
     Step("generate", "cornerstone.demo.generator", step_generate),
-    Step("ingest", "warehouse.ingest", step_ingest),
-    Step("score", "warehouse.scores", step_score),
-    Step("users", "warehouse.users", step_users),
-    Step("reviews", "warehouse.demo_reviews", step_reviews),
-    Step("coaching", "warehouse.coaching", step_coaching),
-    Step("calibration", "warehouse.calibration", step_calibration),
+    Step("ingest", "warehouse.reading.ingest", step_ingest),
+    Step("score", "warehouse.autoscore.scores", step_score),
+    Step("users", "warehouse.access.users", step_users),
+    Step("reviews", "cornerstone.demo.reviews", step_reviews),
+    Step("coaching", "warehouse.review.coaching", step_coaching),
+    Step("calibration", "warehouse.review.calibration", step_calibration),
 )
 
 

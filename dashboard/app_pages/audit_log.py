@@ -4,11 +4,11 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard.session import require_page
 from dashboard.text import plain
-from warehouse import audit
-from warehouse.connection import connect
+from warehouse.access import audit
+from warehouse.storage.connection import connect
 
 ANY = "Any"
 viewer = require_page("audit_log")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.loaders import autoqa_accuracy as data
 from dashboard.session import require_page
-from warehouse.autoqa_accuracy import ALPHA_THRESHOLD, Estimate
+from warehouse.review.autoqa_accuracy import ALPHA_THRESHOLD, Estimate
 
 PERIODS = {"All time": None, "Last 90 days": 90, "Last 30 days": 30}
 GROUPS = {"Criterion": "criterion", "Week": "week", "Rubric version": "rubric_version"}

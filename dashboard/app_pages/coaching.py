@@ -10,8 +10,8 @@ from dashboard.loaders import coaching as load
 from dashboard.loaders.trends import filter_options
 from dashboard.session import current_viewer, require_page
 from dashboard.text import plain
-from warehouse.coaching import DEFAULT_WINDOW_DAYS, SMALL_SAMPLE, CoachingRequest
 from warehouse.errors import WarehouseError
+from warehouse.review.coaching import DEFAULT_WINDOW_DAYS, SMALL_SAMPLE, CoachingRequest
 
 ALL = "All"
 SAVED_KEY = "coaching_saved_notice"

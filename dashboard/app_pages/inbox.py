@@ -2,7 +2,7 @@
 resolved, conversations assigned to me — newest first, unread ones marked; open one (it becomes
 read), mark all read, and choose an address to get them by e-mail.
 
-Notifications are derived from reviews, disputes and assignments (warehouse/notifications.py),
+Notifications are derived from reviews, disputes and assignments (warehouse/review/notifications.py),
 each read through the signed-in viewer, so nobody sees another person's inbox.
 """
 
@@ -10,14 +10,14 @@ import re
 
 import streamlit as st
 
-from cornerstone.notification_delivery import DeliverySettings, DeliverySettingsError
-from cornerstone.settings import SettingsError, default_db_path
+from config.settings import SettingsError, default_db_path
 from dashboard.page_roles import may_see
 from dashboard.session import current_viewer
 from dashboard.text import break_autolinks
-from warehouse import notifications
-from warehouse.connection import connect
 from warehouse.errors import DatabaseBusyError, WarehouseError
+from warehouse.review import notifications
+from warehouse.review.notification_delivery import DeliverySettings, DeliverySettingsError
+from warehouse.storage.connection import connect
 
 PAGE_SIZE = 30
 SHOWN_KEY = "inbox_shown"

@@ -2,7 +2,7 @@
 
 Form state is keyed by conversation (`review::<conversation>::<field>`), so answers typed for one
 conversation can never be submitted for another. Every change is kept as a draft (in this
-session and in the database, warehouse/drafts.py) and is never overwritten by a re-run; fields
+session and in the database, warehouse/review/drafts.py) and is never overwritten by a re-run; fields
 the reviewer has not touched follow the current auto-score. The submit button carries the
 conversation and the form it was rendered with: a submit for a conversation that is no longer
 on screen, or for a form whose auto-score changed meanwhile, is refused and nothing is lost.
@@ -27,8 +27,8 @@ from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
-from warehouse.permissions import allowed
-from warehouse.reviews import (
+from warehouse.access.permissions import allowed
+from warehouse.review.reviews import (
     CriterionAnswer,
     InvalidReviewError,
     ReviewConflictError,

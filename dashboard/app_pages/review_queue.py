@@ -12,8 +12,8 @@ from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
 from warehouse.errors import WarehouseError
-from warehouse.permissions import allowed
-from warehouse.sampling import RULE_NAMES, QueueFilters, Selection
+from warehouse.access.permissions import allowed
+from warehouse.review.sampling import RULE_NAMES, QueueFilters, Selection
 
 REVIEW_PAGE = "app_pages/review_conversation.py"
 EVERYONE = "(everyone)"

@@ -3,11 +3,11 @@ messages for wrong credentials, lockout and unknown company e-mails."""
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard.session import sign_in, signed_in_viewer, sso_providers, take_notice
-from warehouse import authentication, users
-from warehouse.connection import connect
+from warehouse.access import authentication, users
 from warehouse.errors import WarehouseError
+from warehouse.storage.connection import connect
 
 st.title("Cornerstone QA")
 

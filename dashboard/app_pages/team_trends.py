@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, labels
 from dashboard.loaders.trends import PASS_MARK, SOURCES, TrendFilters, filter_options, trends
 from dashboard.session import current_viewer, require_page
-from warehouse.csv_export import frame_to_csv
+from warehouse.storage.csv_export import frame_to_csv
 
 SMALL_SAMPLE = 5  # fewer human-reviewed conversations than this: treat the agent's figure with care
 ALL = "All"

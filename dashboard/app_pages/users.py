@@ -3,13 +3,13 @@ reset password, company sign-in e-mail. Every change is checked and audited in w
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard.session import ROLE_LABELS, locked_account_count, require_page
 from dashboard.text import plain
-from warehouse import authentication, users
-from warehouse.connection import connect, transaction
+from warehouse.access import authentication, users
+from warehouse.storage.connection import connect, transaction
 from warehouse.errors import WarehouseError
-from warehouse.permissions import ROLES
+from warehouse.access.permissions import ROLES
 
 viewer = require_page("users")
 st.title("Users")

@@ -7,12 +7,13 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard.loaders.rubrics import rubric_set
 from scoring.rubric import RubricError
-from warehouse import autoqa_accuracy, queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import autoqa_accuracy
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 120
 

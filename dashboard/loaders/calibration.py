@@ -12,11 +12,12 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
-from warehouse import calibration, queries
-from warehouse.connection import connect
-from warehouse.permissions import roles_with
-from warehouse.viewer import Viewer
+from config.settings import default_db_path
+from warehouse.review import calibration
+from warehouse import queries
+from warehouse.storage.connection import connect
+from warehouse.access.permissions import roles_with
+from warehouse.access.viewer import Viewer
 
 TTL_SECONDS = 120
 DISAGREEMENT_LIMIT = 15

@@ -11,11 +11,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard import labels
-from warehouse import coaching, queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import coaching
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 120
 

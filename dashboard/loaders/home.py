@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 30
 LIMIT = 10

@@ -1,5 +1,5 @@
-"""The browser's import and scoring: the same `warehouse.ingest.ingest_file` as `qa ingest` and
-the same scoring as `qa score` (warehouse/first_run.py, admins only), then every cached read is
+"""The browser's import and scoring: the same `warehouse.reading.ingest.ingest_file` as `qa ingest` and
+the same scoring as `qa score` (warehouse/reading/first_run.py, admins only), then every cached read is
 dropped."""
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path, default_rubrics_dir
-from warehouse import first_run, queries
-from warehouse.connection import connect
-from warehouse.import_report import ImportReport
-from warehouse.importers import registry
-from warehouse.viewer import Viewer
+from config.settings import default_db_path
+from scoring.loader import default_rubrics_dir
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.reading import first_run
+from warehouse.reading.import_report import ImportReport
+from warehouse.reading.importers import registry
+from warehouse.storage.connection import connect
 
 # Scoring from the page runs in the server process (no worker pool forked from a threaded web
 # server); `qa score` uses both cores for large volumes.

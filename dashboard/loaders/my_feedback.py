@@ -8,12 +8,13 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from dashboard.loaders import coaching as coaching_loaders
 from dashboard.loaders.trends import PASS_MARK
-from warehouse import coaching, queries, reviews
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import coaching, reviews
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 60
 REVIEWED_LIMIT = 200

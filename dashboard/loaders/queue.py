@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from cornerstone.settings import default_db_path
-from warehouse import review_queue
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from config.settings import default_db_path
+from warehouse.access.viewer import Viewer
+from warehouse.review import review_queue
+from warehouse.storage.connection import connect
 
 
 def reassign(

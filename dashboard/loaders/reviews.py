@@ -14,13 +14,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
-from warehouse import calibration, drafts, queries, review_queue, reviews
-from warehouse.connection import connect
-from warehouse.permissions import allowed, roles_with
-from warehouse.reviews import CriterionAnswer, ReviewForm
-from warehouse.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
-from warehouse.viewer import Viewer
+from config.settings import default_db_path
+from warehouse.review import calibration, drafts, review_queue, reviews
+from warehouse import queries
+from warehouse.storage.connection import connect
+from warehouse.access.permissions import allowed, roles_with
+from warehouse.review.reviews import CriterionAnswer, ReviewForm
+from warehouse.review.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
+from warehouse.access.viewer import Viewer
 
 TTL_SECONDS = 60
 QUEUE_PAGE_SIZE = 200  # rows per page of the queue table

@@ -8,12 +8,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path, default_rubrics_dir
-from scoring.loader import import_detectors, load_rubrics
+from config.settings import default_db_path
+from scoring.loader import default_rubrics_dir, import_detectors, load_rubrics
 from scoring.rubric import RubricSet
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 
 @st.cache_data(ttl=300, show_spinner=False)

@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from cornerstone.settings import default_db_path
+from config.settings import default_db_path
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 120
 MOST_FAILED_LIMIT = 10

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 from tests.browser.signin import fill_sign_in_form
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 NEW_LOGIN = "nina.reviewer"
 NEW_PASSWORD = "lantern-orchard-58"

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 pytestmark = pytest.mark.browser
 CONVERSATION_ID = re.compile(r"demo-\d{7}")

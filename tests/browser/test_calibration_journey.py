@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
 from tests.browser.test_qa_lead import _choose_many, _metric
 from tests.browser.test_reviewer import main_area, open_by_id
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 pytestmark = pytest.mark.browser
 

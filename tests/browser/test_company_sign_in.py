@@ -40,7 +40,7 @@ from tests.browser.conftest import (
     wait_for_app,
     wait_healthy,
 )  # fmt: skip
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 OIDC_DIR = ROOT / "tests" / "oidc"
 CLIENT_ID = "cornerstone-qa"

@@ -25,8 +25,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import QA, ROOT, assert_no_errors, open_page, sign_in, wait_for_app
-from warehouse.connection import connect
-from warehouse.rubric_specs import parse_definition
+from warehouse.review.rubric_specs import parse_definition
+from warehouse.storage.connection import connect
 
 SAVED = re.compile(r"Review #\d+ .*saved")
 REFUSED = "Nothing was saved"

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 COMMENT = "Browser check: <script>alert('x')</script> kept as text"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import assert_no_errors, sign_in, wait_for_app
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 COOKIE = "cornerstone_session"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cornerstone.cli import build_parser
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -19,16 +19,17 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from cornerstone.notification_delivery import (
+from tests.browser.conftest import free_port
+from tests.fixtures import build_small_warehouse
+from warehouse.access import users
+from warehouse.review import notifications, review_queue, reviews
+from warehouse.review.notification_delivery import (
     DeliverySettings,
     DeliverySettingsError,
     deliver,
     slack_escape,
 )
-from tests.browser.conftest import free_port
-from tests.fixtures import build_small_warehouse
-from warehouse import notifications, review_queue, reviews, users
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 QA = Path(sys.executable).with_name("qa")
 NOW = datetime.now(UTC).replace(tzinfo=None)

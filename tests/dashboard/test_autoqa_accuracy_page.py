@@ -6,9 +6,9 @@ import pytest
 
 from tests.e2_fixtures import open_page
 from tests.fixtures import build_small_warehouse
-from warehouse.connection import connect
-from warehouse.reviews import CriterionAnswer, submit_review
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.review.reviews import CriterionAnswer, submit_review
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lee", "qa_lead")
 

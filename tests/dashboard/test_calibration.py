@@ -15,9 +15,9 @@ from tests.e2_fixtures import (
     metric_value,
     open_page,
 )
-from warehouse import calibration
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.review import calibration
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lead", "qa_lead")
 APOLOGY, CONFIRMATION = CRITERIA

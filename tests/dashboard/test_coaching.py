@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from tests.e2_fixtures import build_small_warehouse, open_page
-from warehouse import coaching
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.review import coaching
+from warehouse.storage.connection import connect
 
 ALPHA_MANAGER = Viewer("mona", "manager", teams=("Alpha",))
 

@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.loaders import coaching as load
-from warehouse import coaching, queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import coaching
+from warehouse.storage.connection import connect
 
 MANAGER = Viewer("mona", "manager", teams=("Billing",))
 CRITERIA = (("empathy", "apology"), ("resolution", "confirmation"))

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.e2_fixtures import CRITERIA, add_reviewer_accounts, build_small_warehouse, open_page
-from warehouse import coaching, review_queue, reviews
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.review import coaching, review_queue, reviews
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lead", "qa_lead")
 REVIEWER = Viewer("rita", "reviewer")
@@ -88,7 +88,7 @@ def test_manager_sees_movers_and_coaching_due(home_db):
 def test_lead_sees_disputes_waiting_and_calibration(home_db):
     with connect(home_db) as con:
         add_reviewer_accounts(con, ["sam"])
-        from warehouse import calibration
+        from warehouse.review import calibration
 
         calibration.create_session(
             con, LEAD, title="May round", conversation_ids=["c5"], reviewer_ids=["rita", "sam"]

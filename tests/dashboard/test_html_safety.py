@@ -217,7 +217,7 @@ def _open(viewer, page: str):
 
 def test_hostile_review_page_dispute_and_comments_stay_text(hostile, monkeypatch):
     monkeypatch.setenv("CORNERSTONE_DB", str(hostile.db_path))
-    from warehouse.connection import connect
+    from warehouse.storage.connection import connect
 
     with connect(hostile.db_path) as con:
         (conversation_id,) = con.execute(

@@ -12,9 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import notifications, reviews, users
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access import users
+from warehouse.access.viewer import Viewer
+from warehouse.review import notifications, reviews
+from warehouse.storage.connection import connect
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 PAGE = "app_pages/inbox.py"

@@ -15,9 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.e2_fixtures import SECRET_COMMENT, build_small_warehouse, open_page
-from warehouse import coaching, queries, reviews
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.review import coaching, reviews
+from warehouse import queries
+from warehouse.storage.connection import connect
+from warehouse.access.viewer import Viewer
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 PAGE = "app_pages/my_feedback.py"
@@ -77,7 +78,7 @@ def test_every_scoped_read_query_is_covered():
 def test_agent_gets_no_other_agents_rows_from_any_query(
     small_db, target_agent, target_conversation
 ):
-    from warehouse import coaching
+    from warehouse.review import coaching
 
     with connect(small_db) as con:
         # A coaching session for Cat (b1), so session ids of others exist too.

@@ -12,8 +12,8 @@ import pytest
 
 from dashboard.page_roles import PAGE_ROLES
 from tests.e2_fixtures import build_small_warehouse, open_page
-from warehouse import connection
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage import connection
 
 ADMIN = Viewer("root", "admin")
 PAGES = [page for page, roles in PAGE_ROLES.items() if "admin" in roles]
@@ -80,7 +80,7 @@ def test_the_cli_reports_a_full_disk_and_a_busy_database_in_plain_words(
     tmp_path, db_path, monkeypatch, capsys
 ):
     from cornerstone.cli import main
-    from warehouse import ingest
+    from warehouse.reading import ingest
 
     export = tmp_path / "one.jsonl"
     export.write_text(

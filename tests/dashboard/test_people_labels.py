@@ -13,9 +13,10 @@ import pytest
 from dashboard.page_roles import PAGE_ROLES
 from tests.e2_fixtures import add_reviewer_accounts, open_page
 from tests.fixtures import build_small_warehouse
-from warehouse import calibration, coaching, queries, review_queue, reviews
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import calibration, coaching, review_queue, reviews
+from warehouse.storage.connection import connect
 
 VIEWERS = {
     "admin": Viewer("admin", "admin"),

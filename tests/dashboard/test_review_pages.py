@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import review_queue, reviews
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.review import review_queue, reviews
+from warehouse.storage.connection import connect
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 QUEUE = "app_pages/review_queue.py"
@@ -433,7 +433,7 @@ CRITERIA = [
 @pytest.fixture
 def calibration_db(db):
     from tests.e2_fixtures import add_reviewer_accounts
-    from warehouse import calibration
+    from warehouse.review import calibration
 
     with connect(db) as con:
         add_reviewer_accounts(con, ["rita", "sam"])

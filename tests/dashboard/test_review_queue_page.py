@@ -8,9 +8,10 @@ import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts, open_page
 from tests.fixtures import build_small_warehouse
-from warehouse import permissions, review_queue
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access import permissions
+from warehouse.access.viewer import Viewer
+from warehouse.review import review_queue
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lee", "qa_lead")
 

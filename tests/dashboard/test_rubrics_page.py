@@ -8,8 +8,8 @@ import pytest
 from dashboard.labels import humanise
 from scoring.loader import load_rubrics
 from tests.e2_fixtures import build_small_warehouse, open_page
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from dashboard import server, session_cookie
-from warehouse import sessions, users
-from warehouse.connection import connect
-from warehouse.viewer import SYSTEM
+from warehouse.access import sessions, users
+from warehouse.access.viewer import SYSTEM
+from warehouse.storage.connection import connect
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 

@@ -11,9 +11,9 @@ from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import audit, authentication, passwords, sessions, users
-from warehouse.connection import connect
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.access import audit, authentication, passwords, sessions, users
+from warehouse.access.viewer import SYSTEM, Viewer
+from warehouse.storage.connection import connect
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.e2_fixtures import build_small_warehouse, metric_value, open_page
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 ALPHA_MANAGER = Viewer("mona", "manager", teams=("Alpha",))
 ADMIN = Viewer("root", "admin")

@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
+from canonical.model import Conversation
 from cornerstone.demo import phrases as P
-from cornerstone.model import Conversation
 
 _ANGRY_PATTERN = re.compile(
     "|".join(

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cornerstone.demo.generator import generate
-from warehouse.connection import connect
-from warehouse.ingest import ingest_file
+from warehouse.reading.ingest import ingest_file
+from warehouse.storage.connection import connect
 
 
 def test_demo_jsonl_and_csv_import_to_identical_conversations(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from cornerstone.cli import main
 from cornerstone.demo.pipeline import DEMO_STEPS, Step, _require, build_demo
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 
 def _count(db: Path, sql: str) -> int:
@@ -58,12 +58,15 @@ def test_a_step_whose_module_is_missing_stops_the_demo_naming_it(tmp_path: Path)
         return "never"
 
     def step_half_built(run) -> str:
-        _require("warehouse.connection", "seed_something_else")
+        _require("warehouse.storage.connection", "seed_something_else")
         return "never"
 
     for step, message in (
         (Step("future", "warehouse.not_built_yet", step_future), "warehouse.not_built_yet"),
-        (Step("half", "warehouse.connection", step_half_built), "has no seed_something_else"),
+        (
+            Step("half", "warehouse.storage.connection", step_half_built),
+            "has no seed_something_else",
+        ),
     ):
         with pytest.raises(ImportError, match=message):
             build_demo(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from canonical.model import Conversation, Message
 from cornerstone.demo.generator import iter_conversations
-from cornerstone.model import Conversation, Message
 from scoring.batch import score_batch, template_hashes_for, to_json_line
 from scoring.engine import score
 from scoring.loader import load_rubrics

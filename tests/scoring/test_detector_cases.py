@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.detectors import import_detectors
 from scoring.signals import ConversationSignals
 from scoring.templates import reply_hash

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.detectors.base import REGISTRY, ParameterProblems
 from scoring.detectors.customer_outcome import customer_outcome
 from scoring.signals import ConversationSignals

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.detectors.base import REGISTRY, DetectorOutcome, ParameterProblems
 from scoring.detectors.empathy import (
     acknowledges_feelings,

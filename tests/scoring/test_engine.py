@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.engine import score
 from scoring.loader import load_rubrics
 from scoring.outcomes import outcome

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from canonical.validate import to_model, validate_conversation
 from scoring.batch import template_hashes_for
 from scoring.engine import score
 from scoring.loader import load_rubrics
-from warehouse.validate import to_model, validate_conversation
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 CASES = [

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cornerstone.model import CHANNELS, ROLES, Conversation, Message
+from canonical.model import CHANNELS, ROLES, Conversation, Message
 from scoring.engine import score
 from scoring.loader import load_rubrics
 

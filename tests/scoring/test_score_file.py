@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from canonical.jsonl import parse_line, record_lines
+from canonical.validate import RecordError, to_model, validate_conversation
 from cornerstone.cli import main
 from cornerstone.demo.generator import generate
 from tests.conftest import format_samples
-from warehouse.importers import registry
-from warehouse.importers.canonical_jsonl import parse_line, record_lines
-from warehouse.validate import RecordError, to_model, validate_conversation
+from warehouse.reading.importers import registry
 
 REPO = Path(__file__).resolve().parents[2]
 RUBRIC_IDS = {"responsiveness", "empathy", "resolution", "personalisation", "communication"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.signals import ConversationSignals, normalise_reply
 
 T0 = datetime(2026, 3, 1, 10, 0, 0)

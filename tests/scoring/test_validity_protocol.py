@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks import validity
+from canonical.validate import to_model, validate_conversation
 from scoring.batch import template_hashes_for
 from scoring.engine import score
 from scoring.loader import load_rubrics
 from tests.conftest import SHARED_DATA
-from warehouse.validate import to_model, validate_conversation
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "criteria.jsonl"
 

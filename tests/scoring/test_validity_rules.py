@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from cornerstone.model import Conversation, Message
+from canonical.model import Conversation, Message
 from scoring.detectors.politeness import text_cues
 from scoring.engine import score
 from scoring.loader import load_rubrics

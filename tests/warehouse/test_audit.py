@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import audit, queries
-from warehouse.connection import connect, transaction
+from warehouse import queries
+from warehouse.access import audit
+from warehouse.access.viewer import SYSTEM, Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.storage.connection import connect, transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 5, 4, 9, 0)
@@ -127,7 +128,7 @@ def test_nothing_in_the_code_base_updates_or_deletes_audit_rows():
 def test_writes_by_other_modules_are_audited(db_path):
     """Sign-ins (F), reviews, comments, disputes (E1), coaching (E2) each leave an audit row."""
     from tests.fixtures import build_small_warehouse
-    from warehouse import coaching, reviews
+    from warehouse.review import coaching, reviews
 
     info = build_small_warehouse(db_path, per_agent=2)
     reviewer = Viewer("rev1", "reviewer")
@@ -155,8 +156,8 @@ def test_imports_and_rubric_changes_are_audited(db_path, tmp_path):
     so a change enters the system when a changed set first scores)."""
     import json
 
-    from warehouse.ingest import ingest_file
-    from warehouse.scores import score_database
+    from warehouse.autoscore.scores import score_database
+    from warehouse.reading.ingest import ingest_file
 
     sample = ROOT / "data" / "sample_conversations.jsonl"
     export = tmp_path / "ten.jsonl"

@@ -11,9 +11,10 @@ import pytest
 
 from cornerstone.cli import main
 from tests.e2_fixtures import open_page
-from warehouse import audit, migrations
-from warehouse.connection import connect, transaction
-from warehouse.viewer import Viewer
+from warehouse import migrations
+from warehouse.access import audit
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect, transaction
 
 ADMIN = Viewer("root", "admin")
 T0 = datetime(2026, 5, 4, 9, 0)

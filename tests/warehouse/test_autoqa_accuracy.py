@@ -10,17 +10,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fixtures import build_small_warehouse
-from warehouse import metrics
-from warehouse.autoqa_accuracy import (
+from warehouse.access.viewer import Viewer
+from warehouse.review import metrics
+from warehouse.review.autoqa_accuracy import (
     Pair,
     _alpha_from_tables,
     agreement,
     review_pairs,
     summarise,
 )
-from warehouse.connection import connect
-from warehouse.reviews import CriterionAnswer, submit_review
-from warehouse.viewer import Viewer
+from warehouse.review.reviews import CriterionAnswer, submit_review
+from warehouse.storage.connection import connect
 
 EPOCH = datetime(1970, 1, 1)
 

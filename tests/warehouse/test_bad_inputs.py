@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.connection import connect
-from warehouse.ingest import ImportReport, ingest_file
+from warehouse.reading.ingest import ImportReport, ingest_file
+from warehouse.storage.connection import connect
 
 BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 
@@ -350,7 +350,7 @@ def test_device_files_fifos_and_directories_are_refused_with_a_true_message(
 
 
 def test_ids_and_fields_over_their_limits_are_quarantined_with_the_reason(tmp_path, db_path):
-    from warehouse.validate import MAX_FIELD_CHARS, MAX_TEXT_CHARS
+    from canonical.validate import MAX_FIELD_CHARS, MAX_TEXT_CHARS
 
     records = []
     for i, (field, value) in enumerate(

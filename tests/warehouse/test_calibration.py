@@ -23,10 +23,11 @@ from datetime import datetime
 import pytest
 
 from tests.e2_fixtures import CRITERIA, add_review, add_reviewer_accounts, build_small_warehouse
-from warehouse import calibration, metrics, queries
-from warehouse.connection import connect
+from warehouse import queries
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError, WarehouseError
-from warehouse.viewer import Viewer
+from warehouse.review import calibration, metrics
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lead", "qa_lead")
 APOLOGY, CONFIRMATION = CRITERIA

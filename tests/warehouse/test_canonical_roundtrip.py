@@ -12,11 +12,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cornerstone.model import CHANNELS, ROLES, Conversation, Message
-from warehouse import ingest
-from warehouse.connection import connect
-from warehouse.conversations import load_conversations
-from warehouse.importers.canonical_csv import COLUMNS, conversation_rows
+from canonical.csv_rows import COLUMNS, conversation_rows
+from canonical.model import CHANNELS, ROLES, Conversation, Message
+from warehouse.autoscore.conversations import load_conversations
+from warehouse.reading import ingest
+from warehouse.storage.connection import connect
 
 
 def texts(csv_safe: bool, **kwargs) -> st.SearchStrategy[str]:

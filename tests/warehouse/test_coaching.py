@@ -7,10 +7,11 @@ from datetime import date, datetime
 import pytest
 
 from tests.e2_fixtures import build_small_warehouse
-from warehouse import coaching, queries
-from warehouse.connection import connect
+from warehouse import queries
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import Viewer
+from warehouse.review import coaching
+from warehouse.storage.connection import connect
 
 ALPHA_MANAGER = Viewer("mona", "manager", teams=("Alpha",))
 BETA_MANAGER = Viewer("bert", "manager", teams=("Beta",))

@@ -8,9 +8,9 @@ import pytest
 
 from cornerstone.cli import main
 from tests.conftest import own_format_files, shared_data
-from warehouse.connection import connect
-from warehouse.convert import convert_file
-from warehouse.ingest import ingest_file
+from warehouse.reading.convert import convert_file
+from warehouse.reading.ingest import ingest_file
+from warehouse.storage.connection import connect
 
 SAMPLES = [
     ("zendesk", "zenpy_ticket_audits_response.json"),

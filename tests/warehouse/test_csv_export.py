@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from warehouse.csv_export import FORMULA_PREFIXES, frame_to_csv, rows_to_csv, safe_cell
+from warehouse.storage.csv_export import FORMULA_PREFIXES, frame_to_csv, rows_to_csv, safe_cell
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 ATTACKS = (

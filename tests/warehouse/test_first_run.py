@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cornerstone.settings import default_rubrics_dir
-from warehouse import first_run
-from warehouse.connection import connect
+from scoring.loader import default_rubrics_dir
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import Viewer
+from warehouse.reading import first_run
+from warehouse.storage.connection import connect
 
 BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 ADMIN = Viewer("root", "admin")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import ingest
-from warehouse.connection import connect
-from warehouse.conversations import load_conversations
-from warehouse.importers import registry
-from warehouse.importers.registry import UnknownFormatError
+from warehouse.autoscore.conversations import load_conversations
+from warehouse.reading import ingest
+from warehouse.reading.importers import registry
+from warehouse.reading.importers.registry import UnknownFormatError
+from warehouse.storage.connection import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -136,7 +136,7 @@ def test_killed_process_mid_import_leaves_database_unchanged(tmp_path, db_path):
     script = textwrap.dedent(
         f"""
         import sys, time
-        from warehouse import ingest
+        from warehouse.reading import ingest
         def progress(done, total):
             if 0 < done < total:
                 print("MIDWAY", flush=True)
@@ -231,7 +231,7 @@ def test_summary_names_counts_and_first_quarantine_reasons(tmp_path, db_path):
 def test_a_crashing_format_module_fails_the_file_cleanly_and_imports_nothing(
     tmp_path, db_path, monkeypatch
 ):
-    from warehouse.importers import canonical_csv
+    from canonical import csv_rows as canonical_csv
 
     original = canonical_csv.CanonicalCsvImporter.stream_records
 

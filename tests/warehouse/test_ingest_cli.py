@@ -10,8 +10,8 @@ import pytest
 
 from cornerstone.cli import main
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad_inputs"
 

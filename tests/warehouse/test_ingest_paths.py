@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import ingest
-from warehouse.connection import connect
+from warehouse.reading import ingest
+from warehouse.storage.connection import connect
 
 GOOD = {
     "conversation_id": "c1",

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.warehouse.test_ingest import ROOT, conversation, snapshot, write_jsonl
-from warehouse import ingest
-from warehouse.connection import connect
+from warehouse.reading import ingest
+from warehouse.storage.connection import connect
 
 
 def stages(db_path: Path) -> list[Path]:
@@ -38,7 +38,7 @@ def test_the_database_stays_readable_while_an_import_is_staged_and_a_killed_impo
     script = textwrap.dedent(
         f"""
         import time
-        from warehouse import ingest
+        from warehouse.reading import ingest
         def progress(done, total):
             if 0 < done < total:
                 print("MIDWAY", flush=True)

@@ -14,8 +14,9 @@ import duckdb
 import pytest
 
 from cornerstone.cli import main
-from warehouse.connection import connect
-from warehouse.maintenance import (
+from warehouse.migrations import available
+from warehouse.storage.connection import connect
+from warehouse.storage.maintenance import (
     MaintenanceError,
     backup,
     check_health,
@@ -23,7 +24,6 @@ from warehouse.maintenance import (
     newest_schema_version,
     restore,
 )
-from warehouse.migrations import available
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,7 +87,7 @@ def _schema_version(path: Path) -> int:
 HOLDER = textwrap.dedent(
     """
     import sys
-    from warehouse.connection import connect
+    from warehouse.storage.connection import connect
     with connect(sys.argv[1]):   # a long unit of work in another process (an import, say)
         print("holding", flush=True)
         sys.stdin.read()
@@ -133,7 +133,7 @@ def test_backup_is_a_checked_copy_and_never_overwrites_by_accident(db_path, tmp_
 WRITER = textwrap.dedent(
     """
     import sys
-    from warehouse.connection import connect
+    from warehouse.storage.connection import connect
     path, count = sys.argv[1], int(sys.argv[2])
     for n in range(count):
         with connect(path, wait_seconds=30) as con:   # one unit of work, like a page's write

@@ -13,9 +13,10 @@ from datetime import datetime
 import pytest
 
 from tests.e2_fixtures import build_small_warehouse
-from warehouse import metrics, queries
-from warehouse.connection import connect
-from warehouse.viewer import Viewer
+from warehouse import queries
+from warehouse.access.viewer import Viewer
+from warehouse.review import metrics
+from warehouse.storage.connection import connect
 
 NPS = [10, 9, 7, 3, None]
 CES = [2, 3, 5, 7, None]

@@ -1,6 +1,6 @@
 from warehouse import migrations
-from warehouse.connection import connect
 from warehouse.errors import SchemaTooNewError
+from warehouse.storage.connection import connect
 
 
 def test_new_database_is_migrated_to_newest_version(db_path):
@@ -12,7 +12,9 @@ def test_new_database_is_migrated_to_newest_version(db_path):
 def test_database_from_newer_release_is_refused_with_a_clear_message(db_path):
     with connect(db_path) as con:
         con.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
-    migrations_module_cache = __import__("warehouse.connection", fromlist=["_migrated"])._migrated
+    migrations_module_cache = __import__(
+        "warehouse.storage.connection", fromlist=["_migrated"]
+    )._migrated
     migrations_module_cache.clear()
     try:
         with connect(db_path):

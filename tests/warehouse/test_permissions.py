@@ -26,11 +26,13 @@ import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts
 from tests.fixtures import build_small_warehouse
-from warehouse import calibration, coaching, queries, reviews, users
-from warehouse.connection import connect
+from warehouse.review import calibration, coaching, reviews
+from warehouse import queries
+from warehouse.access import users
+from warehouse.storage.connection import connect
 from warehouse.errors import PermissionDeniedError, WarehouseError
-from warehouse.permissions import ACTIONS, ROLE_LABELS, ROLES, allowed, require
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.access.permissions import ACTIONS, ROLE_LABELS, ROLES, allowed, require
+from warehouse.access.viewer import SYSTEM, Viewer
 
 ADMIN = Viewer("boss", "admin")
 LEAD = Viewer("lead1", "qa_lead")
@@ -417,7 +419,7 @@ INTERNAL_UNSCOPED = {
     "current_review_in_chain",  # reviews.submit_review after its own visibility check
     "open_dispute_exists",  # reviews.open_dispute after its own check
     "coaching_session_exists",  # demo seeding: a count, for idempotent re-runs
-    "conversation_ids_all",  # qa score: warehouse.conversations walks every conversation
+    "conversation_ids_all",  # qa score: warehouse.autoscore.conversations walks every conversation
     "conversations_batch_for_scoring",  # qa score: the same, a batch at a time
     "messages_batch_for_scoring",  # qa score: their messages
     "seed_review_picks",  # qa demo: conversations the demo reviewers review
@@ -469,7 +471,7 @@ def test_pages_never_call_internal_unscoped_queries():
     offenders += [
         f"{path.relative_to(root)}: {name}"
         for path in root.rglob("*.py")
-        for name in ("load_conversations", "warehouse.conversations", "score_database")
+        for name in ("load_conversations", "warehouse.autoscore.conversations", "score_database")
         if name in path.read_text(encoding="utf-8")
     ]
     assert not offenders, offenders
@@ -668,11 +670,11 @@ def test_roles_and_their_permissions_are_declared_only_in_warehouse_permissions(
     for top in ("warehouse", "dashboard", "cornerstone"):
         for path in sorted((root / top).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
-            if relative == "warehouse/permissions.py" or relative in ROLE_LISTS_ALLOWED_IN:
+            if relative == "warehouse/access/permissions.py" or relative in ROLE_LISTS_ALLOWED_IN:
                 continue
             offenders += [f"{relative}:{line}" for line in _role_lists(path)]
     assert not offenders, (
-        "role lists written out: derive them from warehouse.permissions "
+        "role lists written out: derive them from warehouse.access.permissions "
         f"(ROLES, ROLE_LABELS, roles_with(action), allowed(viewer, action)): {offenders}"
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from warehouse.connection import connect
+from warehouse.storage.connection import connect
 
 
 def _mode(path) -> int:
@@ -36,7 +36,7 @@ def test_an_existing_world_readable_database_is_made_private_on_open(tmp_path):
 
 
 def test_a_backup_is_private_too(tmp_path):
-    from warehouse.maintenance import backup
+    from warehouse.storage.maintenance import backup
 
     old = os.umask(0o022)
     try:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.redaction import CASES, HOLDOUT, evaluate, load_cases, naive_find
-from warehouse.redaction import PRIORITY, find_pii, iban_valid, luhn_valid, redact
+from warehouse.reading.redaction import PRIORITY, find_pii, iban_valid, luhn_valid, redact
 
 
 def test_empty_text_is_unchanged():
@@ -116,10 +116,10 @@ def test_ingest_with_redact_stores_placeholders_and_keeps_first_names(db_path, t
     """A's ingest engine calls the redactor on message text when asked (`qa ingest --redact`)."""
     import json
 
-    from warehouse import audit
-    from warehouse.connection import connect
-    from warehouse.ingest import ingest_file
-    from warehouse.viewer import SYSTEM
+    from warehouse.access import audit
+    from warehouse.access.viewer import SYSTEM
+    from warehouse.reading.ingest import ingest_file
+    from warehouse.storage.connection import connect
 
     record = {
         "conversation_id": "pii-1",
@@ -172,7 +172,7 @@ def test_issue_16_misses(text, expected):
 def test_every_iban_registry_country_is_known():
     from stdnum import numdb
 
-    from warehouse.redaction import IBAN_LENGTHS
+    from warehouse.reading.redaction import IBAN_LENGTHS
 
     registry = {country for _, country, *_ in numdb.get("iban").prefixes}
     assert registry <= set(IBAN_LENGTHS) and len(registry) >= 89

@@ -1,14 +1,14 @@
-"""Review drafts (warehouse/drafts.py) and the stale-form check of submit_review."""
+"""Review drafts (warehouse/review/drafts.py) and the stale-form check of submit_review."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import drafts, reviews
-from warehouse.connection import connect
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import Viewer
+from warehouse.review import drafts, reviews
+from warehouse.storage.connection import connect
 
 RITA = Viewer("rita", "reviewer")
 SAM = Viewer("sam", "reviewer")
@@ -69,7 +69,7 @@ def test_a_submit_of_a_form_whose_auto_score_changed_is_refused(con):
 
 def test_a_participants_review_is_recorded_against_the_open_calibration_session(con):
     from tests.e2_fixtures import add_reviewer_accounts
-    from warehouse import calibration
+    from warehouse.review import calibration
 
     add_reviewer_accounts(con, ["rita", "sam"])
     lead = Viewer("lee", "qa_lead")

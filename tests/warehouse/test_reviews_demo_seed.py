@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from cornerstone.demo.reviews import seed_demo_reviews
 from cornerstone.demo.roster import build_roster
 from tests.fixtures import build_small_warehouse
-from warehouse.connection import connect
-from warehouse.demo_reviews import seed_demo_reviews
-from warehouse.users import seed_demo_accounts
+from warehouse.access.users import seed_demo_accounts
+from warehouse.storage.connection import connect
 
 
 def test_seeding_reviews_a_share_and_queues_the_rest_and_a_rerun_adds_nothing(db_path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures import build_small_warehouse
-from warehouse import queries, reviews
-from warehouse.connection import connect
+from warehouse import queries
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.reviews import CriterionAnswer, InvalidReviewError, NotFoundError
-from warehouse.viewer import Viewer
+from warehouse.review import reviews
+from warehouse.review.reviews import CriterionAnswer, InvalidReviewError, NotFoundError
+from warehouse.storage.connection import connect
 
 RITA = Viewer("rita", "reviewer")
 ANN = Viewer("ann", "agent", agent_id="agent_ann")

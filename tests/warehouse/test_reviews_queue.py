@@ -9,12 +9,13 @@ import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts
 from tests.fixtures import build_small_warehouse
-from warehouse import queries, review_queue, reviews
-from warehouse.connection import connect
+from warehouse import queries
+from warehouse.access.viewer import Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.reviews import InvalidReviewError
-from warehouse.sampling import QueueFilters, SamplingConfigError, Selection, load_sampling
-from warehouse.viewer import Viewer
+from warehouse.review import review_queue, reviews
+from warehouse.review.reviews import InvalidReviewError
+from warehouse.review.sampling import QueueFilters, SamplingConfigError, Selection, load_sampling
+from warehouse.storage.connection import connect
 
 LEAD = Viewer("lee", "qa_lead")
 RITA = Viewer("rita", "reviewer")

@@ -10,11 +10,14 @@ import duckdb
 import pytest
 
 from tests.fixtures import add_conversation, add_rubric_set, add_scores
-from warehouse import ingest, migrations, review_queue, sampling_facts
-from warehouse.connection import connect, transaction
-from warehouse.sampling import QueueFilters, Selection
-from warehouse.scores import score_database
-from warehouse.viewer import Viewer
+from warehouse import migrations
+from warehouse.access.viewer import Viewer
+from warehouse.autoscore import sampling_facts
+from warehouse.autoscore.scores import score_database
+from warehouse.reading import ingest
+from warehouse.review import review_queue
+from warehouse.review.sampling import QueueFilters, Selection
+from warehouse.storage.connection import connect, transaction
 
 LEAD = Viewer("lee", "qa_lead")
 
@@ -114,7 +117,8 @@ def test_reimport_with_changed_attributes_refreshes_facts_before_rescoring(
 
 
 def test_a_failed_score_write_leaves_facts_and_scores_together(scored, monkeypatch):
-    from warehouse import queries, scores
+    from warehouse import queries
+    from warehouse.autoscore import scores
 
     with connect(scored) as con:
         before = con.execute(FACTS).fetchall()

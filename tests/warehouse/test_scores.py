@@ -9,10 +9,10 @@ from cornerstone.cli import main
 from cornerstone.demo.generator import generate
 from scoring.loader import DEFAULT_RUBRICS_DIR, load_rubrics
 from warehouse import queries
-from warehouse.connection import connect
-from warehouse.ingest import ingest_file
-from warehouse.scores import score_database
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.access.viewer import SYSTEM, Viewer
+from warehouse.autoscore.scores import score_database
+from warehouse.reading.ingest import ingest_file
+from warehouse.storage.connection import connect
 
 CRITERIA = sum(len(r.criteria) for r in load_rubrics().rubrics)
 

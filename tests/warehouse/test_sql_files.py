@@ -31,11 +31,11 @@ _EXECUTING = {"execute", "executemany", "sql", "query"}
 
 # (file, start of the statement) -> why it is built in code.
 BUILT_IN_CODE = {
-    ("warehouse/maintenance.py", "SELECT count(*), bit_xor(hash(t)) FROM"): (
+    ("warehouse/storage/maintenance.py", "SELECT count(*), bit_xor(hash(t)) FROM"): (
         "counts and checksums every table the catalog lists: a table name is an identifier, "
         "which SQL parameters cannot supply"
     ),
-    ("warehouse/maintenance.py", "SELECT count(*), 0 FROM"): "the same, without the checksum",
+    ("warehouse/storage/maintenance.py", "SELECT count(*), 0 FROM"): "the same, without the checksum",
 }
 
 
@@ -176,7 +176,7 @@ def test_every_named_query_file_is_loaded():
 
 @pytest.mark.parametrize("sql_file", sorted(QUERIES_DIR.glob("*.sql")), ids=lambda p: p.name)
 def test_named_queries_check_permissions_not_role_names(sql_file):
-    """Who may read what is declared once (warehouse/permissions.py): SQL asks
+    """Who may read what is declared once (warehouse/access/permissions.py): SQL asks
     `list_contains($viewer_may, 'audit.view')` rather than comparing $viewer_role with names."""
     sql = _without_comments(sql_file.read_text(encoding="utf-8"))
     compared = re.findall(r"\$viewer_role\s*(?:=|<>|!=|\bIN\b|\bNOT\s+IN\b)[^\n]*", sql, re.I)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from warehouse import audit, authentication, passwords, sessions, users
-from warehouse.connection import connect
+from warehouse.access import audit, authentication, passwords, sessions, users
+from warehouse.access.viewer import SYSTEM, Viewer
 from warehouse.errors import PermissionDeniedError
-from warehouse.viewer import SYSTEM, Viewer
+from warehouse.storage.connection import connect
 
 T0 = datetime(2026, 5, 4, 9, 0, 0)
 POLICY = authentication.LockoutPolicy(

@@ -15,7 +15,7 @@ Queries that return conversations, scores, reviews or comments take the viewer:
 `queries.run(con, "review_queue", viewer=viewer, ...)` expands to `$viewer_role`,
 `$viewer_agent_id`, `$viewer_teams` for the `visible_to(...)` macro, and `$viewer_may` (the
 actions the viewer's role is allowed: `list_contains($viewer_may, 'audit.view')`; role names are
-declared only in warehouse/permissions.py). Parameters the SQL does not use are dropped, so
+declared only in warehouse/access/permissions.py). Parameters the SQL does not use are dropped, so
 callers can pass a common filter set.
 """
 
@@ -31,7 +31,7 @@ import duckdb
 
 
 class Viewer(Protocol):
-    """Who asks (warehouse.viewer.Viewer). Only its parameters are needed here, so the storage
+    """Who asks (warehouse.access.viewer.Viewer). Only its parameters are needed here, so the storage
     code that runs named queries (connections, migrations, maintenance) does not depend on the
     access code that defines viewers."""
 

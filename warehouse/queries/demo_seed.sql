@@ -1,4 +1,4 @@
--- Demo seeding (warehouse/demo_reviews.py): reviews, comments, disputes and queues for `qa demo`.
+-- Demo seeding (cornerstone/demo/reviews.py): reviews, comments, disputes and queues for `qa demo`.
 
 -- name: seed_unseeded_review_count
 -- Reviews outside calibration sessions: any means the demo was seeded already.
@@ -30,7 +30,7 @@ FROM criterion_scores AS cs JOIN seed_picks USING (conversation_id)
 SELECT nextval('review_id_seq') FROM range($count)
 
 -- name: seed_insert_reviews
--- Demo seeding (warehouse/demo_reviews.py): copy the registered frames seed_reviews, seed_criteria,
+-- Demo seeding (cornerstone/demo/reviews.py): copy the registered frames seed_reviews, seed_criteria,
 -- seed_rubric_scores, seed_comments, seed_assignments into the review tables in one go.
 INSERT INTO reviews BY NAME SELECT * FROM seed_reviews;
 INSERT INTO review_criteria BY NAME SELECT * FROM seed_criteria;

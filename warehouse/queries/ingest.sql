@@ -1,4 +1,4 @@
--- Importing a file (warehouse/ingest.py, warehouse/staging.py, warehouse/fast_jsonl.py): the
+-- Importing a file (warehouse/reading/ingest.py, warehouse/reading/staging.py, warehouse/reading/fast_jsonl.py): the
 -- staging tables, the merge into conversations and messages, and the import record.
 -- Staging runs on the import's own stage file (warehouse/stage_file.py), never on the database.
 -- Both ingest paths stage into tables with the same columns (`stage_fast`: DuckDB reads canonical
@@ -48,7 +48,7 @@ CREATE OR REPLACE TEMP MACRO cs_survey_ok(s, low, high) AS
 -- Read a canonical JSONL file ($path, all-text schema $columns) into `stage_fast`, normalised,
 -- with `ok` per row. Three levels so that every value is parsed once: the inner one reads the
 -- file and parses timestamps, the middle one decides `ok` and shapes the messages, the outer one
--- hashes. Limits ($max_...: warehouse/validate.py) are compared in bytes, not characters: a row
+-- hashes. Limits ($max_...: canonical/validate.py) are compared in bytes, not characters: a row
 -- SQL accepts is within them in characters too; rows over them in bytes go to the Python
 -- validator, which counts characters and decides.
 CREATE TABLE stage_fast AS

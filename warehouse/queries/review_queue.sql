@@ -3,7 +3,7 @@
 -- its effective score; `total_rows` is how many assignments match, for the page selector (a window
 -- count over the filtered rows, so the page and its total cost one query).
 -- $reviewer_id NULL = every reviewer; $statuses e.g. ['open']; filters as in
--- warehouse.sampling.QueueFilters; $limit rows starting at row $offset.
+-- warehouse.review.sampling.QueueFilters; $limit rows starting at row $offset.
 SELECT
     a.assignment_id, a.conversation_id, a.reviewer_id, a.status, a.rule, a.assigned_at,
     a.calibration_session_id, a.due_date,
@@ -52,10 +52,10 @@ ORDER BY coalesce(s.critical_failed, false) DESC, s.quality_score NULLS LAST, a.
 LIMIT 1
 
 -- name: queue_candidates
--- Conversations the chosen sampling rules pick (warehouse.sampling.Selection), not yet in anybody's
+-- Conversations the chosen sampling rules pick (warehouse.review.sampling.Selection), not yet in anybody's
 -- queue outside calibration, with the rule(s) that picked each, worst first. Scoped to the viewer.
 -- Fast at 1M conversations: the rules read one table, sampling_facts (conversations ⋈
--- conversation_scores ⋈ rubric_scores, kept by warehouse/sampling_facts.py), instead of joining
+-- conversation_scores ⋈ rubric_scores, kept by warehouse/autoscore/sampling_facts.py), instead of joining
 -- 1M-row tables; the exclusions are anti joins against the (small) sets of queued and reviewed
 -- conversations, the rubric score band a lookup in the row's rubric map, and the random rule one
 -- hash aggregate keeping the N smallest hashes per agent and week (arg_min with N), not a window
@@ -138,7 +138,7 @@ LIMIT $limit
 -- (lowest auto-score, sentiment, handle time, critical failures, not yet reviewed). The rules
 -- then run on the score columns of sampling_facts alone and the conversation columns are fetched
 -- for the picked rows only (a narrower scan than queue_candidates: ~40 vs ~50 ms at 1M). Same
--- rows, same order. warehouse.review_queue.candidates chooses it.
+-- rows, same order. warehouse.review.review_queue.candidates chooses it.
 WITH queued AS (
     SELECT conversation_id FROM review_assignments
     WHERE calibration_session_id IS NULL AND status <> 'released'

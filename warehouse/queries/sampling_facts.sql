@@ -1,6 +1,6 @@
 -- name: delete_sampling_facts_for_batch
 -- Remove the sampling facts of the conversations being (re)scored, in the registered frame
--- new_conversation_scores (warehouse.scores.write_scores, same transaction as the scores).
+-- new_conversation_scores (warehouse.autoscore.scores.write_scores, same transaction as the scores).
 DELETE FROM sampling_facts
 WHERE conversation_id IN (SELECT conversation_id FROM new_conversation_scores)
 

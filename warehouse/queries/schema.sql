@@ -1,5 +1,5 @@
 -- The migration runner (warehouse/migrations/__init__.py) and database maintenance
--- (warehouse/maintenance.py): which schema version a database file has, and its tables.
+-- (warehouse/storage/maintenance.py): which schema version a database file has, and its tables.
 
 -- name: schema_migrations_create
 -- The runner's own bookkeeping table, created before any migration can be applied.

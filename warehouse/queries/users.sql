@@ -45,7 +45,7 @@ SELECT user_id FROM users WHERE email = $email AND user_id <> $login
 SELECT user_id FROM users WHERE email = $email
 
 -- name: user_with_password_hash
--- One account with its password hash (for warehouse.authentication only).
+-- One account with its password hash (for warehouse.access.authentication only).
 SELECT user_id, display_name, role, agent_id, teams, disabled, password_hash, email
 FROM users WHERE user_id = $login
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from canonical.importer import Importer, RawRecord
+from canonical.validate import CanonicalConversation, RecordError, validate_conversation
 from tests.conftest import shared_data
-from warehouse.importers.base import Importer, RawRecord
-from warehouse.validate import CanonicalConversation, RecordError, validate_conversation
 
 
 @dataclass

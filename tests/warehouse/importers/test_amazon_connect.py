@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import OWN_FORMATS, shared_data
 from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
-from warehouse.importers.amazon_connect import IMPORTER
+from warehouse.reading.importers.amazon_connect import IMPORTER
 
 CHAT = "contact-lens_chat_example_original.json"
 VOICE = "contact-lens_voice_example_original.json.txt"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import format_samples
-from warehouse.importers import registry
+from warehouse.reading.importers import registry
 
 EXPECTED = {
     "zendesk": "zendesk",

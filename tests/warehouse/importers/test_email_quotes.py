@@ -8,8 +8,12 @@ import pytest
 
 from cornerstone.cli import main
 from tests.warehouse.importers.conftest import parse_text
-from warehouse.importers import freshdesk, intercom, zendesk
-from warehouse.importers.email_quotes import QUOTE_AUTHOR, split_quoted, split_quoted_replies
+from warehouse.reading.importers import freshdesk, intercom, zendesk
+from warehouse.reading.importers.email_quotes import (
+    QUOTE_AUTHOR,
+    split_quoted,
+    split_quoted_replies,
+)
 
 AGENT_WORDS = "Hi Jane, I'm so sorry for the trouble. Please restart the router and let me know."
 GMAIL = (

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from tests.conftest import shared_data
-from warehouse.connection import connect
-from warehouse.conversations import load_conversations
-from warehouse.ingest import ingest_file
+from warehouse.autoscore.conversations import load_conversations
+from warehouse.reading.ingest import ingest_file
+from warehouse.storage.connection import connect
 
 # file -> (format, conversations stored, messages stored, quarantined records, role counts)
 SAMPLES = {

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
-from warehouse.importers.freshdesk import IMPORTER
+from warehouse.reading.importers.freshdesk import IMPORTER
 
 
 @pytest.mark.needs_shared
@@ -223,7 +223,7 @@ def test_airbyte_freshdesk_records_with_names_and_ratings():
     ]
     text = "\n".join(lines)
     assert IMPORTER.sniff(None, text) > 0.5
-    from warehouse.importers.zendesk import IMPORTER as ZENDESK
+    from warehouse.reading.importers.zendesk import IMPORTER as ZENDESK
 
     assert ZENDESK.sniff(None, text) == 0
     parsed = parse_text(IMPORTER, text, "freshdesk.jsonl")

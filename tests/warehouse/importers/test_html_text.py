@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warehouse.importers.html_text import body_text, html_to_text, looks_like_html
+from warehouse.reading.importers.html_text import body_text, html_to_text, looks_like_html
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import shared_data
 from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
-from warehouse.importers.intercom import IMPORTER
+from warehouse.reading.importers.intercom import IMPORTER
 
 EXAMPLES = "intercom-openapi_v2.14_conversation_response_examples.json"
 

@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import OWN_FORMATS, own_format_files
 from tests.warehouse.importers.conftest import parse_text, roles
-from warehouse.connection import connect
-from warehouse.conversations import load_conversations
-from warehouse.importers import registry
-from warehouse.ingest import ingest_file
+from warehouse.autoscore.conversations import load_conversations
+from warehouse.reading.importers import registry
+from warehouse.reading.ingest import ingest_file
+from warehouse.storage.connection import connect
 
 VOICE = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9_analysis_2024-06-07T10_00_42Z.json"
 

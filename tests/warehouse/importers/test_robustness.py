@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import format_samples
-from warehouse.importers import (
+from warehouse.reading.importers import (
     amazon_connect,
     freshdesk,
     intercom,

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
-from warehouse.importers.twitter_ibm import IMPORTER as IBM
-from warehouse.importers.twitter_twcs import IMPORTER as TWCS
+from warehouse.reading.importers.twitter_ibm import IMPORTER as IBM
+from warehouse.reading.importers.twitter_twcs import IMPORTER as TWCS
 
 HEADER = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import shared_data
 from tests.warehouse.importers.conftest import parse_sample, parse_text, roles
-from warehouse.importers.zendesk import IMPORTER
+from warehouse.reading.importers.zendesk import IMPORTER
 
 
 @pytest.mark.needs_shared
@@ -329,7 +329,7 @@ def test_airbyte_zendesk_records_group_comments_under_their_ticket():
 def test_ticket_number_only_from_ticket_like_file_names():
     from pathlib import Path
 
-    from warehouse.importers.zendesk import _ticket_number
+    from warehouse.reading.importers.zendesk import _ticket_number
 
     assert _ticket_number(Path("ticket_4711_comments.json")) == "4711"
     assert _ticket_number(Path("tickets/4711/comments.json")) == "4711"
