@@ -21,7 +21,7 @@ from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-PACKAGES = ("cornerstone", "warehouse", "scoring", "dashboard")
+PACKAGES = ("canonical", "config", "cornerstone", "warehouse", "scoring", "dashboard")
 
 
 def _name(name: str) -> str:
@@ -152,6 +152,7 @@ def test_installed_wheel_works_from_an_empty_directory(installed, tmp_path):
     assert len(list((package / "scoring" / "rubrics").glob("*.yaml"))) == 6
     assert len(list((package / "warehouse" / "migrations").glob("*.sql"))) >= 6
     assert len(list((package / "warehouse" / "queries").glob("*.sql"))) >= 10
+    assert (package / "warehouse" / "access" / "common_passwords.txt").is_file()
     where = _run(installed, empty, "python", "-c",
                  "import cornerstone, scoring.loader as l, scoring.sentiment as s; "
                  "print(cornerstone.__file__); print(l.DEFAULT_RUBRICS_DIR); "

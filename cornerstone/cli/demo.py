@@ -98,7 +98,7 @@ def handle(args: argparse.Namespace) -> int:
     print(f"Done in {time.perf_counter() - started:.1f}s.")
     print(_story(run.roster))
     if run.accounts:
-        from warehouse.access.users import format_demo_accounts
+        from cornerstone.demo.accounts import format_demo_accounts
 
         print()
         print(format_demo_accounts(run.accounts), end="")

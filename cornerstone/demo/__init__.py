@@ -17,6 +17,10 @@
 - `generator.py`: `generate(path, conversations, seed)` streams canonical JSONL (or CSV) to disk,
   deterministic for a seed whatever the number of workers; `iter_conversations` in process.
 - `pipeline.py`: `build_demo(db_path, conversations, seed)`, what `qa demo` runs.
+- Seeding the demo database after import and scoring, through the warehouse's real write
+  functions: `accounts.py` (one account per role), `reviews.py` (reviews, comments, queues,
+  disputes), `coaching.py` (the roster's coaching events), `calibration.py` (rounds with
+  reviewers' biases).
 
 Regenerate the committed sample after changing any of these:
 `python -m cornerstone.demo.generator data/sample_conversations.jsonl 200`.

@@ -32,7 +32,7 @@ class DemoRun:
     progress: Callable[[str, int, int], None] | None = None  # (step, done, total)
     workers: int = 1
     summaries: list[tuple[str, str]] = field(default_factory=list)  # (step, one line)
-    accounts: list[Any] = field(default_factory=list)  # warehouse.access.users.DemoAccount
+    accounts: list[Any] = field(default_factory=list)  # cornerstone.demo.accounts.DemoAccount
     accounts_file: Path | None = None
 
 
@@ -102,7 +102,7 @@ def step_score(run: DemoRun) -> str:
 
 # ---- F: users ----------------------------------------------------------------------------------
 def step_users(run: DemoRun) -> str:
-    users = _require("warehouse.access.users", "seed_demo_accounts", "format_demo_accounts")
+    users = _require("cornerstone.demo.accounts", "seed_demo_accounts", "format_demo_accounts")
     from warehouse.storage.connection import connect, transaction
 
     with connect(run.db_path) as con, transaction(con):
@@ -124,7 +124,7 @@ def step_reviews(run: DemoRun) -> str:
 
 # ---- E2: coaching and calibration --------------------------------------------------------------
 def step_coaching(run: DemoRun) -> str:
-    coaching = _require("warehouse.review.coaching", "seed_demo_coaching")
+    coaching = _require("cornerstone.demo.coaching", "seed_demo_coaching")
     from warehouse.storage.connection import connect
 
     with connect(run.db_path) as con:
@@ -133,7 +133,7 @@ def step_coaching(run: DemoRun) -> str:
 
 
 def step_calibration(run: DemoRun) -> str:
-    calibration = _require("warehouse.review.calibration", "seed_demo_calibration")
+    calibration = _require("cornerstone.demo.calibration", "seed_demo_calibration")
     from warehouse.access.viewer import Viewer
     from warehouse.storage.connection import connect
 
@@ -153,10 +153,10 @@ DEMO_STEPS: tuple[Step, ...] = (
     Step("generate", "cornerstone.demo.generator", step_generate),
     Step("ingest", "warehouse.reading.ingest", step_ingest),
     Step("score", "warehouse.autoscore.scores", step_score),
-    Step("users", "warehouse.access.users", step_users),
+    Step("users", "cornerstone.demo.accounts", step_users),
     Step("reviews", "cornerstone.demo.reviews", step_reviews),
-    Step("coaching", "warehouse.review.coaching", step_coaching),
-    Step("calibration", "warehouse.review.calibration", step_calibration),
+    Step("coaching", "cornerstone.demo.coaching", step_coaching),
+    Step("calibration", "cornerstone.demo.calibration", step_calibration),
 )
 
 

@@ -62,7 +62,7 @@ class Server:
 def _code_fingerprint() -> str:
     """Hash of everything that shapes a demo database, so a stale cache is never reused."""
     digest = hashlib.sha256()
-    for folder in ("rubrics", "scoring", "warehouse", "cornerstone/demo"):
+    for folder in ("rubrics", "canonical", "config", "scoring", "warehouse", "cornerstone/demo"):
         for path in sorted((ROOT / folder).rglob("*")):
             if path.is_file() and path.suffix in (".py", ".sql", ".yaml"):
                 digest.update(path.relative_to(ROOT).as_posix().encode())

@@ -116,7 +116,7 @@ def test_nothing_in_the_code_base_updates_or_deletes_audit_rows():
         re.IGNORECASE,
     )
     offenders = []
-    for folder in ("warehouse", "cornerstone", "dashboard", "scoring"):
+    for folder in ("canonical", "config", "warehouse", "cornerstone", "dashboard", "scoring"):
         for path in (ROOT / folder).rglob("*"):
             if path.name.startswith("008_audit_chain."):
                 continue  # the migration that adds and back-fills the hash chain, once

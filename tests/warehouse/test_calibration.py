@@ -171,17 +171,17 @@ def test_all_double_reviewed_conversations_include_ordinary_reviews(session_db):
 
 
 def test_demo_seeding_writes_biased_reviews_once(db_path):
+    from cornerstone.demo.calibration import seed_demo_calibration
+
     build_small_warehouse(db_path)
     reviewers = ["lenient", "strict", "middle"]
     with connect(db_path) as con:
         add_reviewer_accounts(con, reviewers)
-        created = calibration.seed_demo_calibration(
+        created = seed_demo_calibration(
             con, LEAD, reviewers, leniency={"lenient": 30.0, "strict": -30.0},
             sessions=2, conversations_per_session=4,
         )  # fmt: skip
-        again = calibration.seed_demo_calibration(
-            con, LEAD, reviewers, sessions=2, conversations_per_session=4
-        )
+        again = seed_demo_calibration(con, LEAD, reviewers, sessions=2, conversations_per_session=4)
         done = con.execute(
             "SELECT calibration_session_id, count(DISTINCT reviewer_id), count(*) FROM reviews"
             " WHERE calibration_session_id IS NOT NULL GROUP BY ALL ORDER BY 1"

@@ -152,6 +152,7 @@ def test_agent_acknowledges_own_session_and_feedback_only(small_db):
 
 
 def test_demo_seeding_records_roster_events_once_with_before_after_movement(small_db):
+    from cornerstone.demo.coaching import seed_demo_coaching
     from cornerstone.demo.roster import CoachingEvent
 
     event = CoachingEvent(
@@ -167,8 +168,8 @@ def test_demo_seeding_records_roster_events_once_with_before_after_movement(smal
         "zz", date(2026, 4, 10), (APOLOGY,), "mona", "", "", date(2026, 5, 10)
     )
     with connect(small_db) as con:
-        first = coaching.seed_demo_coaching(con, [event, missing_agent])
-        again = coaching.seed_demo_coaching(con, [event, missing_agent])
+        first = seed_demo_coaching(con, [event, missing_agent])
+        again = seed_demo_coaching(con, [event, missing_agent])
         rows = coaching.before_after(con, ALPHA_MANAGER, first[0], window_days=28)
         sources = con.execute("SELECT conversation_id FROM coaching_sources ORDER BY 1").fetchall()
     assert len(first) == 1 and again == []

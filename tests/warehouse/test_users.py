@@ -263,10 +263,11 @@ def test_user_changes_are_audited_with_the_actor(con):
 
 
 def test_demo_accounts_one_per_role_linked_to_the_roster(con):
+    from cornerstone.demo.accounts import format_demo_accounts, seed_demo_accounts
     from cornerstone.demo.roster import build_roster
 
     roster = build_roster(7)
-    accounts = users.seed_demo_accounts(con, roster)
+    accounts = seed_demo_accounts(con, roster)
     assert [a.role for a in accounts][:5] == ["admin", "qa_lead", "reviewer", "manager", "agent"]
     # Every demo reviewer can sign in: seeded queues and calibration rounds are theirs.
     reviewers = {a.login for a in accounts if a.role == "reviewer"}
@@ -280,10 +281,10 @@ def test_demo_accounts_one_per_role_linked_to_the_roster(con):
             authentication.authenticate(con, account.login, account.password).role == account.role
         )
     # A re-run prints new, working passwords (and the old ones stop working).
-    again = users.seed_demo_accounts(con, roster)
+    again = seed_demo_accounts(con, roster)
     assert {a.password for a in again}.isdisjoint({a.password for a in accounts})
     assert authentication.authenticate(con, again[0].login, again[0].password)
-    text = users.format_demo_accounts(again)
+    text = format_demo_accounts(again)
     assert all(a.password in text and a.login in text for a in again)
 
 
@@ -293,7 +294,9 @@ def test_no_default_password_in_code():
 
     root = Path(__file__).resolve().parents[2]
     sources = [
-        *root.glob("warehouse/*.py"),
+        *root.glob("canonical/**/*.py"),
+        *root.glob("config/**/*.py"),
+        *root.glob("warehouse/**/*.py"),
         *root.glob("cornerstone/**/*.py"),
         *root.glob("dashboard/**/*.py"),
     ]

@@ -56,7 +56,7 @@ _LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o
 @cache
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords, lower-cased (loaded once per process)."""
-    text = resources.files("warehouse").joinpath("common_passwords.txt").read_text("utf-8")
+    text = resources.files("warehouse.access").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("# ")
         and line.strip() != "#"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from cornerstone.demo.accounts import seed_demo_accounts
 from cornerstone.demo.reviews import seed_demo_reviews
 from cornerstone.demo.roster import build_roster
 from tests.fixtures import build_small_warehouse
-from warehouse.access.users import seed_demo_accounts
 from warehouse.storage.connection import connect
 
 
