@@ -1,4 +1,4 @@
-"""The canonical conversation format, on its own (pydantic and the standard library only).
+"""The canonical conversation format, on its own (the standard library only).
 
 - `model.py`: `Conversation` and `Message`, the one shape every other package works with.
 - `validate.py`: a canonical dict (as read from any export) checked and normalised, with a
