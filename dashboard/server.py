@@ -4,7 +4,7 @@
 Starlette/uvicorn server; every page is still `streamlit_app.py`. The two routes set and clear
 the HttpOnly session cookie (how and why: `dashboard/session_cookie.py`).
 
-Logging is set up as the CLI does it (`cornerstone/logs.py`): `[logging]` in the settings file or
+Logging is set up as the CLI does it (`config/logs.py`): `[logging]` in the settings file or
 CORNERSTONE_LOGGING__LEVEL / __FORMAT, which `qa --log-level ... --log-json serve` sets for this
 process; Streamlit's own records go through the same handler.
 """
@@ -21,7 +21,7 @@ from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
-from cornerstone.logs import configure_logging, route_streamlit_logs  # noqa: E402
+from config.logs import configure_logging, route_streamlit_logs  # noqa: E402
 from config.settings import default_db_path, load_settings  # noqa: E402
 from dashboard import session_cookie  # noqa: E402
 from warehouse.access import sessions  # noqa: E402

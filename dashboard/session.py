@@ -27,10 +27,10 @@ from dashboard import session_cookie
 from dashboard.page_roles import roles_for
 from dashboard.text import plain
 from warehouse.access import audit, authentication, sessions, users
-from warehouse.storage.connection import connect
-from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.access.permissions import ROLE_LABELS
 from warehouse.access.viewer import Viewer
+from warehouse.errors import DatabaseBusyError, WarehouseError
+from warehouse.storage.connection import connect
 
 VIEWER_KEY = "viewer"
 TOKEN_KEY = "session_token"

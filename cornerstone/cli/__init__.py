@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _configure(args: argparse.Namespace) -> None:
     """Settings file and logging for this run (the file is passed on to child processes)."""
-    from cornerstone.logs import configure_logging
+    from config.logs import configure_logging
 
     if args.config is not None:
         if not args.config.is_file():

@@ -15,9 +15,9 @@ import sys
 from cornerstone.cli import UserError
 from cornerstone.cli.options import add_db_option, db_path
 from warehouse.access import users
-from warehouse.storage.connection import connect, transaction
 from warehouse.access.permissions import ROLES
 from warehouse.access.viewer import SYSTEM
+from warehouse.storage.connection import connect, transaction
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -13,9 +13,9 @@ from dashboard.loaders import calibration as load
 from dashboard.loaders.trends import filter_options
 from dashboard.session import current_viewer, require_page
 from dashboard.text import plain
-from warehouse.storage.csv_export import frame_to_csv
-from warehouse.errors import WarehouseError
 from warehouse.access.permissions import allowed
+from warehouse.errors import WarehouseError
+from warehouse.storage.csv_export import frame_to_csv
 
 ALL_DOUBLE_REVIEWED = "All double-reviewed conversations"
 ALL = "All"

@@ -26,8 +26,8 @@ from dashboard.components.transcript import (
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
-from warehouse.errors import WarehouseError
 from warehouse.access.permissions import allowed
+from warehouse.errors import WarehouseError
 from warehouse.review.reviews import (
     CriterionAnswer,
     InvalidReviewError,

@@ -11,8 +11,8 @@ from dashboard.loaders import queue as queue_writes
 from dashboard.loaders import reviews as data
 from dashboard.session import current_viewer
 from dashboard.text import plain
-from warehouse.errors import WarehouseError
 from warehouse.access.permissions import allowed
+from warehouse.errors import WarehouseError
 from warehouse.review.sampling import RULE_NAMES, QueueFilters, Selection
 
 REVIEW_PAGE = "app_pages/review_conversation.py"

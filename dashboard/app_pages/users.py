@@ -7,9 +7,9 @@ from config.settings import default_db_path
 from dashboard.session import ROLE_LABELS, locked_account_count, require_page
 from dashboard.text import plain
 from warehouse.access import authentication, users
-from warehouse.storage.connection import connect, transaction
-from warehouse.errors import WarehouseError
 from warehouse.access.permissions import ROLES
+from warehouse.errors import WarehouseError
+from warehouse.storage.connection import connect, transaction
 
 viewer = require_page("users")
 st.title("Users")

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import default_db_path
-from warehouse.review import calibration
 from warehouse import queries
-from warehouse.storage.connection import connect
 from warehouse.access.permissions import roles_with
 from warehouse.access.viewer import Viewer
+from warehouse.review import calibration
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 120
 DISAGREEMENT_LIMIT = 15

@@ -15,13 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from config.settings import default_db_path
-from warehouse.review import calibration, drafts, review_queue, reviews
 from warehouse import queries
-from warehouse.storage.connection import connect
 from warehouse.access.permissions import allowed, roles_with
+from warehouse.access.viewer import Viewer
+from warehouse.review import calibration, drafts, review_queue, reviews
 from warehouse.review.reviews import CriterionAnswer, ReviewForm
 from warehouse.review.sampling import QueueFilters, SamplingConfig, Selection, load_sampling
-from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import connect
 
 TTL_SECONDS = 60
 QUEUE_PAGE_SIZE = 200  # rows per page of the queue table

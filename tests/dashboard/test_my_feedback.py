@@ -15,10 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.e2_fixtures import SECRET_COMMENT, build_small_warehouse, open_page
-from warehouse.review import coaching, reviews
 from warehouse import queries
-from warehouse.storage.connection import connect
 from warehouse.access.viewer import Viewer
+from warehouse.review import coaching, reviews
+from warehouse.storage.connection import connect
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "dashboard" / "streamlit_app.py")
 PAGE = "app_pages/my_feedback.py"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures import build_small_warehouse
-from warehouse.review import calibration, notifications, review_queue, reviews
 from warehouse import queries
 from warehouse.access import users
-from warehouse.storage.connection import connect
-from warehouse.review.sampling import QueueFilters, Selection
 from warehouse.access.viewer import SYSTEM, Viewer
+from warehouse.review import calibration, notifications, review_queue, reviews
+from warehouse.review.sampling import QueueFilters, Selection
+from warehouse.storage.connection import connect
 
 T0 = datetime(2026, 3, 30, 9, 0)
 

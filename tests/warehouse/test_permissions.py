@@ -26,13 +26,13 @@ import pytest
 
 from tests.e2_fixtures import add_reviewer_accounts
 from tests.fixtures import build_small_warehouse
-from warehouse.review import calibration, coaching, reviews
 from warehouse import queries
 from warehouse.access import users
-from warehouse.storage.connection import connect
-from warehouse.errors import PermissionDeniedError, WarehouseError
 from warehouse.access.permissions import ACTIONS, ROLE_LABELS, ROLES, allowed, require
 from warehouse.access.viewer import SYSTEM, Viewer
+from warehouse.errors import PermissionDeniedError, WarehouseError
+from warehouse.review import calibration, coaching, reviews
+from warehouse.storage.connection import connect
 
 ADMIN = Viewer("boss", "admin")
 LEAD = Viewer("lead1", "qa_lead")
@@ -667,7 +667,7 @@ def _role_lists(path: Path) -> list[int]:
 def test_roles_and_their_permissions_are_declared_only_in_warehouse_permissions():
     root = Path(__file__).resolve().parents[2]
     offenders = []
-    for top in ("warehouse", "dashboard", "cornerstone"):
+    for top in ("canonical", "config", "warehouse", "dashboard", "cornerstone"):
         for path in sorted((root / top).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             if relative == "warehouse/access/permissions.py" or relative in ROLE_LISTS_ALLOWED_IN:

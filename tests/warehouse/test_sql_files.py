@@ -18,7 +18,7 @@ import pytest
 from warehouse import queries
 
 ROOT = Path(__file__).resolve().parents[2]
-SCANNED = ("warehouse", "dashboard", "cornerstone")
+SCANNED = ("canonical", "config", "warehouse", "dashboard", "cornerstone")
 QUERIES_DIR = ROOT / "warehouse" / "queries"
 
 # Upper-case only: user-facing text such as "Select a conversation" must not count.
@@ -35,7 +35,10 @@ BUILT_IN_CODE = {
         "counts and checksums every table the catalog lists: a table name is an identifier, "
         "which SQL parameters cannot supply"
     ),
-    ("warehouse/storage/maintenance.py", "SELECT count(*), 0 FROM"): "the same, without the checksum",
+    (
+        "warehouse/storage/maintenance.py",
+        "SELECT count(*), 0 FROM",
+    ): "the same, without the checksum",
 }
 
 

@@ -34,15 +34,15 @@ from datetime import datetime, timedelta
 import duckdb
 
 from config.settings import load_settings
-from warehouse.access import audit
 from warehouse import queries
+from warehouse.access import audit
 from warehouse.access.audit import utc_now
-from warehouse.storage.connection import transaction
-from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.access.passwords import hash_password, needs_rehash, verify_password
 from warehouse.access.permissions import require
 from warehouse.access.users import normalise_login, user_with_hash
 from warehouse.access.viewer import Viewer
+from warehouse.errors import DatabaseBusyError, WarehouseError
+from warehouse.storage.connection import transaction
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ ACTIONS: Mapping[str, tuple[str, ...]] = {
     "rubrics.edit": ("admin",),
     "users.manage": ("admin",),
     "audit.view": ("admin",),
-    "data.import": ("admin",),  # importing and scoring from the browser (warehouse/reading/first_run.py)
+    "data.import": (
+        "admin",
+    ),  # importing and scoring from the browser (warehouse/reading/first_run.py)
     # pages (dashboard/page_roles.py): who gets which part of the dashboard; the rows on it are
     # filtered by `visible_to` whatever the page
     "conversations.review": ("admin", "qa_lead", "reviewer", "manager"),  # queue, review page

@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 import duckdb
 
 from config.settings import load_settings
-from warehouse.access import audit
 from warehouse import queries
+from warehouse.access import audit
 from warehouse.access.audit import utc_now
 from warehouse.access.viewer import Viewer
 

@@ -1,6 +1,6 @@
 -- Importing a file (warehouse/reading/ingest.py, warehouse/reading/staging.py, warehouse/reading/fast_jsonl.py): the
 -- staging tables, the merge into conversations and messages, and the import record.
--- Staging runs on the import's own stage file (warehouse/stage_file.py), never on the database.
+-- Staging runs on the import's own stage file (warehouse/reading/stage_file.py), never on the database.
 -- Both ingest paths stage into tables with the same columns (`stage_fast`: DuckDB reads canonical
 -- JSONL itself; `stage_py`: Python-validated records), read through the view `staged`; refused
 -- records wait in `quarantine_rows`. The merge runs on the database with the stage file attached

@@ -14,18 +14,8 @@ from collections.abc import Iterator
 
 import duckdb
 
-from warehouse import queries
-from warehouse.reading.encoding import TextSource, iter_lines
-from warehouse.reading.import_report import ImportReport
 from canonical import jsonl as canonical_jsonl
 from canonical.importer import RawRecord
-from warehouse.reading.staging import (
-    Lookup,
-    ProgressCallback,
-    QuarantineWriter,
-    StageWriter,
-    validated,
-)
 from canonical.validate import (
     MAX_FIELD_CHARS,
     MAX_ID_CHARS,
@@ -34,6 +24,16 @@ from canonical.validate import (
     MAX_TAGS,
     MAX_TEXT_CHARS,
     RecordError,
+)
+from warehouse import queries
+from warehouse.reading.encoding import TextSource, iter_lines
+from warehouse.reading.import_report import ImportReport
+from warehouse.reading.staging import (
+    Lookup,
+    ProgressCallback,
+    QuarantineWriter,
+    StageWriter,
+    validated,
 )
 
 RAW_COLUMNS = {

@@ -13,7 +13,7 @@ process leaves the database as it was.
 
 The database is opened only for that commit. Everything the import can decide alone (parsing,
 validation, quarantine decisions, duplicates, content hashes) happens in a private stage file
-(warehouse/stage_file.py); the merge attaches it read-only and runs in one transaction. Pages
+(warehouse/reading/stage_file.py); the merge attaches it read-only and runs in one transaction. Pages
 therefore wait for the merge, not for the import (benchmarks/import_latency.py).
 
 Two paths, one set of rules
@@ -70,16 +70,22 @@ from typing import Any
 
 import duckdb
 
+from canonical.importer import RawRecord
 from warehouse import queries
 from warehouse.autoscore import sampling_facts
-from warehouse.storage.connection import connect, make_private, transaction
-from warehouse.reading.encoding import NotTextError, TextSource, inspect, iter_lines, read_head, read_text
 from warehouse.errors import WarehouseError
+from warehouse.reading.encoding import (
+    NotTextError,
+    TextSource,
+    inspect,
+    iter_lines,
+    read_head,
+    read_text,
+)
 from warehouse.reading.fast_jsonl import fast_read, fast_stage, jsonl_lookup
 from warehouse.reading.import_report import ImportReport, QuarantinedRecord, now
 from warehouse.reading.importers import registry
-from canonical.importer import RawRecord
-from warehouse.stage_file import stage_file
+from warehouse.reading.stage_file import stage_file
 from warehouse.reading.staging import (
     Lookup,
     ProgressCallback,
@@ -87,6 +93,7 @@ from warehouse.reading.staging import (
     StageWriter,
     validated,
 )
+from warehouse.storage.connection import connect, make_private, transaction
 
 __all__ = ["ImportReport", "ProgressCallback", "QuarantinedRecord", "ingest_file", "ingest_files"]
 
@@ -277,7 +284,7 @@ def _run_import(
     redact: bool,
 ) -> None:
     """Stage the file in a private stage file without opening the database, then merge it in
-    one short transaction (warehouse/stage_file.py says why)."""
+    one short transaction (warehouse/reading/stage_file.py says why)."""
     tick = progress or (lambda done, total: None)
     tick(0, source.size)
     with stage_file(_database_path(db)) as stage_path:

@@ -1,4 +1,4 @@
-"""Staging for both ingest paths, in the import's private stage file (warehouse/stage_file.py):
+"""Staging for both ingest paths, in the import's private stage file (warehouse/reading/stage_file.py):
 refused records into `quarantine_rows`, validated conversations into `stage_py` (Arrow batches),
 and the one content-hash definition.
 
@@ -15,10 +15,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from warehouse import queries
-from warehouse.reading.import_report import ImportReport, QuarantinedRecord, now
 from canonical.importer import TOO_DEEP, RawRecord
 from canonical.validate import CanonicalConversation, RecordError, validate_conversation
+from warehouse import queries
+from warehouse.reading.import_report import ImportReport, QuarantinedRecord, now
 
 ProgressCallback = Callable[[int, int], None]  # (bytes done, bytes total)
 Lookup = Callable[[set[int]], Iterator[tuple[int, str, str]]]  # ords -> (ord, position, raw)

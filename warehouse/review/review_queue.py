@@ -16,14 +16,14 @@ from typing import Literal
 
 import duckdb
 
-from warehouse.access import audit
 from warehouse import queries
-from warehouse.storage.connection import transaction
-from warehouse.errors import PermissionDeniedError
+from warehouse.access import audit
 from warehouse.access.permissions import SEES_EVERY_CONVERSATION, allowed, roles_with
+from warehouse.access.viewer import Viewer
+from warehouse.errors import PermissionDeniedError
 from warehouse.review.reviews import InvalidReviewError
 from warehouse.review.sampling import QueueFilters, Selection
-from warehouse.access.viewer import Viewer
+from warehouse.storage.connection import transaction
 
 
 @dataclass(frozen=True)

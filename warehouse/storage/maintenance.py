@@ -30,9 +30,9 @@ from pathlib import Path
 import duckdb
 
 from warehouse import queries
-from warehouse.storage.connection import _is_lock_error, connect, make_private
 from warehouse.errors import DatabaseBusyError, WarehouseError
 from warehouse.migrations import available
+from warehouse.storage.connection import _is_lock_error, connect, make_private
 
 REQUIRED_TABLES = ("schema_migrations", "conversations", "messages", "users")
 
