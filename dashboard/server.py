@@ -21,9 +21,10 @@ from starlette.requests import Request  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
-from config.logs import configure_logging, route_streamlit_logs  # noqa: E402
+from config.logs import configure_logging  # noqa: E402
 from config.settings import default_db_path, load_settings  # noqa: E402
 from dashboard import session_cookie  # noqa: E402
+from dashboard.streamlit_logs import route_streamlit_logs  # noqa: E402
 from warehouse.access import sessions  # noqa: E402
 from warehouse.access.audit import utc_now  # noqa: E402
 from warehouse.storage.connection import connect  # noqa: E402
