@@ -117,7 +117,7 @@ def test_no_page_requests_or_links_to_a_host_named_in_imported_text(
 
 
 def _conversation_with_dispute(hostile: HostileWarehouse) -> str:
-    from warehouse.connection import connect
+    from warehouse.storage.connection import connect
 
     with connect(hostile.db_path) as con:
         return con.execute(

@@ -67,7 +67,7 @@ from tests.hostile_data import (  # noqa: E402
     IMAGE_LINK,
     hostile_warehouse,
 )
-from warehouse.viewer import ROLES as VIEWER_ROLES  # noqa: E402
+from warehouse.access.viewer import ROLES as VIEWER_ROLES  # noqa: E402
 
 # Elements whose text Streamlit shows as plain text (no markdown): not checked for escaping.
 PLAIN_ELEMENTS = {"text", "code", "dataframe", "plotly_chart", "html", "json", "exception", "table"}

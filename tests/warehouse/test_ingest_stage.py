@@ -108,7 +108,8 @@ def test_a_kill_during_the_merge_leaves_the_old_state_and_a_rerun_completes_it(t
     script = textwrap.dedent(
         f"""
         import time
-        from warehouse import ingest, queries
+        from warehouse.reading import ingest
+        from warehouse import queries
         run = queries.execute
         def execute(con, name, **params):
             result = run(con, name, **params)

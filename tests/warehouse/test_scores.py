@@ -158,7 +158,7 @@ def test_the_template_table_counted_in_short_reads_equals_one_read(tmp_path, db_
     shares, one sent in 15 never is."""
     from scoring.signals import normalise_reply
     from scoring.templates import reply_hash, template_settings
-    from warehouse.scores import template_hashes
+    from warehouse.autoscore.scores import template_hashes
 
     rubric_set = load_rubrics(DEFAULT_RUBRICS_DIR)
     min_chars, min_conversations = template_settings(rubric_set)

@@ -637,8 +637,8 @@ def test_company_sign_in_e_mails_are_unique_and_matched_case_insensitively(con):
 
 GUESSER = """
 import json, sys
-from warehouse import authentication
-from warehouse.connection import connect
+from warehouse.access import authentication
+from warehouse.storage.connection import connect
 
 outcomes = []
 for i in range(int(sys.argv[2])):

@@ -23,7 +23,7 @@ ORDER BY c.conversation_id
 -- One share ($part of $parts, by conversation) of the template count: per agent reply normalised
 -- as scoring.signals.normalise_reply does (lowercase, whitespace runs folded), its hash and in
 -- how many of the share's conversations it was sent; the text itself only where that count
--- reaches $share_minimum (warehouse/scores.py: template_hashes).
+-- reaches $share_minimum (warehouse/autoscore/scores.py: template_hashes).
 SELECT hash(normalised) AS text_hash, count(DISTINCT conversation_id) AS conversations,
        CASE WHEN count(DISTINCT conversation_id) >= $share_minimum THEN any_value(normalised) END
            AS normalised
