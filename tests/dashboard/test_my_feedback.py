@@ -54,6 +54,7 @@ def _adversarial_params(agent_id: str | None, conversation_id: str) -> dict:
         "reviewed_only": False, "seed": 0, "rubric_ids": ["empathy", "resolution"],
         "criterion_keys": ["empathy.apology", "resolution.confirmation"],
         "source": "auto", "pass_mark": 80.0, "user_id": "rev1", "days": 28,
+        "today": datetime(2026, 3, 20),  # home_my_assignments: overdue and due-soon counts
     }  # fmt: skip
 
 
