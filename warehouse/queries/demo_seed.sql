@@ -32,15 +32,36 @@ SELECT nextval('review_id_seq') FROM range($count)
 -- name: seed_insert_reviews
 -- Demo seeding (cornerstone/demo/reviews.py): copy the registered frames seed_reviews, seed_criteria,
 -- seed_rubric_scores, seed_comments, seed_assignments into the review tables in one go.
-INSERT INTO reviews BY NAME SELECT * FROM seed_reviews;
-INSERT INTO review_criteria BY NAME SELECT * FROM seed_criteria;
-INSERT INTO review_rubric_scores BY NAME SELECT * FROM seed_rubric_scores;
-INSERT INTO comments BY NAME
-    SELECT nextval('comment_id_seq') AS comment_id, * FROM seed_comments;
-INSERT INTO review_assignments BY NAME
-    SELECT nextval('assignment_id_seq') AS assignment_id, *, NULL::BIGINT AS calibration_session_id,
-           'done' AS status
-    FROM seed_assignments
+INSERT INTO reviews (
+    review_id, conversation_id, reviewer_id, written_by, version, supersedes, status,
+    calibration_session_id, rubric_set_hash, quality_score, critical_failed, overall_comment,
+    created_at
+)
+SELECT
+    review_id, conversation_id, reviewer_id, written_by, version, supersedes, status,
+    calibration_session_id, rubric_set_hash, quality_score, critical_failed, overall_comment,
+    created_at
+FROM seed_reviews;
+INSERT INTO review_criteria (
+    review_id, rubric_id, criterion_id, value, score, na, failed, critical, auto_value,
+    auto_na, overridden, override_reason
+)
+SELECT
+    review_id, rubric_id, criterion_id, value, score, na, failed, critical, auto_value,
+    auto_na, overridden, override_reason
+FROM seed_criteria;
+INSERT INTO review_rubric_scores (review_id, rubric_id, score)
+SELECT review_id, rubric_id, score FROM seed_rubric_scores;
+INSERT INTO comments (
+    comment_id, conversation_id, review_id, message_index, author_id, body, created_at
+)
+SELECT nextval('comment_id_seq'), conversation_id, review_id, message_index, author_id, body, created_at
+FROM seed_comments;
+INSERT INTO review_assignments (
+    assignment_id, conversation_id, reviewer_id, assigned_by, assigned_at, rule, calibration_session_id, status
+)
+SELECT nextval('assignment_id_seq'), conversation_id, reviewer_id, assigned_by, assigned_at, rule, NULL, 'done'
+FROM seed_assignments
 
 -- name: seed_dispute_candidates
 -- Failed criteria of current reviews (outside calibration), in a repeatable order: agents

@@ -48,16 +48,33 @@ DELETE FROM conversation_scores WHERE conversation_id IN (SELECT conversation_id
 
 -- name: insert_conversation_scores_for_batch
 -- Bulk insert from the registered frame new_conversation_scores.
-INSERT INTO conversation_scores BY NAME SELECT * FROM new_conversation_scores
+INSERT INTO conversation_scores (
+    conversation_id, rubric_set_hash, content_hash, quality_score, critical_failed,
+    first_response_seconds, longest_reply_gap_seconds, handle_seconds,
+    customer_sentiment_start, customer_sentiment_end, customer_sentiment_min, resolved,
+    scored_at
+)
+SELECT
+    conversation_id, rubric_set_hash, content_hash, quality_score, critical_failed,
+    first_response_seconds, longest_reply_gap_seconds, handle_seconds,
+    customer_sentiment_start, customer_sentiment_end, customer_sentiment_min, resolved,
+    scored_at
+FROM new_conversation_scores
 
 -- name: insert_rubric_scores_for_batch
 -- Bulk insert from the registered frame new_rubric_scores.
-INSERT INTO rubric_scores BY NAME SELECT * FROM new_rubric_scores
+INSERT INTO rubric_scores (conversation_id, rubric_id, score)
+SELECT conversation_id, rubric_id, score FROM new_rubric_scores
 
 -- name: insert_criterion_scores_for_batch
 -- Bulk insert from the registered frame new_criterion_scores (evidence arrives as JSON text).
-INSERT INTO criterion_scores BY NAME
-    SELECT * REPLACE (CAST(evidence AS JSON) AS evidence) FROM new_criterion_scores
+INSERT INTO criterion_scores (
+    conversation_id, rubric_id, criterion_id, value, score, na, failed, critical, rationale,
+    evidence
+)
+SELECT conversation_id, rubric_id, criterion_id, value, score, na, failed, critical, rationale,
+       CAST(evidence AS JSON)
+FROM new_criterion_scores
 
 -- name: scored_conversation
 -- One conversation's auto-score and timing/sentiment signals, if the viewer may see it.
