@@ -413,7 +413,6 @@ def count_attacks() -> list[tuple[str, int, str]]:
                   f"tests/warehouse/test_permissions.py: {scoped} queries x agent, manager"))  # fmt: skip
     from dashboard.page_roles import PAGE_ROLES
     from tests.dashboard.test_html_safety import ATTACKS
-
     from warehouse.access.viewer import ROLES
 
     # test_hostile_values_stay_text_on_every_page_for_every_role: each role, each page it may open
