@@ -177,6 +177,9 @@ def sign_out() -> None:
     _forget("You have signed out.")
     if method == "oidc" and _identity() is not None:
         st.logout()  # redirects: /auth/logout clears Streamlit's cookie, then the provider's
+        # End this run here: a rerun now could draw the sign-in page and navigate before the
+        # browser follows the redirect, leaving the provider's session open.
+        st.stop()
 
 
 # ---- company sign-in (OIDC through Streamlit's st.login) ---------------------------------
