@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 from datetime import datetime
 from pathlib import Path
 
@@ -129,31 +126,7 @@ def test_exception_from_progress_callback_mid_import_leaves_database_unchanged(
     assert snapshot(db_path) == before
 
 
-def test_killed_process_mid_import_leaves_database_unchanged(tmp_path, db_path):
-    ingest.ingest_file(db_path, write_jsonl(tmp_path / "first.jsonl", [conversation("keep")]))
-    before = snapshot(db_path)
-    path = write_jsonl(tmp_path / "big.jsonl", [conversation(f"c{i}") for i in range(20000)])
-    script = textwrap.dedent(
-        f"""
-        import sys, time
-        from warehouse.reading import ingest
-        def progress(done, total):
-            if 0 < done < total:
-                print("MIDWAY", flush=True)
-                time.sleep(60)
-        ingest.FAST_FORMAT = "(none)"  # the Python path reports progress line by line
-        ingest.ingest_file({str(db_path)!r}, {str(path)!r}, progress=progress)
-        """
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "MIDWAY"
-    finally:
-        child.kill()
-        child.wait()
-    assert snapshot(db_path) == before
+# A process killed mid-import: tests/warehouse/test_ingest_stage.py (it also re-runs the import).
 
 
 def test_files_are_imported_in_separate_transactions(tmp_path, db_path):
