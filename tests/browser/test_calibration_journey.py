@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_no_errors, open_page, sign_in, wait_for_app
-from tests.browser.test_qa_lead import _choose_many, _metric
+from tests.browser.test_qa_lead import _choose_many
 from tests.browser.test_reviewer import main_area, open_by_id
 from warehouse.storage.connection import connect
 
@@ -28,6 +28,12 @@ def _passwords(server) -> dict[str, str]:
         if len(parts) >= 3 and parts[0] in REVIEWERS:
             found[parts[0]] = parts[2]
     return found
+
+
+def _metric_value(page: Page, label: str):
+    label_box = page.locator("[data-testid='stMetricLabel']").get_by_text(label, exact=True)
+    metric = page.locator("[data-testid='stMetric']").filter(has=label_box).first
+    return metric.locator("[data-testid='stMetricValue']")
 
 
 def _answer_every_criterion(page: Page) -> None:
@@ -131,9 +137,9 @@ def test_two_reviewers_review_a_calibration_conversation_blind_and_the_lead_sees
         assert f"{TITLE} (2 of 2 reviews, 1 conversations" in option.inner_text()
         option.click()
         wait_for_app(lead)
-        expect(lead.locator("[data-testid='stMetric']").first).to_be_visible(timeout=60_000)
-        assert _metric(lead, "Conversations rated by 2+ reviewers") == "1"
-        assert _metric(lead, "Reviewers") == "2"
+        # The figures of the session just chosen (the page redraws from the previous choice's).
+        for label, value in (("Conversations rated by 2+ reviewers", "1"), ("Reviewers", "2")):
+            expect(_metric_value(lead, label)).to_have_text(value, timeout=60_000)
         assert_no_errors(lead)
     finally:
         lead_context.close()
